@@ -1,0 +1,19 @@
+/// @file
+/// @brief Syntax of host names as RFC 5321 §4.1.2 `Domain` defines them (LDH labels).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mtasts {
+
+/// Why `name` is not an RFC 5321 Domain, or nullopt when it is one. The reasons name the
+/// mistakes operators make: a trailing dot, an empty label, an IP address, an underscore,
+/// a U-label instead of an A-label (xn--), a label or name that is too long.
+std::optional<std::string> domain_name_problem(std::string_view name);
+
+/// True for dotted-quad IPv4, bracketed address literals and anything with a ':' (IPv6).
+bool looks_like_ip_address(std::string_view name) noexcept;
+
+}  // namespace mtasts

@@ -1,0 +1,133 @@
+#include "mtasts/sts_record.hpp"
+
+#include <fmt/format.h>
+
+#include "mtasts/text.hpp"
+
+namespace mtasts {
+namespace {
+
+constexpr std::size_t kMaxIdLength = 32;  // sts-id = %s"id=" 1*32(ALPHA / DIGIT)
+
+std::optional<std::string> id_problem(std::string_view id) {
+  if (id.empty()) return "id is empty";
+  if (id.size() > kMaxIdLength) {
+    return fmt::format("id {} has {} characters; at most {} are allowed", in_quotes(id), id.size(),
+                       kMaxIdLength);
+  }
+  for (char c : id) {
+    if (!is_alnum(c)) {
+      return fmt::format(
+          "id {} contains {}; only letters and digits are allowed (no dashes, dots or colons)",
+          in_quotes(id), in_quotes(std::string_view(&c, 1)));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
+  StsRecord out;
+  std::string sub(subject);
+  auto invalid = [&](std::string message) {
+    out.findings.push_back(make_finding(FindingCode::sts_record_invalid, sub, std::move(message)));
+  };
+
+  const TagValueSyntax syntax = split_tag_value_record(text);
+  if (syntax.error) {
+    invalid(fmt::format("record {}: {}", in_quotes(text), *syntax.error));
+    return out;
+  }
+  if (syntax.fields.front().name != "v" || syntax.fields.front().value != "STSv1") {
+    invalid(fmt::format("record {} does not begin with v=STSv1 (case-sensitive)", in_quotes(text)));
+    return out;
+  }
+  if (syntax.fields.size() < 2) {
+    invalid("the record has no id field; write v=STSv1; id=<1 to 32 letters and digits>");
+    return out;
+  }
+
+  bool id_seen = false;
+  bool id_ok = false;
+  for (std::size_t i = 1; i < syntax.fields.size(); ++i) {
+    const auto& [name, value] = syntax.fields[i];
+    if (name == "v" || (name == "id" && id_seen)) {
+      out.findings.push_back(make_finding(
+          FindingCode::sts_record_duplicate_field, sub,
+          fmt::format("field {} appears more than once; senders use the first", in_quotes(name))));
+      continue;
+    }
+    if (name == "id") {
+      id_seen = true;
+      if (auto problem = id_problem(value)) {
+        invalid(*problem);
+      } else {
+        out.id = value;
+        id_ok = true;
+      }
+      continue;
+    }
+    if (!is_extension_value(value)) {
+      invalid(fmt::format("field {} has the value {}, which is empty or has a space, '=' or ';'",
+                          in_quotes(name), in_quotes(value)));
+      continue;
+    }
+    bool first_of_name = true;
+    for (const auto& ext : out.extensions) first_of_name = first_of_name && ext.name != name;
+    if (!first_of_name) {
+      out.findings.push_back(make_finding(
+          FindingCode::sts_record_duplicate_field, sub,
+          fmt::format("field {} appears more than once; senders use the first", in_quotes(name))));
+      continue;
+    }
+    const bool case_slip = iequals_ascii(name, "id") || iequals_ascii(name, "v");
+    out.findings.push_back(make_finding(
+        FindingCode::sts_record_unknown_field, sub,
+        case_slip ? fmt::format("field {} is not {}: field names are case-sensitive", in_quotes(name),
+                                to_lower_ascii(name))
+                  : fmt::format("field {} is not defined by RFC 8461; senders ignore it",
+                                in_quotes(name))));
+    out.extensions.push_back({name, value});
+  }
+  if (!id_seen) invalid("the record has no id field; write id=<1 to 32 letters and digits>");
+  out.valid = id_ok;
+  for (const auto& f : out.findings) out.valid = out.valid && f.severity != Severity::error;
+  return out;
+}
+
+StsRecord evaluate_sts_records(std::span<const std::string> records, std::string_view subject) {
+  const auto selected = select_versioned_records(records, kStsVersion);
+  if (selected.size() == 1) return parse_sts_record(records[selected.front()], subject);
+
+  StsRecord out;
+  std::string sub(subject);
+  if (selected.size() > 1) {
+    std::vector<std::string> shown;
+    for (std::size_t i : selected) shown.push_back(in_quotes(records[i]));
+    out.findings.push_back(make_finding(
+        FindingCode::sts_record_multiple, sub,
+        fmt::format("{} TXT records begin with v=STSv1 ({}); senders must then assume there is "
+                    "no policy: publish exactly one",
+                    selected.size(), fmt::join(shown, ", "))));
+    return out;
+  }
+  for (const auto& record : records) {
+    if (looks_like_version_attempt(record, kStsVersion)) {
+      out.findings.push_back(make_finding(
+          FindingCode::sts_record_invalid, sub,
+          fmt::format("record {} does not begin with exactly \"v=STSv1\" followed by ';' "
+                      "(case-sensitive, no leading space); senders discard it",
+                      in_quotes(record))));
+      return out;
+    }
+  }
+  out.findings.push_back(make_finding(
+      FindingCode::sts_record_missing, sub,
+      records.empty() ? std::string("no TXT record at this name")
+                      : fmt::format("none of the {} TXT record(s) begins with v=STSv1",
+                                    records.size())));
+  return out;
+}
+
+}  // namespace mtasts

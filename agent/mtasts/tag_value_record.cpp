@@ -1,0 +1,125 @@
+#include "mtasts/tag_value_record.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "mtasts/text.hpp"
+
+namespace mtasts {
+namespace {
+
+std::optional<std::string> check_bytes(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<std::uint8_t>(text[i]);
+    if (b >= 0x80) {
+      return fmt::format("byte 0x{:02x} at offset {} is not US-ASCII; records must be US-ASCII", b, i);
+    }
+    if ((b < 0x20 && text[i] != '\t') || b == 0x7F) {
+      return fmt::format("control character 0x{:02x} at offset {}", b, i);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TagValueSyntax split_tag_value_record(std::string_view text) {
+  TagValueSyntax out;
+  if (text.empty()) {
+    out.error = "the record is empty";
+    return out;
+  }
+  if (auto bad = check_bytes(text)) {
+    out.error = std::move(bad);
+    return out;
+  }
+  if (is_wsp(text.front())) {
+    out.error = "the record starts with whitespace; it must start with the version field";
+    return out;
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t semi = text.find(';', start);
+    const bool last = semi == std::string_view::npos;
+    const auto raw = text.substr(start, last ? std::string_view::npos : semi - start);
+    const auto field = trim_wsp(raw);
+    if (field.empty()) {
+      // Only the part after a final ';' may be empty: "[field-delim]" at the end.
+      if (!last || out.fields.empty()) {
+        out.error = fmt::format("empty field at offset {} (\";;\" or a leading ';')", start);
+        return out;
+      }
+      break;
+    }
+    if (last && trim_wsp_right(raw).size() != raw.size()) {
+      out.error = "whitespace after the last field; it is allowed only around ';'";
+      return out;
+    }
+    const std::size_t eq = field.find('=');
+    if (eq == std::string_view::npos) {
+      out.error = fmt::format("field {} has no '=' (fields are name=value)", in_quotes(field));
+      return out;
+    }
+    const auto name = field.substr(0, eq);
+    if (!is_field_name(name)) {
+      out.error = fmt::format(
+          "field name {} is not valid (letters, digits, '_', '-', '.'; at most 32; "
+          "no spaces before '=')",
+          in_quotes(name));
+      return out;
+    }
+    out.fields.push_back({std::string(name), std::string(field.substr(eq + 1))});
+    if (last) break;
+    start = semi + 1;
+  }
+  return out;
+}
+
+bool is_field_name(std::string_view name) noexcept {
+  constexpr std::size_t kMaxNameLength = 32;
+  if (name.empty() || name.size() > kMaxNameLength || !is_alnum(name.front())) return false;
+  for (char c : name) {
+    if (!is_alnum(c) && c != '_' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+bool begins_with_version(std::string_view record, std::string_view version) noexcept {
+  if (!record.starts_with(version)) return false;
+  const auto rest = trim_wsp_left(record.substr(version.size()));
+  return rest.empty() || rest.front() == ';';
+}
+
+bool looks_like_version_attempt(std::string_view record, std::string_view version) noexcept {
+  if (begins_with_version(record, version)) return false;
+  // "v=stsv1", " v=STSv1", "v=STSv2" (the version without its digit, in any case)...
+  if (istarts_with_ascii(trim_wsp_left(record), version.substr(0, version.size() - 2))) {
+    return true;
+  }
+  // ... or the version somewhere later: "id=1; v=STSv1".
+  for (std::size_t i = 0; i + version.size() <= record.size(); ++i) {
+    if (iequals_ascii(record.substr(i, version.size()), version)) return true;
+  }
+  return false;
+}
+
+bool is_extension_value(std::string_view value) noexcept {
+  if (value.empty()) return false;
+  for (char c : value) {
+    const auto b = static_cast<std::uint8_t>(c);
+    if (b < 0x21 || b > 0x7E || c == ';' || c == '=') return false;
+  }
+  return true;
+}
+
+std::vector<std::size_t> select_versioned_records(std::span<const std::string> records,
+                                                  std::string_view version) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (begins_with_version(records[i], version)) out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace mtasts

@@ -1,0 +1,52 @@
+/// @file
+/// @brief The `key=value; key=value` syntax shared by the MTA-STS TXT record (RFC 8461 §3.1)
+/// and the TLS-RPT record (RFC 8460 §3), and the selection among the TXT records of a name.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mtasts {
+
+struct TagValueField {
+  std::string name;
+  std::string value;
+};
+
+struct TagValueSyntax {
+  std::vector<TagValueField> fields;  ///< in record order, the version field first
+  std::optional<std::string> error;   ///< why the text does not follow the grammar
+};
+
+/// Splits a record by the grammar both RFCs share:
+///   record = version 1*(field-delim field) [field-delim]; field-delim = *WSP ";" *WSP
+///   field  = name "=" value; name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
+/// Values are returned raw: each field's own rule checks them. The record must be US-ASCII
+/// without control characters.
+TagValueSyntax split_tag_value_record(std::string_view text);
+
+/// True when `record` begins with the version field `version` (e.g. "v=STSv1"): the version
+/// followed by the end or by *WSP ";". RFC 8461 §3.1 says "records that do not begin with
+/// v=STSv1; are discarded"; erratum 6285 notes the ABNF also allows WSP before the ';'.
+bool begins_with_version(std::string_view record, std::string_view version) noexcept;
+
+/// True when `record` looks like an attempt at `version` that senders would still discard:
+/// wrong case ("v=stsv1"), leading whitespace, or the version followed by junk.
+bool looks_like_version_attempt(std::string_view record, std::string_view version) noexcept;
+
+/// The field name grammar of both RFCs and of the policy file (RFC 8461 §3.2 ext-name):
+/// (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".").
+bool is_field_name(std::string_view name) noexcept;
+
+/// The extension value grammar of both RFCs: 1*(%x21-3A / %x3C / %x3E-7E).
+bool is_extension_value(std::string_view value) noexcept;
+
+/// Indices of the records that begin with `version`, in the given order.
+std::vector<std::size_t> select_versioned_records(std::span<const std::string> records,
+                                                  std::string_view version);
+
+}  // namespace mtasts

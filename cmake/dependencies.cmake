@@ -1,0 +1,25 @@
+# Every third-party dependency, found in one place. All come from Debian 12 packages
+# (scripts/setup-debian.sh installs them); nothing is vendored.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+find_package(fmt CONFIG REQUIRED)                 # libfmt-dev: fmt::fmt
+find_package(nlohmann_json 3.10 CONFIG REQUIRED)  # nlohmann-json3-dev: the JSON reports
+find_package(CLI11 CONFIG REQUIRED)               # libcli11-dev: subcommands, flags, --help
+find_package(OpenSSL 3 REQUIRED)                  # libssl-dev: TLS and certificates
+find_package(yaml-cpp CONFIG REQUIRED)            # libyaml-cpp-dev: the daemon's configuration
+find_package(prometheus-cpp CONFIG REQUIRED)      # prometheus-cpp-dev: metrics exposition
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
+
+# libasio-dev (standalone Asio) ships headers only, without a CMake package.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+if(NOT TARGET asio::asio)
+  add_library(asio::asio INTERFACE IMPORTED)
+  target_include_directories(asio::asio INTERFACE "${ASIO_INCLUDE_DIR}")
+  target_compile_definitions(asio::asio INTERFACE ASIO_NO_DEPRECATED)
+  target_link_libraries(asio::asio INTERFACE Threads::Threads)
+endif()
+
+if(MTASTS_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)             # libgtest-dev, libgmock-dev
+endif()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building and testing mta-sts-agent needs.
+# Idempotent and non-interactive: installs only what is missing, and refreshes the
+# package lists only when they are absent or an install from them fails.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # libraries the agent links (architecture.md §2.8)
+  prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
+  nlohmann-json3-dev libcli11-dev
+  # tests: GoogleTest, and clang with libFuzzer for the fuzz targets
+  libgtest-dev libgmock-dev clang libclang-rt-14-dev
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+
+export DEBIAN_FRONTEND=noninteractive
+apt_install() {
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+# A fresh machine may have no package lists at all; an old list may name
+# package versions the mirror no longer has. Either way, update and retry once.
+if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+  as_root apt-get update -q
+fi
+if ! apt_install; then
+  as_root apt-get update -q
+  apt_install
+fi

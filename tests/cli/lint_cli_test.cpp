@@ -1,0 +1,316 @@
+// Tests of `mta-sts-agent lint` as a user runs it: the real binary, its exit codes, its
+// JSON and its text. The RFC verdicts themselves are covered by tests/unit/mtasts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mtasts/finding.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct AgentRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Runs the agent with `args`, `input` on standard input; output goes through files so a
+/// large output cannot deadlock the test.
+AgentRun run_agent(const std::vector<std::string>& args, const std::string& input = "") {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("mtasts-cli-" + std::to_string(getpid()) + "-" +
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "in", std::ios::binary) << input;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, (dir / "in").c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, (dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> storage{MTASTS_AGENT_BINARY};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  AgentRun run;
+  if (posix_spawn(&pid, MTASTS_AGENT_BINARY, &actions, nullptr, argv.data(), environ) == 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  run.out = slurp(dir / "out");
+  run.err = slurp(dir / "err");
+  fs::remove_all(dir);
+  return run;
+}
+
+nlohmann::json json_of(const AgentRun& run) {
+  try {
+    return nlohmann::json::parse(run.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not JSON: " << e.what() << "\n" << run.out;
+    return {};
+  }
+}
+
+std::vector<std::string> codes_of(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  for (const auto& f : j.at("findings")) out.push_back(f.at("code").get<std::string>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const std::string kExample = std::string(MTASTS_SOURCE_DIR) + "/examples/mta-sts.txt";
+const std::string kTestdata = std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/policies/";
+
+// --- usage and help -------------------------------------------------------------------
+
+TEST(LintCli, VersionAndHelpExitZero) {
+  const AgentRun version = run_agent({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("mta-sts-agent "));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"lint", "--help"}, {"lint", "record", "--help"},
+           {"lint", "tlsrpt", "--help"}, {"lint", "policy", "--help"}}) {
+    const AgentRun help = run_agent(args);
+    EXPECT_EQ(help.exit_code, 0) << args.back();
+    EXPECT_THAT(help.out, HasSubstr("Usage")) << args.front();
+  }
+  EXPECT_THAT(run_agent({"lint", "policy", "--help"}).out, HasSubstr("--mx"));
+  EXPECT_THAT(run_agent({"lint", "record", "--help"}).out, HasSubstr("--json"));
+}
+
+TEST(LintCli, UsageErrorsExitTwo) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"lint"}, {"lint", "record"}, {"lint", "tlsrpt"}, {"lint", "policy"},
+           {"lint", "bogus"}, {"frobnicate"}, {"lint", "record", "v=STSv1; id=1", "--bogus"},
+           {"lint", "policy", kExample, "--color=purple"},
+           {"lint", "policy", kExample, "second-file"}}) {
+    const AgentRun run = run_agent(args);
+    EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args);
+    EXPECT_FALSE(run.err.empty()) << ::testing::PrintToString(args);
+  }
+}
+
+TEST(LintCli, UnreadableInputExitsTwoWithTheReason) {
+  const AgentRun missing = run_agent({"lint", "policy", "/nonexistent/mta-sts.txt"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("No such file"));
+  const AgentRun directory = run_agent({"lint", "policy", MTASTS_SOURCE_DIR});
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_THAT(directory.err, HasSubstr("Is a directory"));
+  const AgentRun huge = run_agent({"lint", "policy", "-"}, std::string(2 * 1024 * 1024, 'x'));
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_THAT(huge.err, HasSubstr("larger than"));
+  const AgentRun bad_quote = run_agent({"lint", "record", "\"v=STSv1; id=1"});
+  EXPECT_EQ(bad_quote.exit_code, 2);
+  EXPECT_THAT(bad_quote.err, HasSubstr("not closed"));
+}
+
+TEST(LintCli, MxMustBeAHostName) {
+  const AgentRun run = run_agent({"lint", "policy", kExample, "--mx", "192.0.2.1"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("IP address"));
+}
+
+// --- lint record ----------------------------------------------------------------------
+
+TEST(LintCli, RecordValidExitsZero) {
+  const AgentRun run = run_agent({"lint", "record", "v=STSv1; id=20240101T000000Z;", "--json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const auto j = json_of(run);
+  EXPECT_EQ(j.at("valid"), true);
+  EXPECT_EQ(j.at("id"), "20240101T000000Z");
+  EXPECT_TRUE(j.at("findings").empty());
+}
+
+TEST(LintCli, RecordInvalidExitsOneWithFieldsNull) {
+  const AgentRun run = run_agent({"lint", "record", "--json", "v=STSv1; id=2024-01-01"});
+  EXPECT_EQ(run.exit_code, 1);
+  const auto j = json_of(run);
+  EXPECT_EQ(j.at("valid"), false);
+  EXPECT_TRUE(j.at("id").is_null());
+  EXPECT_EQ(codes_of(j), std::vector<std::string>{"sts_record_invalid"});
+  const auto& f = j.at("findings").at(0);
+  EXPECT_EQ(f.at("severity"), "error");
+  EXPECT_EQ(f.at("subject"), "_mta-sts");
+  EXPECT_EQ(f.at("rfc"), "RFC 8461 §3.1");
+  EXPECT_THAT(f.at("message").get<std::string>(), HasSubstr("letters and digits"));
+}
+
+TEST(LintCli, RecordSeveralArgumentsAreTheWholeSet) {
+  const AgentRun two = run_agent({"lint", "record", "--json", "v=STSv1; id=1", "v=STSv1; id=2"});
+  EXPECT_EQ(two.exit_code, 1);
+  EXPECT_EQ(codes_of(json_of(two)), std::vector<std::string>{"sts_record_multiple"});
+  const AgentRun one = run_agent({"lint", "record", "--json", "v=spf1 -all", "v=STSv1; id=2"});
+  EXPECT_EQ(one.exit_code, 0);
+  EXPECT_EQ(json_of(one).at("id"), "2");
+}
+
+TEST(LintCli, RecordQuotedStringsAreOneRecord) {
+  const AgentRun run = run_agent({"lint", "record", "--json", "\"v=STSv1; \" \"id=abc\""});
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(json_of(run).at("id"), "abc");
+}
+
+TEST(LintCli, RecordTextOutput) {
+  const AgentRun run = run_agent({"lint", "record", "v=STSv1; id=1; ext=x"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_THAT(run.out, HasSubstr("_mta-sts TXT record: valid"));
+  EXPECT_THAT(run.out, HasSubstr("sts_record_unknown_field"));
+  EXPECT_THAT(run.out, Not(HasSubstr("\x1b[")));  // not a terminal: no colour
+  const AgentRun colored = run_agent({"lint", "record", "--color=always", "v=STSv1"});
+  EXPECT_EQ(colored.exit_code, 1);
+  EXPECT_THAT(colored.out, HasSubstr("\x1b["));
+}
+
+// --- lint tlsrpt ----------------------------------------------------------------------
+
+TEST(LintCli, TlsRptValidAndBareAddress) {
+  const AgentRun ok = run_agent({"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://r.example.com/v1"});
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(json_of(ok).at("rua"),
+            nlohmann::json({"mailto:tlsrpt@example.com", "https://r.example.com/v1"}));
+  const AgentRun bare = run_agent({"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=tlsrpt@example.com"});
+  EXPECT_EQ(bare.exit_code, 1);
+  const auto j = json_of(bare);
+  EXPECT_EQ(j.at("valid"), false);
+  EXPECT_THAT(codes_of(j), ::testing::Contains("tlsrpt_rua_invalid"));
+  EXPECT_THAT(bare.out, HasSubstr("mailto:tlsrpt@example.com"));
+}
+
+// --- lint policy ----------------------------------------------------------------------
+
+TEST(LintCli, PolicyBundledExampleIsValid) {
+  const AgentRun run = run_agent({"lint", "policy", kExample, "--json"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  const auto j = json_of(run);
+  EXPECT_EQ(j.at("valid"), true);
+  EXPECT_EQ(j.at("version"), "STSv1");
+  EXPECT_EQ(j.at("mode"), "enforce");
+  EXPECT_EQ(j.at("max_age"), 1209600);
+  EXPECT_EQ(j.at("mx"), nlohmann::json({"mail.example.com", "*.mx.example.net"}));
+  EXPECT_FALSE(j.contains("mx_coverage"));  // only with --mx
+}
+
+TEST(LintCli, PolicyFromStandardInput) {
+  const AgentRun run = run_agent({"lint", "policy", "-", "--json"}, "version: STSv1\nmode: none\nmax_age: 86400\n");
+  EXPECT_EQ(run.exit_code, 0);
+  const auto j = json_of(run);
+  EXPECT_EQ(j.at("mode"), "none");
+  EXPECT_THAT(codes_of(j), ::testing::ElementsAre("policy_lf_line_endings", "policy_mode_none"));
+  EXPECT_EQ(j.at("findings").at(0).at("subject"), "stdin");
+}
+
+TEST(LintCli, PolicyMxCoverage) {
+  const AgentRun run = run_agent({"lint", "policy", kExample, "--json", "--mx", "MAIL.example.com.",
+                             "--mx=mx1.mx.example.net", "--mx", "mx.other.example"});
+  EXPECT_EQ(run.exit_code, 1);  // enforce: an uncovered MX is an error
+  const auto j = json_of(run);
+  const auto& rows = j.at("mx_coverage");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], nlohmann::json({{"host", "MAIL.example.com."}, {"covered", true}, {"pattern", "mail.example.com"}}));
+  EXPECT_EQ(rows[1].at("pattern"), "*.mx.example.net");
+  EXPECT_EQ(rows[2], nlohmann::json({{"host", "mx.other.example"}, {"covered", false}, {"pattern", nullptr}}));
+  EXPECT_EQ(codes_of(j), std::vector<std::string>{"mx_not_covered"});
+  EXPECT_EQ(j.at("findings").at(0).at("subject"), "mx.other.example");
+  EXPECT_EQ(j.at("findings").at(0).at("severity"), "error");
+}
+
+TEST(LintCli, PolicyUncoveredMxUnderTestingIsAWarning) {
+  const AgentRun run = run_agent({"lint", "policy", kTestdata + "testing.txt", "--json", "--mx", "mx.other.example"});
+  EXPECT_EQ(run.exit_code, 0);
+  const auto j = json_of(run);
+  EXPECT_THAT(codes_of(j), ::testing::ElementsAre("mx_not_covered", "policy_mode_testing", "policy_mx_unused"));
+  for (const auto& f : j.at("findings")) {
+    if (f.at("code") == "mx_not_covered") {
+      EXPECT_EQ(f.at("severity"), "warning");
+    }
+  }
+}
+
+TEST(LintCli, PolicyBrokenReportsEveryProblem) {
+  const AgentRun run = run_agent({"lint", "policy", kTestdata + "broken.txt", "--json"});
+  EXPECT_EQ(run.exit_code, 1);
+  const auto j = json_of(run);
+  EXPECT_EQ(j.at("valid"), false);
+  EXPECT_EQ(j.at("version"), "STSv1");
+  EXPECT_TRUE(j.at("mode").is_null());
+  EXPECT_EQ(j.at("max_age"), 86400);
+  EXPECT_TRUE(j.at("mx").empty());
+  EXPECT_EQ(codes_of(j), (std::vector<std::string>{"policy_lf_line_endings", "policy_mode_invalid",
+                                                    "policy_mx_invalid", "policy_mx_invalid"}));
+}
+
+TEST(LintCli, PolicyTextOutputShowsFieldsCoverageAndFindings) {
+  const AgentRun run = run_agent({"lint", "policy", kExample, "--mx", "mx9.mx.example.net", "--mx", "backup.example.org"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, HasSubstr("policy " + kExample + ": valid"));
+  EXPECT_THAT(run.out, HasSubstr("1209600 (14 days)"));
+  EXPECT_THAT(run.out, HasSubstr("covered by *.mx.example.net"));
+  EXPECT_THAT(run.out, HasSubstr("NOT COVERED"));
+  EXPECT_THAT(run.out, HasSubstr("mx_not_covered"));
+  EXPECT_THAT(run.out, HasSubstr("[RFC 8461 §4.1]"));
+}
+
+TEST(LintCli, GarbageInputNeverCrashesAndStaysJson) {
+  std::string garbage;
+  unsigned state = 12345;
+  for (int i = 0; i < 70000; ++i) {
+    state = state * 1103515245u + 12345u;
+    garbage += static_cast<char>(state >> 24);
+  }
+  const AgentRun policy = run_agent({"lint", "policy", "-", "--json"}, garbage);
+  EXPECT_EQ(policy.exit_code, 1);
+  EXPECT_EQ(json_of(policy).at("valid"), false);
+  EXPECT_THAT(codes_of(json_of(policy)), ::testing::Contains("policy_too_large"));
+  const AgentRun text = run_agent({"lint", "policy", "-"}, garbage);
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_THAT(text.out, Not(HasSubstr("\x1b")));  // no escape sequences from the input
+  const AgentRun record = run_agent({"lint", "record", "--json", garbage.substr(0, 4000)});
+  EXPECT_EQ(record.exit_code, 1);
+  json_of(record);
+}
+
+TEST(LintCli, EveryCodeInTheOutputIsInTheCatalogue) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"lint", "policy", kTestdata + "broken.txt", "--json", "--mx", "a.example"},
+           {"lint", "record", "--json", "v=STSv1; id=1; id=2; x=1"},
+           {"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=http://x.example/; rua=mailto:a@b.example; y=1"}}) {
+    const auto j = json_of(run_agent(args));
+    for (const auto& code : codes_of(j)) {
+      EXPECT_TRUE(mtasts::finding_code_from_name(code).has_value()) << code;
+    }
+  }
+}
+
+}  // namespace
