@@ -17,9 +17,9 @@ std::optional<std::string> mx_pattern_problem(std::string_view pattern) {
   return domain_name_problem(pattern);
 }
 
-bool mx_pattern_matches(std::string_view pattern, std::string_view host) noexcept {
+bool mx_pattern_matches(std::string_view pattern, std::string_view host) {
   if (host.ends_with('.')) host.remove_suffix(1);  // "mx.example.com." is the same host
-  if (host.empty() || pattern.empty() || pattern.ends_with('.')) return false;
+  if (host.empty() || mx_pattern_problem(pattern)) return false;
   if (pattern.starts_with("*.")) {
     const auto suffix = pattern.substr(1);  // ".example.com"
     if (host.size() <= suffix.size() || !iends_with_ascii(host, suffix)) return false;
@@ -28,12 +28,11 @@ bool mx_pattern_matches(std::string_view pattern, std::string_view host) noexcep
     return !first_label.empty() && first_label.find('.') == std::string_view::npos &&
            first_label != "*";
   }
-  if (pattern.find('*') != std::string_view::npos) return false;
   return iequals_ascii(pattern, host);
 }
 
 std::optional<std::size_t> find_matching_pattern(std::span<const std::string> patterns,
-                                                 std::string_view host) noexcept {
+                                                 std::string_view host) {
   for (std::size_t i = 0; i < patterns.size(); ++i) {
     if (mx_pattern_matches(patterns[i], host)) return i;
   }

@@ -17,11 +17,11 @@ std::optional<std::string> mx_pattern_problem(std::string_view pattern);
 /// RFC 8461 §4.1: case-insensitive; a trailing dot on the host is ignored; a leading "*."
 /// matches exactly one whole label ("*.example.com" matches "mail.example.com", not
 /// "example.com" nor "a.b.example.com"). Patterns that are not valid match nothing.
-bool mx_pattern_matches(std::string_view pattern, std::string_view host) noexcept;
+bool mx_pattern_matches(std::string_view pattern, std::string_view host);
 
 /// The first pattern (policy order) that matches `host`, or nullopt.
 std::optional<std::size_t> find_matching_pattern(std::span<const std::string> patterns,
-                                                 std::string_view host) noexcept;
+                                                 std::string_view host);
 
 struct MxCoverage {
   std::string host;

@@ -51,7 +51,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Patterns the policy parser rejects never match.
         MatchCase{"InnerWildcardPattern", "mail.*.example.com", "mail.x.example.com", false},
         MatchCase{"PartialWildcardPattern", "*mail.example.com", "xmail.example.com", false},
-        MatchCase{"PatternTrailingDot", "mail.example.com.", "mail.example.com", false}),
+        MatchCase{"PatternTrailingDot", "mail.example.com.", "mail.example.com", false},
+        // Found by fuzz_mx_pattern: an invalid pattern matched an identical host.
+        MatchCase{"InvalidPatternEqualToHost", "~", "~", false},
+        MatchCase{"UnderscorePatternEqualToHost", "mail_1.example.com", "mail_1.example.com", false}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(MxCoverage, ReportsFirstMatchingPatternPerHost) {
