@@ -10,8 +10,8 @@ packages=(
   # libraries the agent links (architecture.md §2.8)
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev
-  # tests: GoogleTest, and clang with libFuzzer for the fuzz targets
-  libgtest-dev libgmock-dev clang libclang-rt-14-dev
+  # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
+  libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
 )
 
 as_root() {

@@ -1,7 +1,6 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <ostream>
 
 #include "app/lint_command.hpp"

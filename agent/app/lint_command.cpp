@@ -57,8 +57,7 @@ std::optional<std::vector<std::string>> read_txt_arguments(const LintOptions& op
 
 void print_heading(std::ostream& out, bool color, std::string_view what, bool valid) {
   out << what << ": "
-      << report::paint(color, valid ? Tone::good : Tone::bad, valid ? "valid" : "invalid")
-      << '\n';
+      << report::paint(color, valid ? Tone::good : Tone::bad, valid ? "valid" : "invalid") << '\n';
 }
 
 void print_field(std::ostream& out, std::string_view name, std::string_view value) {
@@ -158,8 +157,8 @@ int lint_tlsrpt(const LintOptions& options, std::ostream& out, std::ostream& err
 int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs.front();
   for (const auto& host : options.mx_hosts) {
-    if (auto problem = domain_name_problem(host.ends_with('.') ? host.substr(0, host.size() - 1)
-                                                               : host)) {
+    if (auto problem =
+            domain_name_problem(host.ends_with('.') ? host.substr(0, host.size() - 1) : host)) {
       err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << *problem << '\n';
       return kExitUsage;
     }
@@ -228,8 +227,9 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
       for (const auto& row : coverage) width = std::max(width, printable(row.host).size());
       for (const auto& row : coverage) {
         out << fmt::format("  {:<{}}  ", printable(row.host), width)
-            << (row.pattern ? report::paint(color, Tone::good, "covered by " + printable(*row.pattern))
-                            : report::paint(color, Tone::bad, "NOT COVERED"))
+            << (row.pattern
+                    ? report::paint(color, Tone::good, "covered by " + printable(*row.pattern))
+                    : report::paint(color, Tone::bad, "NOT COVERED"))
             << '\n';
       }
     }

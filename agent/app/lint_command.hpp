@@ -11,9 +11,9 @@
 namespace mtasts::app {
 
 /// Exit codes of every command (architecture.md §3).
-inline constexpr int kExitOk = 0;          ///< no error findings
-inline constexpr int kExitFindings = 1;    ///< at least one error finding
-inline constexpr int kExitUsage = 2;       ///< usage, input or configuration error
+inline constexpr int kExitOk = 0;        ///< no error findings
+inline constexpr int kExitFindings = 1;  ///< at least one error finding
+inline constexpr int kExitUsage = 2;     ///< usage, input or configuration error
 
 struct LintOptions {
   std::vector<std::string> inputs;    ///< TXT strings, or one policy path ("-" = stdin)

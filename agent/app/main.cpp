@@ -3,4 +3,6 @@
 
 #include "app/cli.hpp"
 
-int main(int argc, char** argv) { return mtasts::app::run_cli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return mtasts::app::run_cli(argc, argv, std::cout, std::cerr);
+}

@@ -9,8 +9,8 @@
 namespace mtasts {
 namespace {
 
-constexpr std::size_t kMaxLabel = 63;   // RFC 1035 §2.3.4
-constexpr std::size_t kMaxName = 253;   // 255 octets on the wire, without the final dot
+constexpr std::size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
+constexpr std::size_t kMaxName = 253;  // 255 octets on the wire, without the final dot
 
 bool all_digits(std::string_view s) noexcept {
   if (s.empty()) return false;
@@ -64,7 +64,8 @@ std::optional<std::string> domain_name_problem(std::string_view name) {
                          kMaxLabel);
     }
     for (char c : label) {
-      if (c == '*') return "has '*' inside the name; a wildcard may only be the whole left-most label";
+      if (c == '*')
+        return "has '*' inside the name; a wildcard may only be the whole left-most label";
       if (!is_alnum(c) && c != '-') {
         return fmt::format("contains {}; host names have only letters, digits, hyphens and dots",
                            in_quotes(std::string_view(&c, 1)));

@@ -154,13 +154,17 @@ std::string_view to_string(Severity severity) noexcept {
   return "invalid";
 }
 
-std::span<const FindingSpec> finding_catalogue() noexcept { return kCatalogue; }
+std::span<const FindingSpec> finding_catalogue() noexcept {
+  return kCatalogue;
+}
 
 const FindingSpec& spec(FindingCode code) noexcept {
   return kCatalogue[static_cast<std::size_t>(code)];
 }
 
-std::string_view to_string(FindingCode code) noexcept { return spec(code).name; }
+std::string_view to_string(FindingCode code) noexcept {
+  return spec(code).name;
+}
 
 std::optional<FindingCode> finding_code_from_name(std::string_view name) noexcept {
   for (const auto& row : kCatalogue) {
@@ -181,8 +185,7 @@ Severity severity_for(FindingCode code, std::optional<Mode> mode) noexcept {
         case Mode::none: return Severity::info;
       }
       break;
-    case SeverityRule::advisory:
-      return *mode == Mode::enforce ? Severity::warning : Severity::info;
+    case SeverityRule::advisory: return *mode == Mode::enforce ? Severity::warning : Severity::info;
   }
   return row.severity;
 }

@@ -92,7 +92,8 @@ inline constexpr std::size_t kFindingCodeCount =
 /// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
 enum class SeverityRule : std::uint8_t {
   fixed,     ///< the catalogue severity, whatever the mode
-  delivery,  ///< makes senders refuse delivery under enforce: error / warning (testing) / info (none)
+  delivery,  ///< makes senders refuse delivery under enforce: error / warning (testing) / info
+             ///< (none)
   advisory,  ///< advice that matters more under enforce: warning / info (testing) / info (none)
 };
 

@@ -12,7 +12,8 @@ std::optional<std::string> mx_pattern_problem(std::string_view pattern) {
     return std::nullopt;
   }
   if (pattern.starts_with('*')) {
-    return "has '*' as part of a label; a wildcard must be the whole left-most label (*.example.com)";
+    return "has '*' as part of a label; a wildcard must be the whole left-most label "
+           "(*.example.com)";
   }
   return domain_name_problem(pattern);
 }

@@ -92,9 +92,8 @@ class Parser {
     }
     const auto name = line.substr(0, colon);
     if (!is_field_name(name)) {
-      add(FindingCode::policy_syntax,
-          fmt::format("line {}: {} is not a field name{}", number, in_quotes(name),
-                      name_hint(name)));
+      add(FindingCode::policy_syntax, fmt::format("line {}: {} is not a field name{}", number,
+                                                  in_quotes(name), name_hint(name)));
       return;
     }
     // sts-policy-field-delim = ":" *WSP, and *WSP may end a line before its terminator.
@@ -169,8 +168,8 @@ class Parser {
     for (char c : value) digits = digits && is_digit(c);
     if (!digits) {
       add(FindingCode::policy_max_age_invalid,
-          fmt::format("line {}: max_age {} is not a plain non-negative number of seconds",
-                      number, in_quotes(value)));
+          fmt::format("line {}: max_age {} is not a plain non-negative number of seconds", number,
+                      in_quotes(value)));
       return;
     }
     if (value.size() > kMaxAgeDigits) {
@@ -216,14 +215,14 @@ class Parser {
         return;
       }
     }
-    std::string message =
-        fmt::format("line {}: field {} is not defined by RFC 8461; senders ignore it", number,
-                    in_quotes(name));
+    std::string message = fmt::format(
+        "line {}: field {} is not defined by RFC 8461; senders ignore it", number, in_quotes(name));
     for (auto known : kKnownFields) {
       if (iequals_ascii(name, known)) {
-        message = fmt::format("line {}: field {} is not {}: field names are case-sensitive, so "
-                              "senders ignore it",
-                              number, in_quotes(name), known);
+        message = fmt::format(
+            "line {}: field {} is not {}: field names are case-sensitive, so "
+            "senders ignore it",
+            number, in_quotes(name), known);
       }
     }
     add(FindingCode::policy_unknown_field, std::move(message));
@@ -286,10 +285,10 @@ class Parser {
     for (std::size_t i = 0; i < per_code_.size(); ++i) {
       if (per_code_[i] > kMaxFindingsPerCode) {
         const auto code = static_cast<FindingCode>(i);
-        out_.findings.push_back(make_finding(
-            code, std::string(subject_),
-            fmt::format("... and {} more {} findings not shown", per_code_[i] - kMaxFindingsPerCode,
-                        to_string(code))));
+        out_.findings.push_back(
+            make_finding(code, std::string(subject_),
+                         fmt::format("... and {} more {} findings not shown",
+                                     per_code_[i] - kMaxFindingsPerCode, to_string(code))));
       }
     }
     out_.valid = true;

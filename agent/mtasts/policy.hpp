@@ -32,8 +32,8 @@ struct Policy {
   std::optional<std::string> version;
   std::optional<Mode> mode;
   std::optional<std::uint64_t> max_age;
-  std::vector<std::string> mx;           ///< the valid mx patterns, policy order
-  std::vector<PolicyField> extensions;   ///< unknown fields, first of each name
+  std::vector<std::string> mx;          ///< the valid mx patterns, policy order
+  std::vector<PolicyField> extensions;  ///< unknown fields, first of each name
   std::vector<Finding> findings;
 };
 

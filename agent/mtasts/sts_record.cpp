@@ -84,8 +84,8 @@ StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
     const bool case_slip = iequals_ascii(name, "id") || iequals_ascii(name, "v");
     out.findings.push_back(make_finding(
         FindingCode::sts_record_unknown_field, sub,
-        case_slip ? fmt::format("field {} is not {}: field names are case-sensitive", in_quotes(name),
-                                to_lower_ascii(name))
+        case_slip ? fmt::format("field {} is not {}: field names are case-sensitive",
+                                in_quotes(name), to_lower_ascii(name))
                   : fmt::format("field {} is not defined by RFC 8461; senders ignore it",
                                 in_quotes(name))));
     out.extensions.push_back({name, value});
@@ -124,9 +124,9 @@ StsRecord evaluate_sts_records(std::span<const std::string> records, std::string
   }
   out.findings.push_back(make_finding(
       FindingCode::sts_record_missing, sub,
-      records.empty() ? std::string("no TXT record at this name")
-                      : fmt::format("none of the {} TXT record(s) begins with v=STSv1",
-                                    records.size())));
+      records.empty()
+          ? std::string("no TXT record at this name")
+          : fmt::format("none of the {} TXT record(s) begins with v=STSv1", records.size())));
   return out;
 }
 

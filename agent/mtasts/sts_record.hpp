@@ -16,9 +16,9 @@ namespace mtasts {
 inline constexpr std::string_view kStsVersion = "v=STSv1";
 
 struct StsRecord {
-  bool valid = false;                       ///< senders would use this record
-  std::optional<std::string> id;            ///< the policy id, when valid syntax gave one
-  std::vector<TagValueField> extensions;    ///< fields other than v and id, first of each name
+  bool valid = false;                     ///< senders would use this record
+  std::optional<std::string> id;          ///< the policy id, when valid syntax gave one
+  std::vector<TagValueField> extensions;  ///< fields other than v and id, first of each name
   std::vector<Finding> findings;
 };
 

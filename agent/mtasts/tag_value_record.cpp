@@ -13,7 +13,8 @@ std::optional<std::string> check_bytes(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto b = static_cast<std::uint8_t>(text[i]);
     if (b >= 0x80) {
-      return fmt::format("byte 0x{:02x} at offset {} is not US-ASCII; records must be US-ASCII", b, i);
+      return fmt::format("byte 0x{:02x} at offset {} is not US-ASCII; records must be US-ASCII", b,
+                         i);
     }
     if ((b < 0x20 && text[i] != '\t') || b == 0x7F) {
       return fmt::format("control character 0x{:02x} at offset {}", b, i);

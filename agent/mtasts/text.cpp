@@ -36,7 +36,9 @@ std::string_view trim_wsp_right(std::string_view s) noexcept {
   return s;
 }
 
-std::string_view trim_wsp(std::string_view s) noexcept { return trim_wsp_right(trim_wsp_left(s)); }
+std::string_view trim_wsp(std::string_view s) noexcept {
+  return trim_wsp_right(trim_wsp_left(s));
+}
 
 bool is_valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;

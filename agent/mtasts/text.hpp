@@ -10,10 +10,18 @@
 namespace mtasts {
 
 /// WSP of RFC 5234: space or horizontal tab.
-constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
-constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_alnum(char c) noexcept { return is_alpha(c) || is_digit(c); }
+constexpr bool is_wsp(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+constexpr bool is_alpha(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_alnum(char c) noexcept {
+  return is_alpha(c) || is_digit(c);
+}
 constexpr char ascii_lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }

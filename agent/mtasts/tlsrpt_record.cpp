@@ -19,12 +19,26 @@ constexpr bool is_hex(char c) noexcept {
 bool is_literal_uri_char(char c) noexcept {
   if (is_alnum(c)) return true;
   switch (c) {
-    case '-': case '.': case '_': case '~':                        // unreserved
-    case ':': case '/': case '?': case '#': case '[': case ']': case '@':  // gen-delims
-    case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case '=':
-      return true;
-    default:
-      return false;
+    case '-':
+    case '.':
+    case '_':
+    case '~':  // unreserved
+    case ':':
+    case '/':
+    case '?':
+    case '#':
+    case '[':
+    case ']':
+    case '@':  // gen-delims
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case '=': return true;
+    default: return false;
   }
 }
 
@@ -124,9 +138,10 @@ std::optional<std::string> rua_uri_problem(std::string_view uri) {
   const auto rest = uri.substr(colon + 1);
   if (iequals_ascii(scheme, "mailto")) return mailto_problem(rest);
   if (iequals_ascii(scheme, "https")) return https_problem(rest);
-  return fmt::format("scheme {} is not supported; TLS-RPT sends reports only to mailto: and "
-                     "https: URIs",
-                     in_quotes(scheme));
+  return fmt::format(
+      "scheme {} is not supported; TLS-RPT sends reports only to mailto: and "
+      "https: URIs",
+      in_quotes(scheme));
 }
 
 TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject) {
@@ -193,7 +208,8 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
     add(FindingCode::tlsrpt_unknown_field,
         iequals_ascii(name, "rua")
             ? fmt::format("field {} is not rua: field names are case-sensitive", in_quotes(name))
-            : fmt::format("field {} is not defined by RFC 8460; senders ignore it", in_quotes(name)));
+            : fmt::format("field {} is not defined by RFC 8460; senders ignore it",
+                          in_quotes(name)));
     out.extensions.push_back({name, value});
   }
   if (!rua_seen) {
@@ -233,9 +249,9 @@ TlsRptRecord evaluate_tlsrpt_records(std::span<const std::string> records,
   }
   out.findings.push_back(make_finding(
       FindingCode::tlsrpt_missing, sub,
-      records.empty() ? std::string("no TXT record at this name")
-                      : fmt::format("none of the {} TXT record(s) begins with v=TLSRPTv1",
-                                    records.size())));
+      records.empty()
+          ? std::string("no TXT record at this name")
+          : fmt::format("none of the {} TXT record(s) begins with v=TLSRPTv1", records.size())));
   return out;
 }
 

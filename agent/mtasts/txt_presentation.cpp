@@ -40,10 +40,11 @@ TxtText read_txt_presentation(std::string_view input) {
       if (i + 1 >= input.size()) break;
       if (i + 3 < input.size() && is_digit(input[i + 1]) && is_digit(input[i + 2]) &&
           is_digit(input[i + 3])) {
-        const int value = (input[i + 1] - '0') * 100 + (input[i + 2] - '0') * 10 + (input[i + 3] - '0');
+        const int value =
+            (input[i + 1] - '0') * 100 + (input[i + 2] - '0') * 10 + (input[i + 3] - '0');
         if (value > 255) {
-          out.error = fmt::format("escape \\{} at offset {} is above \\255",
-                                  input.substr(i + 1, 3), i);
+          out.error =
+              fmt::format("escape \\{} at offset {} is above \\255", input.substr(i + 1, 3), i);
           return out;
         }
         out.text += static_cast<char>(value);

@@ -61,8 +61,9 @@ void print_findings(std::ostream& out, std::span<const Finding> findings, bool c
   for (const auto* f : sorted) {
     const auto severity = fmt::format("{:<8}", to_string(f->severity));
     out << "  " << paint(color, tone_of(f->severity), severity) << ' '
-        << fmt::format("{:<{}}", to_string(f->code), code_width) << "  " << printable(f->message, 400)
-        << "  " << paint(color, Tone::dim, fmt::format("[{}]", spec(f->code).rfc)) << '\n';
+        << fmt::format("{:<{}}", to_string(f->code), code_width) << "  "
+        << printable(f->message, 400) << "  "
+        << paint(color, Tone::dim, fmt::format("[{}]", spec(f->code).rfc)) << '\n';
   }
 }
 

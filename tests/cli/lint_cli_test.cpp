@@ -1,9 +1,8 @@
 // Tests of `mta-sts-agent lint` as a user runs it: the real binary, its exit codes, its
 // JSON and its text. The RFC verdicts themselves are covered by tests/unit/mtasts.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,18 +42,18 @@ std::string slurp(const fs::path& path) {
 /// Runs the agent with `args`, `input` on standard input; output goes through files so a
 /// large output cannot deadlock the test.
 AgentRun run_agent(const std::vector<std::string>& args, const std::string& input = "") {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("mtasts-cli-" + std::to_string(getpid()) + "-" +
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  const fs::path dir =
+      fs::temp_directory_path() / ("mtasts-cli-" + std::to_string(getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
-  {
-    std::ofstream(dir / "in", std::ios::binary) << input;
-  }
+  { std::ofstream(dir / "in", std::ios::binary) << input; }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, (dir / "in").c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, (dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, (dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, (dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
   std::vector<std::string> storage{MTASTS_AGENT_BINARY};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -98,9 +98,11 @@ TEST(LintCli, VersionAndHelpExitZero) {
   const AgentRun version = run_agent({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.out, HasSubstr("mta-sts-agent "));
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"lint", "--help"}, {"lint", "record", "--help"},
-           {"lint", "tlsrpt", "--help"}, {"lint", "policy", "--help"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"},
+                                                                {"lint", "--help"},
+                                                                {"lint", "record", "--help"},
+                                                                {"lint", "tlsrpt", "--help"},
+                                                                {"lint", "policy", "--help"}}) {
     const AgentRun help = run_agent(args);
     EXPECT_EQ(help.exit_code, 0) << args.back();
     EXPECT_THAT(help.out, HasSubstr("Usage")) << args.front();
@@ -110,11 +112,17 @@ TEST(LintCli, VersionAndHelpExitZero) {
 }
 
 TEST(LintCli, UsageErrorsExitTwo) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {}, {"lint"}, {"lint", "record"}, {"lint", "tlsrpt"}, {"lint", "policy"},
-           {"lint", "bogus"}, {"frobnicate"}, {"lint", "record", "v=STSv1; id=1", "--bogus"},
-           {"lint", "policy", kExample, "--color=purple"},
-           {"lint", "policy", kExample, "second-file"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"lint"},
+                                             {"lint", "record"},
+                                             {"lint", "tlsrpt"},
+                                             {"lint", "policy"},
+                                             {"lint", "bogus"},
+                                             {"frobnicate"},
+                                             {"lint", "record", "v=STSv1; id=1", "--bogus"},
+                                             {"lint", "policy", kExample, "--color=purple"},
+                                             {"lint", "policy", kExample, "second-file"}}) {
     const AgentRun run = run_agent(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args);
     EXPECT_FALSE(run.err.empty()) << ::testing::PrintToString(args);
@@ -196,11 +204,14 @@ TEST(LintCli, RecordTextOutput) {
 // --- lint tlsrpt ----------------------------------------------------------------------
 
 TEST(LintCli, TlsRptValidAndBareAddress) {
-  const AgentRun ok = run_agent({"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://r.example.com/v1"});
+  const AgentRun ok =
+      run_agent({"lint", "tlsrpt", "--json",
+                 "v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://r.example.com/v1"});
   EXPECT_EQ(ok.exit_code, 0);
   EXPECT_EQ(json_of(ok).at("rua"),
             nlohmann::json({"mailto:tlsrpt@example.com", "https://r.example.com/v1"}));
-  const AgentRun bare = run_agent({"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=tlsrpt@example.com"});
+  const AgentRun bare =
+      run_agent({"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=tlsrpt@example.com"});
   EXPECT_EQ(bare.exit_code, 1);
   const auto j = json_of(bare);
   EXPECT_EQ(j.at("valid"), false);
@@ -223,7 +234,8 @@ TEST(LintCli, PolicyBundledExampleIsValid) {
 }
 
 TEST(LintCli, PolicyFromStandardInput) {
-  const AgentRun run = run_agent({"lint", "policy", "-", "--json"}, "version: STSv1\nmode: none\nmax_age: 86400\n");
+  const AgentRun run =
+      run_agent({"lint", "policy", "-", "--json"}, "version: STSv1\nmode: none\nmax_age: 86400\n");
   EXPECT_EQ(run.exit_code, 0);
   const auto j = json_of(run);
   EXPECT_EQ(j.at("mode"), "none");
@@ -233,24 +245,29 @@ TEST(LintCli, PolicyFromStandardInput) {
 
 TEST(LintCli, PolicyMxCoverage) {
   const AgentRun run = run_agent({"lint", "policy", kExample, "--json", "--mx", "MAIL.example.com.",
-                             "--mx=mx1.mx.example.net", "--mx", "mx.other.example"});
+                                  "--mx=mx1.mx.example.net", "--mx", "mx.other.example"});
   EXPECT_EQ(run.exit_code, 1);  // enforce: an uncovered MX is an error
   const auto j = json_of(run);
   const auto& rows = j.at("mx_coverage");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0], nlohmann::json({{"host", "MAIL.example.com."}, {"covered", true}, {"pattern", "mail.example.com"}}));
+  EXPECT_EQ(rows[0], nlohmann::json({{"host", "MAIL.example.com."},
+                                     {"covered", true},
+                                     {"pattern", "mail.example.com"}}));
   EXPECT_EQ(rows[1].at("pattern"), "*.mx.example.net");
-  EXPECT_EQ(rows[2], nlohmann::json({{"host", "mx.other.example"}, {"covered", false}, {"pattern", nullptr}}));
+  EXPECT_EQ(rows[2], nlohmann::json(
+                         {{"host", "mx.other.example"}, {"covered", false}, {"pattern", nullptr}}));
   EXPECT_EQ(codes_of(j), std::vector<std::string>{"mx_not_covered"});
   EXPECT_EQ(j.at("findings").at(0).at("subject"), "mx.other.example");
   EXPECT_EQ(j.at("findings").at(0).at("severity"), "error");
 }
 
 TEST(LintCli, PolicyUncoveredMxUnderTestingIsAWarning) {
-  const AgentRun run = run_agent({"lint", "policy", kTestdata + "testing.txt", "--json", "--mx", "mx.other.example"});
+  const AgentRun run = run_agent(
+      {"lint", "policy", kTestdata + "testing.txt", "--json", "--mx", "mx.other.example"});
   EXPECT_EQ(run.exit_code, 0);
   const auto j = json_of(run);
-  EXPECT_THAT(codes_of(j), ::testing::ElementsAre("mx_not_covered", "policy_mode_testing", "policy_mx_unused"));
+  EXPECT_THAT(codes_of(j),
+              ::testing::ElementsAre("mx_not_covered", "policy_mode_testing", "policy_mx_unused"));
   for (const auto& f : j.at("findings")) {
     if (f.at("code") == "mx_not_covered") {
       EXPECT_EQ(f.at("severity"), "warning");
@@ -268,11 +285,12 @@ TEST(LintCli, PolicyBrokenReportsEveryProblem) {
   EXPECT_EQ(j.at("max_age"), 86400);
   EXPECT_TRUE(j.at("mx").empty());
   EXPECT_EQ(codes_of(j), (std::vector<std::string>{"policy_lf_line_endings", "policy_mode_invalid",
-                                                    "policy_mx_invalid", "policy_mx_invalid"}));
+                                                   "policy_mx_invalid", "policy_mx_invalid"}));
 }
 
 TEST(LintCli, PolicyTextOutputShowsFieldsCoverageAndFindings) {
-  const AgentRun run = run_agent({"lint", "policy", kExample, "--mx", "mx9.mx.example.net", "--mx", "backup.example.org"});
+  const AgentRun run = run_agent(
+      {"lint", "policy", kExample, "--mx", "mx9.mx.example.net", "--mx", "backup.example.org"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.out, HasSubstr("policy " + kExample + ": valid"));
   EXPECT_THAT(run.out, HasSubstr("1209600 (14 days)"));
@@ -305,7 +323,8 @@ TEST(LintCli, EveryCodeInTheOutputIsInTheCatalogue) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"lint", "policy", kTestdata + "broken.txt", "--json", "--mx", "a.example"},
            {"lint", "record", "--json", "v=STSv1; id=1; id=2; x=1"},
-           {"lint", "tlsrpt", "--json", "v=TLSRPTv1; rua=http://x.example/; rua=mailto:a@b.example; y=1"}}) {
+           {"lint", "tlsrpt", "--json",
+            "v=TLSRPTv1; rua=http://x.example/; rua=mailto:a@b.example; y=1"}}) {
     const auto j = json_of(run_agent(args));
     for (const auto& code : codes_of(j)) {
       EXPECT_TRUE(mtasts::finding_code_from_name(code).has_value()) << code;

@@ -10,12 +10,12 @@
 
 #include "mtasts/finding.hpp"
 
-#define MTASTS_FUZZ_CHECK(cond)                                                     \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
+#define MTASTS_FUZZ_CHECK(cond)                                                          \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
       std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                 \
-    }                                                                               \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (false)
 
 namespace mtasts::fuzz {

@@ -12,7 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::vector<std::string> records = mtasts::fuzz::split_lines(input);
-  const mtasts::TlsRptRecord r = mtasts::evaluate_tlsrpt_records(records, "_smtp._tls.fuzz.example");
+  const mtasts::TlsRptRecord r =
+      mtasts::evaluate_tlsrpt_records(records, "_smtp._tls.fuzz.example");
   if (r.valid) {
     bool usable = false;
     for (const auto& uri : r.rua) usable = usable || !mtasts::rua_uri_problem(uri);

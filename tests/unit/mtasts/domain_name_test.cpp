@@ -13,7 +13,9 @@ struct DomainCase {
   const char* problem_contains;  // nullptr: valid
 };
 
-std::ostream& operator<<(std::ostream& os, const DomainCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const DomainCase& c) {
+  return os << c.name;
+}
 
 class DomainNameTable : public ::testing::TestWithParam<DomainCase> {};
 
@@ -28,6 +30,7 @@ TEST_P(DomainNameTable, ExplainsWhatIsWrong) {
   }
 }
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Rfc5321, DomainNameTable,
     ::testing::Values(
@@ -53,6 +56,7 @@ INSTANTIATE_TEST_SUITE_P(
         DomainCase{"HyphenEnd", "mail-.example.com", "hyphen"},
         DomainCase{"NulByte", std::string("mail\0.example.com", 17), "\\x00"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+// clang-format on
 
 TEST(LooksLikeIpAddress, OnlyFourNumericLabels) {
   EXPECT_TRUE(looks_like_ip_address("10.0.0.1"));

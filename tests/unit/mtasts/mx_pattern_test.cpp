@@ -14,7 +14,9 @@ struct MatchCase {
   bool matches;
 };
 
-std::ostream& operator<<(std::ostream& os, const MatchCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const MatchCase& c) {
+  return os << c.name;
+}
 
 class MxMatchTable : public ::testing::TestWithParam<MatchCase> {};
 
@@ -24,6 +26,7 @@ TEST_P(MxMatchTable, MatchesAsRfc8461Section41Says) {
       << "pattern " << c.pattern << " host " << c.host;
 }
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Rfc8461, MxMatchTable,
     ::testing::Values(
@@ -56,6 +59,7 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{"InvalidPatternEqualToHost", "~", "~", false},
         MatchCase{"UnderscorePatternEqualToHost", "mail_1.example.com", "mail_1.example.com", false}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+// clang-format on
 
 TEST(MxCoverage, ReportsFirstMatchingPatternPerHost) {
   const std::vector<std::string> patterns{"mail.example.com", "*.example.net", "*.example.com"};

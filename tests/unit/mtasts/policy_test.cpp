@@ -22,7 +22,9 @@ struct PolicyCase {
   std::vector<std::string> codes;  // sorted
 };
 
-std::ostream& operator<<(std::ostream& os, const PolicyCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const PolicyCase& c) {
+  return os << c.name;
+}
 
 // The example policy of RFC 8461 §3.2.
 const std::string kRfcExampleCrlf =
@@ -58,6 +60,7 @@ const std::vector<std::string> kMail = {"mail.example.com"};
 const auto kNoMode = std::optional<Mode>();
 const auto kNoAge = std::optional<std::uint64_t>();
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Rfc8461, PolicyTable,
     ::testing::Values(
@@ -81,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Modes (§5) and the mx requirement.
         PolicyCase{"ModeTesting", crlf("mode: testing\r\nmx: mail.example.com\r\nmax_age: 604800"),
                    true, testing, 604800, kMail, {"policy_mode_testing"}},
-        PolicyCase{"ModeNoneWithoutMx", crlf("mode: none\r\nmax_age: 86400"),
+        PolicyCase{"RemovalModeNoneWithoutMxSection83", crlf("mode: none\r\nmax_age: 86400"),
                    true, none, 86400, {}, {"policy_mode_none"}},
         PolicyCase{"ModeEnforcing", crlf("mode: enforcing\r\nmx: mail.example.com\r\nmax_age: 604800"),
                    false, kNoMode, 604800, kMail, {"policy_mode_invalid"}},
@@ -179,6 +182,7 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"HtmlErrorPage", "<html><body>403 Forbidden</body></html>\n", false, kNoMode, kNoAge, {},
                    {"policy_lf_line_endings", "policy_max_age_invalid", "policy_mode_invalid", "policy_mx_missing", "policy_syntax", "policy_version"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+// clang-format on
 
 TEST(Policy, SixtyFiveKibPolicyIsTooLarge) {
   std::string body = kRfcExampleCrlf;
@@ -191,7 +195,8 @@ TEST(Policy, SixtyFiveKibPolicyIsTooLarge) {
 
 TEST(Policy, ExactlySixtyFourKibIsAccepted) {
   std::string body = kRfcExampleCrlf;
-  while (body.size() < kMaxPolicyBytes - 200) body += "x-padding: " + std::string(100, 'a') + "\r\n";
+  while (body.size() < kMaxPolicyBytes - 200)
+    body += "x-padding: " + std::string(100, 'a') + "\r\n";
   body += "x-last: " + std::string(kMaxPolicyBytes - body.size() - 8, 'b');
   ASSERT_EQ(body.size(), kMaxPolicyBytes);
   const Policy p = parse_policy(body, "p");

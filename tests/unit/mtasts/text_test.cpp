@@ -8,7 +8,9 @@ namespace {
 TEST(IsValidUtf8, AcceptsWellFormedRejectsMalformed) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain"));
-  EXPECT_TRUE(is_valid_utf8("gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xf0\x9f\x93\xa7"));
+  EXPECT_TRUE(
+      is_valid_utf8("gr\xc3\xbc\xc3\x9f"
+                    "e \xe2\x82\xac \xf0\x9f\x93\xa7"));
   EXPECT_FALSE(is_valid_utf8("\xff"));
   EXPECT_FALSE(is_valid_utf8("\xc3"));              // truncated
   EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'

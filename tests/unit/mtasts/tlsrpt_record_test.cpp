@@ -20,7 +20,9 @@ struct TlsRptCase {
   std::vector<std::string> codes;  // sorted
 };
 
-std::ostream& operator<<(std::ostream& os, const TlsRptCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const TlsRptCase& c) {
+  return os << c.name;
+}
 
 class TlsRptRecordTable : public ::testing::TestWithParam<TlsRptCase> {};
 
@@ -32,6 +34,7 @@ TEST_P(TlsRptRecordTable, GivesTheRfcVerdict) {
   EXPECT_THAT(codes(r.findings), ElementsAreArray(c.codes));
 }
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Rfc8460, TlsRptRecordTable,
     ::testing::Values(
@@ -79,6 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
         TlsRptCase{"OnlyOtherRecords", {"v=spf1 -all"}, false, {}, {"tlsrpt_missing"}},
         TlsRptCase{"EmptyString", {""}, false, {}, {"tlsrpt_missing"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+// clang-format on
 
 TEST(RuaUri, BareAddressMessageSuggestsMailto) {
   auto problem = rua_uri_problem("tlsrpt@example.com");
