@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <utility>
+#include <vector>
 
 #include "mtasts/domain_name.hpp"
 #include "mtasts/mx_pattern.hpp"
@@ -29,13 +32,6 @@ using report::Tone;
 // policy may have, so policy_too_large can still be reported.
 constexpr std::size_t kMaxInputBytes = 1024 * 1024;
 
-int exit_code_for(std::span<const Finding> findings) {
-  for (const auto& f : findings) {
-    if (f.severity == Severity::error) return kExitFindings;
-  }
-  return kExitOk;
-}
-
 Json nullable(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
@@ -55,13 +51,46 @@ std::optional<std::vector<std::string>> read_txt_arguments(const LintOptions& op
   return records;
 }
 
-void print_heading(std::ostream& out, bool color, std::string_view what, bool valid) {
-  out << what << ": "
-      << report::paint(color, valid ? Tone::good : Tone::bad, valid ? "valid" : "invalid") << '\n';
+/// What every lint command reports: whether senders would use the input, the fields that
+/// parsed, and the findings. Printed as one JSON object or as text for people.
+struct LintReport {
+  std::string heading;  ///< what was checked, e.g. "_mta-sts TXT record"
+  bool valid = false;
+  Json fields = Json::object();                             ///< the parsed fields, in output order
+  std::vector<std::pair<std::string, std::string>> rows{};  ///< the same fields, as text
+  std::function<void(std::ostream&, bool color)> print_extra{};  ///< text before findings
+  std::vector<Finding> findings{};
+};
+
+void add_extensions(LintReport& report, std::span<const TagValueField> extensions) {
+  Json json = Json::object();
+  for (const auto& ext : extensions) {
+    json[ext.name] = ext.value;
+    report.rows.emplace_back(ext.name, printable(ext.value));
+  }
+  report.fields["extensions"] = std::move(json);
 }
 
-void print_field(std::ostream& out, std::string_view name, std::string_view value) {
-  out << fmt::format("  {:<9}{}\n", name, value);
+int emit(const LintOptions& options, const LintReport& report, std::ostream& out) {
+  if (options.json) {
+    Json j{{"valid", report.valid}};
+    j.update(report.fields);
+    j["findings"] = report::to_json(report.findings);
+    out << report::dump(j) << '\n';
+  } else {
+    const bool color = report::use_color(options.color, STDOUT_FILENO);
+    out << report.heading << ": "
+        << report::paint(color, report.valid ? Tone::good : Tone::bad,
+                         report.valid ? "valid" : "invalid")
+        << '\n';
+    for (const auto& [name, value] : report.rows) out << fmt::format("  {:<9}{}\n", name, value);
+    if (report.print_extra) report.print_extra(out, color);
+    report::print_findings(out, report.findings, color);
+  }
+  for (const auto& f : report.findings) {
+    if (f.severity == Severity::error) return kExitFindings;
+  }
+  return kExitOk;
 }
 
 std::string describe_seconds(std::uint64_t seconds) {
@@ -111,54 +140,38 @@ ReadResult read_policy_input(const std::string& path) {
 int lint_record(const LintOptions& options, std::ostream& out, std::ostream& err) {
   auto records = read_txt_arguments(options, err);
   if (!records) return kExitUsage;
-  const StsRecord record = evaluate_sts_records(*records, "_mta-sts");
+  StsRecord record = evaluate_sts_records(*records, "_mta-sts");
 
-  if (options.json) {
-    Json j{{"valid", record.valid}, {"id", nullable(record.id)}};
-    Json extensions = Json::object();
-    for (const auto& ext : record.extensions) extensions[ext.name] = ext.value;
-    j["extensions"] = std::move(extensions);
-    j["findings"] = report::to_json(record.findings);
-    out << report::dump(j) << '\n';
-  } else {
-    const bool color = report::use_color(options.color, STDOUT_FILENO);
-    print_heading(out, color, "_mta-sts TXT record", record.valid);
-    if (record.id) print_field(out, "id", *record.id);
-    for (const auto& ext : record.extensions) print_field(out, ext.name, printable(ext.value));
-    report::print_findings(out, record.findings, color);
-  }
-  return exit_code_for(record.findings);
+  LintReport report{.heading = "_mta-sts TXT record", .valid = record.valid};
+  report.fields["id"] = nullable(record.id);
+  if (record.id) report.rows.emplace_back("id", *record.id);
+  add_extensions(report, record.extensions);
+  report.findings = std::move(record.findings);
+  return emit(options, report, out);
 }
 
 int lint_tlsrpt(const LintOptions& options, std::ostream& out, std::ostream& err) {
   auto records = read_txt_arguments(options, err);
   if (!records) return kExitUsage;
-  const TlsRptRecord record = evaluate_tlsrpt_records(*records, "_smtp._tls");
+  TlsRptRecord record = evaluate_tlsrpt_records(*records, "_smtp._tls");
 
-  if (options.json) {
-    Json j{{"valid", record.valid}, {"rua", record.rua}};
-    Json extensions = Json::object();
-    for (const auto& ext : record.extensions) extensions[ext.name] = ext.value;
-    j["extensions"] = std::move(extensions);
-    j["findings"] = report::to_json(record.findings);
-    out << report::dump(j) << '\n';
-  } else {
-    const bool color = report::use_color(options.color, STDOUT_FILENO);
-    print_heading(out, color, "_smtp._tls TXT record", record.valid);
-    for (std::size_t i = 0; i < record.rua.size(); ++i) {
-      print_field(out, i == 0 ? "rua" : "", printable(record.rua[i]));
-    }
-    for (const auto& ext : record.extensions) print_field(out, ext.name, printable(ext.value));
-    report::print_findings(out, record.findings, color);
+  LintReport report{.heading = "_smtp._tls TXT record", .valid = record.valid};
+  report.fields["rua"] = record.rua;
+  for (std::size_t i = 0; i < record.rua.size(); ++i) {
+    report.rows.emplace_back(i == 0 ? "rua" : "", printable(record.rua[i]));
   }
-  return exit_code_for(record.findings);
+  add_extensions(report, record.extensions);
+  report.findings = std::move(record.findings);
+  return emit(options, report, out);
 }
 
 int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs.front();
   for (const auto& host : options.mx_hosts) {
-    if (auto problem =
-            domain_name_problem(host.ends_with('.') ? host.substr(0, host.size() - 1) : host)) {
+    const std::string_view name = host.ends_with('.')
+                                      ? std::string_view(host).substr(0, host.size() - 1)
+                                      : std::string_view(host);
+    if (auto problem = domain_name_problem(name)) {
       err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << *problem << '\n';
       return kExitUsage;
     }
@@ -171,71 +184,57 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
   const std::string subject = path == "-" ? "stdin" : path;
   Policy policy = parse_policy(input.data, subject);
 
+  LintReport report{.heading = "policy " + printable(subject), .valid = policy.valid};
+  report.fields["version"] = nullable(policy.version);
+  report.fields["mode"] = policy.mode ? Json(to_string(*policy.mode)) : Json(nullptr);
+  report.fields["max_age"] = policy.max_age ? Json(*policy.max_age) : Json(nullptr);
+  report.fields["mx"] = policy.mx;
+  if (policy.version) report.rows.emplace_back("version", *policy.version);
+  if (policy.mode) report.rows.emplace_back("mode", to_string(*policy.mode));
+  if (policy.max_age) report.rows.emplace_back("max_age", describe_seconds(*policy.max_age));
+  for (std::size_t i = 0; i < policy.mx.size(); ++i) {
+    report.rows.emplace_back(i == 0 ? "mx" : "", printable(policy.mx[i]));
+  }
+  add_extensions(report, policy.extensions);
+  report.findings = std::move(policy.findings);
+
   // --mx: which of the given hosts the policy covers (RFC 8461 §4.1), and which patterns
   // cover none of them.
-  const auto coverage = mx_coverage(policy.mx, options.mx_hosts);
   if (!options.mx_hosts.empty()) {
+    auto coverage = mx_coverage(policy.mx, options.mx_hosts);
+    Json rows = Json::array();
     for (const auto& row : coverage) {
+      rows.push_back({{"host", row.host},
+                      {"covered", row.pattern.has_value()},
+                      {"pattern", nullable(row.pattern)}});
       if (row.pattern) continue;
-      policy.findings.push_back(make_finding(
+      report.findings.push_back(make_finding(
           FindingCode::mx_not_covered, row.host,
           fmt::format("MX host {} matches none of the policy's mx patterns; under enforce, "
                       "senders refuse to deliver to it",
                       in_quotes(row.host)),
           policy.mode));
     }
+    report.fields["mx_coverage"] = std::move(rows);
     for (const auto& pattern : unused_patterns(policy.mx, options.mx_hosts)) {
-      policy.findings.push_back(make_finding(
+      report.findings.push_back(make_finding(
           FindingCode::policy_mx_unused, pattern,
           fmt::format("pattern {} matches none of the given MX hosts", in_quotes(pattern))));
     }
-  }
-
-  if (options.json) {
-    Json j{{"valid", policy.valid},
-           {"version", nullable(policy.version)},
-           {"mode", policy.mode ? Json(to_string(*policy.mode)) : Json(nullptr)},
-           {"max_age", policy.max_age ? Json(*policy.max_age) : Json(nullptr)},
-           {"mx", policy.mx}};
-    Json extensions = Json::object();
-    for (const auto& ext : policy.extensions) extensions[ext.name] = ext.value;
-    j["extensions"] = std::move(extensions);
-    if (!options.mx_hosts.empty()) {
-      Json rows = Json::array();
-      for (const auto& row : coverage) {
-        rows.push_back({{"host", row.host},
-                        {"covered", row.pattern.has_value()},
-                        {"pattern", nullable(row.pattern)}});
-      }
-      j["mx_coverage"] = std::move(rows);
-    }
-    j["findings"] = report::to_json(policy.findings);
-    out << report::dump(j) << '\n';
-  } else {
-    const bool color = report::use_color(options.color, STDOUT_FILENO);
-    print_heading(out, color, fmt::format("policy {}", printable(subject)), policy.valid);
-    if (policy.version) print_field(out, "version", *policy.version);
-    if (policy.mode) print_field(out, "mode", to_string(*policy.mode));
-    if (policy.max_age) print_field(out, "max_age", describe_seconds(*policy.max_age));
-    for (std::size_t i = 0; i < policy.mx.size(); ++i) {
-      print_field(out, i == 0 ? "mx" : "", printable(policy.mx[i]));
-    }
-    for (const auto& ext : policy.extensions) print_field(out, ext.name, printable(ext.value));
-    if (!coverage.empty()) {
-      out << "MX coverage:\n";
+    report.print_extra = [coverage = std::move(coverage)](std::ostream& os, bool color) {
+      os << "MX coverage:\n";
       std::size_t width = 0;
       for (const auto& row : coverage) width = std::max(width, printable(row.host).size());
       for (const auto& row : coverage) {
-        out << fmt::format("  {:<{}}  ", printable(row.host), width)
-            << (row.pattern
-                    ? report::paint(color, Tone::good, "covered by " + printable(*row.pattern))
-                    : report::paint(color, Tone::bad, "NOT COVERED"))
-            << '\n';
+        os << fmt::format("  {:<{}}  ", printable(row.host), width)
+           << (row.pattern
+                   ? report::paint(color, Tone::good, "covered by " + printable(*row.pattern))
+                   : report::paint(color, Tone::bad, "NOT COVERED"))
+           << '\n';
       }
-    }
-    report::print_findings(out, policy.findings, color);
+    };
   }
-  return exit_code_for(policy.findings);
+  return emit(options, report, out);
 }
 
 }  // namespace mtasts::app

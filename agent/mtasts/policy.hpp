@@ -12,6 +12,7 @@
 
 #include "mtasts/finding.hpp"
 #include "mtasts/policy_mode.hpp"
+#include "mtasts/tag_value_record.hpp"
 
 namespace mtasts {
 
@@ -22,10 +23,7 @@ inline constexpr std::uint64_t kMaxMaxAge = 31557600;
 /// Below one week, max_age draws policy_max_age_short (the RFC expects "weeks or greater").
 inline constexpr std::uint64_t kShortMaxAge = 7 * 24 * 3600;
 
-struct PolicyField {
-  std::string name;
-  std::string value;
-};
+using PolicyField = TagValueField;
 
 struct Policy {
   bool valid = false;  ///< senders would apply this policy

@@ -97,36 +97,15 @@ StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
 }
 
 StsRecord evaluate_sts_records(std::span<const std::string> records, std::string_view subject) {
-  const auto selected = select_versioned_records(records, kStsVersion);
-  if (selected.size() == 1) return parse_sts_record(records[selected.front()], subject);
-
+  static constexpr SelectionCodes kCodes{kStsVersion, FindingCode::sts_record_missing,
+                                         FindingCode::sts_record_invalid,
+                                         FindingCode::sts_record_multiple};
+  auto selection = select_one_record(records, kCodes, subject);
+  if (const auto* index = std::get_if<std::size_t>(&selection)) {
+    return parse_sts_record(records[*index], subject);
+  }
   StsRecord out;
-  std::string sub(subject);
-  if (selected.size() > 1) {
-    std::vector<std::string> shown;
-    for (std::size_t i : selected) shown.push_back(in_quotes(records[i]));
-    out.findings.push_back(make_finding(
-        FindingCode::sts_record_multiple, sub,
-        fmt::format("{} TXT records begin with v=STSv1 ({}); senders must then assume there is "
-                    "no policy: publish exactly one",
-                    selected.size(), fmt::join(shown, ", "))));
-    return out;
-  }
-  for (const auto& record : records) {
-    if (looks_like_version_attempt(record, kStsVersion)) {
-      out.findings.push_back(make_finding(
-          FindingCode::sts_record_invalid, sub,
-          fmt::format("record {} does not begin with exactly \"v=STSv1\" followed by ';' "
-                      "(case-sensitive, no leading space); senders discard it",
-                      in_quotes(record))));
-      return out;
-    }
-  }
-  out.findings.push_back(make_finding(
-      FindingCode::sts_record_missing, sub,
-      records.empty()
-          ? std::string("no TXT record at this name")
-          : fmt::format("none of the {} TXT record(s) begins with v=STSv1", records.size())));
+  out.findings.push_back(std::get<Finding>(std::move(selection)));
   return out;
 }
 

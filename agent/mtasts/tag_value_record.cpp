@@ -123,4 +123,31 @@ std::vector<std::size_t> select_versioned_records(std::span<const std::string> r
   return out;
 }
 
+std::variant<std::size_t, Finding> select_one_record(std::span<const std::string> records,
+                                                     const SelectionCodes& codes,
+                                                     std::string_view subject) {
+  const auto selected = select_versioned_records(records, codes.version);
+  if (selected.size() == 1) return selected.front();
+  if (selected.size() > 1) {
+    std::vector<std::string> shown;
+    for (std::size_t i : selected) shown.push_back(in_quotes(records[i]));
+    return make_finding(codes.multiple, std::string(subject),
+                        fmt::format("{} TXT records begin with {} ({}); senders must then "
+                                    "assume there is none: publish exactly one",
+                                    selected.size(), codes.version, fmt::join(shown, ", ")));
+  }
+  for (const auto& record : records) {
+    if (looks_like_version_attempt(record, codes.version)) {
+      return make_finding(codes.invalid, std::string(subject),
+                          fmt::format("record {} does not begin with exactly \"{}\" followed by "
+                                      "';' (case-sensitive, no leading space); senders discard it",
+                                      in_quotes(record), codes.version));
+    }
+  }
+  return make_finding(codes.missing, std::string(subject),
+                      records.empty() ? std::string("no TXT record at this name")
+                                      : fmt::format("none of the {} TXT record(s) begins with {}",
+                                                    records.size(), codes.version));
+}
+
 }  // namespace mtasts

@@ -8,7 +8,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
+
+#include "mtasts/finding.hpp"
 
 namespace mtasts {
 
@@ -48,5 +51,20 @@ bool is_extension_value(std::string_view value) noexcept;
 /// Indices of the records that begin with `version`, in the given order.
 std::vector<std::size_t> select_versioned_records(std::span<const std::string> records,
                                                   std::string_view version);
+
+/// The finding codes one kind of record uses when selection fails.
+struct SelectionCodes {
+  std::string_view version;  ///< "v=STSv1" or "v=TLSRPTv1"
+  FindingCode missing;       ///< no record begins with the version
+  FindingCode invalid;       ///< none does, but one was clearly meant to (wrong case, space)
+  FindingCode multiple;      ///< more than one does
+};
+
+/// RFC 8461 §3.1 and RFC 8460 §3: records that do not begin with the version are
+/// discarded, and exactly one must remain. Returns its index, or the finding that says why
+/// senders see no record.
+std::variant<std::size_t, Finding> select_one_record(std::span<const std::string> records,
+                                                     const SelectionCodes& codes,
+                                                     std::string_view subject);
 
 }  // namespace mtasts

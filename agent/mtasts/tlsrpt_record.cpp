@@ -224,34 +224,14 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
 
 TlsRptRecord evaluate_tlsrpt_records(std::span<const std::string> records,
                                      std::string_view subject) {
-  const auto selected = select_versioned_records(records, kTlsRptVersion);
-  if (selected.size() == 1) return parse_tlsrpt_record(records[selected.front()], subject);
-
+  static constexpr SelectionCodes kCodes{kTlsRptVersion, FindingCode::tlsrpt_missing,
+                                         FindingCode::tlsrpt_invalid, FindingCode::tlsrpt_multiple};
+  auto selection = select_one_record(records, kCodes, subject);
+  if (const auto* index = std::get_if<std::size_t>(&selection)) {
+    return parse_tlsrpt_record(records[*index], subject);
+  }
   TlsRptRecord out;
-  std::string sub(subject);
-  if (selected.size() > 1) {
-    out.findings.push_back(make_finding(
-        FindingCode::tlsrpt_multiple, sub,
-        fmt::format("{} TXT records begin with v=TLSRPTv1; senders must then assume there is no "
-                    "TLS-RPT: merge their rua lists into one record",
-                    selected.size())));
-    return out;
-  }
-  for (const auto& record : records) {
-    if (looks_like_version_attempt(record, kTlsRptVersion)) {
-      out.findings.push_back(make_finding(
-          FindingCode::tlsrpt_invalid, sub,
-          fmt::format("record {} does not begin with exactly \"v=TLSRPTv1\" followed by ';' "
-                      "(case-sensitive, no leading space); senders discard it",
-                      in_quotes(record))));
-      return out;
-    }
-  }
-  out.findings.push_back(make_finding(
-      FindingCode::tlsrpt_missing, sub,
-      records.empty()
-          ? std::string("no TXT record at this name")
-          : fmt::format("none of the {} TXT record(s) begins with v=TLSRPTv1", records.size())));
+  out.findings.push_back(std::get<Finding>(std::move(selection)));
   return out;
 }
 
