@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
+  # the test lab (tests/lab/lab.sh): network namespaces and real servers
+  iproute2 nsd
 )
 
 as_root() {

@@ -1,0 +1,363 @@
+#include "dns/resolver.hpp"
+
+#include <arpa/nameser.h>
+#include <fmt/format.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <charconv>
+#include <mutex>
+
+#include "dns/dns_error.hpp"
+
+namespace mtasts::dns {
+namespace {
+
+constexpr int kMaxCnameHops = 8;
+constexpr int kEdnsPayload = 1232;  // the DNS flag day 2020 size: no IP fragmentation
+
+void init_library_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
+}
+
+/// The state of one ares_query in flight. Shared by the c-ares callback (which always
+/// runs once, on success, failure or channel destruction) and the cancellation handler,
+/// so cancellation can complete the operation early and c-ares can finish later.
+template <class Handler>
+struct QueryState {
+  using Executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+
+  QueryState(Handler h, const asio::any_io_executor& fallback, std::string asked_name,
+             int asked_type)
+      : name(std::move(asked_name)),
+        type(asked_type),
+        handler(std::move(h)),
+        work(asio::get_associated_executor(handler, fallback)),
+        slot(asio::get_associated_cancellation_slot(handler)) {}
+
+  void complete(std::error_code ec, std::vector<unsigned char> answer, bool from_cancel) {
+    if (done) return;
+    done = true;
+    // Clearing the slot from inside its own handler would destroy the running lambda.
+    if (!from_cancel && slot.is_connected()) slot.clear();
+    auto executor = work.get_executor();
+    asio::post(executor, [h = std::move(handler), ec, a = std::move(answer)]() mutable {
+      std::move(h)(ec, std::move(a));
+    });
+    work.reset();
+  }
+
+  std::string name;
+  int type;
+  Handler handler;
+  asio::executor_work_guard<Executor> work;
+  asio::cancellation_slot slot;
+  bool done = false;
+};
+
+template <class Handler>
+void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
+  std::unique_ptr<std::shared_ptr<QueryState<Handler>>> holder(
+      static_cast<std::shared_ptr<QueryState<Handler>>*>(arg));
+  auto& state = *holder;
+  if (status != ARES_SUCCESS) {
+    state->complete(make_ares_error(status), {}, false);
+    return;
+  }
+  std::vector<unsigned char> answer(abuf, abuf + (alen > 0 ? alen : 0));
+  if (!answers_question(answer, state->name, state->type)) {
+    state->complete(make_ares_error(ARES_EBADRESP), {}, false);
+    return;
+  }
+  state->complete({}, std::move(answer), false);
+}
+
+}  // namespace
+
+struct Resolver::Watch {
+  explicit Watch(asio::posix::stream_descriptor d) : descriptor(std::move(d)) {}
+  asio::posix::stream_descriptor descriptor;
+  bool want_read = false;
+  bool want_write = false;
+  bool reading = false;
+  bool writing = false;
+  bool closed = false;  ///< c-ares closed the socket; pending handlers must do nothing
+};
+
+void Resolver::ChannelDeleter::operator()(ares_channel channel) const noexcept {
+  ares_destroy(channel);
+}
+
+ServerAddress parse_server_address(std::string_view text) {
+  ServerAddress out;
+  std::string_view host = text;
+  std::string_view port = "53";
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) {
+      out.error = fmt::format("\"{}\" has '[' without ']'", text);
+      return out;
+    }
+    host = text.substr(1, close - 1);
+    const auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (!rest.starts_with(':')) {
+        out.error = fmt::format("\"{}\": expected ':PORT' after ']'", text);
+        return out;
+      }
+      port = rest.substr(1);
+    }
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    host = text.substr(0, text.find(':'));
+    port = text.substr(text.find(':') + 1);
+  }
+  std::error_code ec;
+  const auto address = asio::ip::make_address(std::string(host), ec);
+  if (ec) {
+    out.error = fmt::format("\"{}\" is not an IP address (DNS servers are given as IP[:PORT])",
+                            std::string(host));
+    return out;
+  }
+  unsigned value = 0;
+  const auto [ptr, perr] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (perr != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
+    out.error = fmt::format("\"{}\" is not a port (1-65535)", port);
+    return out;
+  }
+  out.ares_form = address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), value)
+                                  : fmt::format("{}:{}", address.to_string(), value);
+  return out;
+}
+
+Resolver::Resolver(asio::any_io_executor executor)
+    : executor_(std::move(executor)), timer_(executor_) {}
+
+Resolver::~Resolver() {
+  // ares_destroy completes every pending query with ARES_EDESTRUCTION (their handlers are
+  // posted) and reports every socket closed, which releases its watch.
+  channel_.reset();
+  for (auto& [fd, watch] : watches_) {
+    watch->closed = true;
+    watch->descriptor.release();
+  }
+}
+
+std::variant<std::unique_ptr<Resolver>, std::string> Resolver::create(
+    asio::any_io_executor executor, const ResolverOptions& options) {
+  init_library_once();
+  std::string servers;
+  for (const auto& server : options.servers) {
+    const ServerAddress parsed = parse_server_address(server);
+    if (!parsed.error.empty()) return "DNS server " + parsed.error;
+    if (!servers.empty()) servers += ',';
+    servers += parsed.ares_form;
+  }
+  if (options.attempt_timeout.count() <= 0 || options.tries < 1) {
+    return std::string("DNS timeout and tries must be positive");
+  }
+
+  std::unique_ptr<Resolver> resolver(new Resolver(std::move(executor)));
+  ares_options opts{};
+  // No search domains: "_mta-sts.example.com" must never become
+  // "_mta-sts.example.com.corp.local". No HOSTALIASES. EDNS for large TXT answers.
+  //
+  // NOCHECKRESP: c-ares 1.18 would otherwise turn SERVFAIL and REFUSED into "connection
+  // refused" after trying every server, and a broken zone must not look like a dead
+  // resolver. (The flag's documentation says it also skips the question check; 1.18
+  // still checks, and on_answer checks again in case a version does not.)
+  opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP |
+               (options.tcp_only ? ARES_FLAG_USEVC : 0);
+  opts.timeout = static_cast<int>(options.attempt_timeout.count());
+  opts.tries = options.tries;
+  opts.ednspsz = kEdnsPayload;
+  opts.sock_state_cb = &Resolver::on_socket_state;
+  opts.sock_state_cb_data = resolver.get();
+  const int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ |
+                   ARES_OPT_SOCK_STATE_CB;
+  ares_channel channel = nullptr;
+  const int status = ares_init_options(&channel, &opts, mask);
+  if (status != ARES_SUCCESS) {
+    return fmt::format("cannot start the DNS resolver: {}", ares_strerror(status));
+  }
+  resolver->channel_.reset(channel);
+  if (!servers.empty()) {
+    const int set = ares_set_servers_ports_csv(channel, servers.c_str());
+    if (set != ARES_SUCCESS) {
+      return fmt::format("cannot use DNS servers {}: {}", servers, ares_strerror(set));
+    }
+  }
+  return resolver;
+}
+
+void Resolver::on_socket_state(void* self, ares_socket_t fd, int readable, int writable) {
+  static_cast<Resolver*>(self)->watch_socket(fd, readable != 0, writable != 0);
+}
+
+void Resolver::watch_socket(ares_socket_t fd, bool readable, bool writable) {
+  auto it = watches_.find(fd);
+  if (!readable && !writable) {
+    // c-ares is about to close fd: stop watching without closing it (release, not close).
+    if (it != watches_.end()) {
+      it->second->closed = true;
+      it->second->descriptor.release();
+      watches_.erase(it);
+    }
+    return;
+  }
+  if (it == watches_.end()) {
+    it =
+        watches_.emplace(fd, std::make_shared<Watch>(asio::posix::stream_descriptor(executor_, fd)))
+            .first;
+  }
+  it->second->want_read = readable;
+  it->second->want_write = writable;
+  arm(fd, it->second);
+}
+
+void Resolver::arm(ares_socket_t fd, const std::shared_ptr<Watch>& watch) {
+  if (watch->want_read && !watch->reading) {
+    watch->reading = true;
+    watch->descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
+                                 [this, fd, watch](std::error_code ec) {
+                                   watch->reading = false;
+                                   if (ec || watch->closed)
+                                     return;  // released, or the resolver is gone
+                                   ares_process_fd(channel_.get(), fd, ARES_SOCKET_BAD);
+                                   if (!watch->closed) arm(fd, watch);
+                                   update_timer();
+                                 });
+  }
+  if (watch->want_write && !watch->writing) {
+    watch->writing = true;
+    watch->descriptor.async_wait(asio::posix::stream_descriptor::wait_write,
+                                 [this, fd, watch](std::error_code ec) {
+                                   watch->writing = false;
+                                   if (ec || watch->closed) return;
+                                   ares_process_fd(channel_.get(), ARES_SOCKET_BAD, fd);
+                                   if (!watch->closed) arm(fd, watch);
+                                   update_timer();
+                                 });
+  }
+}
+
+void Resolver::update_timer() {
+  timeval tv{};
+  const timeval* next = ares_timeout(channel_.get(), nullptr, &tv);
+  if (next == nullptr) {
+    timer_.cancel();  // no query in flight
+    return;
+  }
+  timer_.expires_after(std::chrono::seconds(next->tv_sec) +
+                       std::chrono::microseconds(next->tv_usec));
+  timer_.async_wait([this](std::error_code ec) {
+    if (ec) return;  // re-armed or destroyed: `this` may be gone
+    ares_process_fd(channel_.get(), ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    update_timer();
+  });
+}
+
+asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver::query(
+    std::string name, int type) {
+  auto initiation = [this, &name, type](auto handler) {
+    using Handler = decltype(handler);
+    auto state = std::make_shared<QueryState<Handler>>(std::move(handler), executor_, name, type);
+    if (state->slot.is_connected()) {
+      state->slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type) {
+        if (auto s = weak.lock()) s->complete(asio::error::operation_aborted, {}, true);
+      });
+    }
+    // c-ares owns this holder until its callback, which always runs exactly once.
+    auto* holder = new std::shared_ptr<QueryState<Handler>>(state);
+    ares_query(channel_.get(), name.c_str(), ns_c_in, type, &on_answer<Handler>, holder);
+    update_timer();
+  };
+  auto token = asio::experimental::as_tuple(asio::use_awaitable);
+  auto [ec, answer] =
+      co_await asio::async_initiate<decltype(token),
+                                    void(std::error_code, std::vector<unsigned char>)>(initiation,
+                                                                                       token);
+  co_return std::pair{ec, std::move(answer)};
+}
+
+template <class T, class Parse>
+asio::awaitable<Lookup<T>> Resolver::lookup(std::string name, int type, Parse parse) {
+  Lookup<T> result;
+  for (int hop = 0; hop <= kMaxCnameHops; ++hop) {
+    auto [ec, answer] = co_await query(name, type);
+    if (ec) {
+      result.error = ec;
+      co_return result;
+    }
+    T records{};
+    const std::error_code parse_error = parse(Answer(answer), records);
+    if (!parse_error && !records.empty()) {
+      result.records = std::move(records);
+      // A recursive resolver answers with the whole chain: record it.
+      std::vector<std::pair<std::string, std::string>> cnames;
+      if (!parse_cnames(Answer(answer), cnames)) {
+        for (auto& [owner, target] : cnames) result.cname_chain.push_back(std::move(target));
+      }
+      co_return result;
+    }
+    if (parse_error && parse_error != make_ares_error(ARES_ENODATA)) {
+      result.error = parse_error;
+      co_return result;
+    }
+    // No records of the type: follow a CNAME of the name, as an authoritative server
+    // that does not serve the target's zone leaves that to us (RFC 8461 §3.1 delegation).
+    std::vector<std::pair<std::string, std::string>> cnames;
+    if (auto cname_error = parse_cnames(Answer(answer), cnames)) {
+      result.error = cname_error;
+      co_return result;
+    }
+    std::string next;
+    for (std::string current = name;;) {
+      auto it = std::find_if(cnames.begin(), cnames.end(), [&](const auto& c) {
+        return strcasecmp(c.first.c_str(), current.c_str()) == 0;
+      });
+      if (it == cnames.end()) break;
+      next = it->second;
+      result.cname_chain.push_back(next);
+      current = next;
+      cnames.erase(it);  // each record once: a loop inside one answer ends here
+      if (result.cname_chain.size() > kMaxCnameHops) break;
+    }
+    if (next.empty()) {
+      result.error = make_ares_error(ARES_ENODATA);
+      co_return result;
+    }
+    if (result.cname_chain.size() > kMaxCnameHops) break;
+    name = next;
+  }
+  result.error = make_error_code(ResolverErrc::cname_loop);
+  co_return result;
+}
+
+asio::awaitable<Lookup<std::vector<std::string>>> Resolver::txt(std::string name) {
+  return lookup<std::vector<std::string>>(std::move(name), ns_t_txt, &parse_txt);
+}
+
+asio::awaitable<Lookup<std::vector<MxRecord>>> Resolver::mx(std::string name) {
+  return lookup<std::vector<MxRecord>>(std::move(name), ns_t_mx, &parse_mx);
+}
+
+asio::awaitable<Lookup<std::vector<asio::ip::address>>> Resolver::addresses(std::string name,
+                                                                            bool ipv6) {
+  return lookup<std::vector<asio::ip::address>>(
+      std::move(name), ipv6 ? ns_t_aaaa : ns_t_a,
+      [ipv6](Answer answer, std::vector<asio::ip::address>& out) {
+        return parse_addresses(answer, ipv6, out);
+      });
+}
+
+}  // namespace mtasts::dns

@@ -1,0 +1,50 @@
+// A DNS server on loopback for what no real server does on purpose: stay silent, answer
+// garbage, or answer with a chosen RCODE. Serves UDP and TCP on the same port, on the
+// io_context of the test.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtasts::testing {
+
+using Bytes = std::vector<unsigned char>;
+
+class FakeDnsServer {
+ public:
+  /// `respond` gets each query and returns the reply bytes, or nullopt to stay silent.
+  using Responder = std::function<std::optional<Bytes>(const Bytes& query)>;
+
+  FakeDnsServer(asio::io_context& io, Responder respond);
+  ~FakeDnsServer();
+
+  /// "127.0.0.1:PORT", for ResolverOptions::servers.
+  std::string address() const;
+  int queries() const { return queries_; }
+
+  /// A reply header for `query` with `rcode` and no records (NXDOMAIN = 3, SERVFAIL = 2).
+  static Bytes reply_with_rcode(const Bytes& query, int rcode);
+
+ private:
+  void receive_udp();
+  void accept_tcp();
+  asio::awaitable<void> serve_tcp(asio::ip::tcp::socket socket, std::shared_ptr<bool> alive);
+
+  Responder respond_;
+  asio::ip::udp::socket udp_;
+  asio::ip::tcp::acceptor tcp_;
+  asio::ip::udp::endpoint peer_;
+  Bytes buffer_;
+  int queries_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace mtasts::testing
