@@ -8,6 +8,9 @@
 #
 # Addresses (on the namespace's loopback, so nothing leaves the machine):
 #   DNS (NSD, authoritative for test. and example.)   127.0.0.53 and fd00:6d74:7374::53
+#   HTTPS policy hosts (nginx, by SNI)                 127.0.0.80 and fd00:6d74:7374::80
+# Certificates (certs.sh) are made at start-up; $MTASTS_LAB_DIR/certs/ca.pem is the root
+# the tests trust.
 # Needs root (ip netns). State lives in $MTASTS_LAB_DIR (default /tmp/mtasts-lab).
 set -euo pipefail
 
@@ -16,6 +19,8 @@ LAB_DIR=${MTASTS_LAB_DIR:-/tmp/mtasts-lab}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DNS_V4=127.0.0.53
 DNS_V6=fd00:6d74:7374::53
+WEB_V4=127.0.0.80
+WEB_V6=fd00:6d74:7374::80
 
 in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
 
@@ -33,6 +38,7 @@ stop_pidfile() {
 }
 
 down() {
+  stop_pidfile "$LAB_DIR/nginx/nginx.pid"
   stop_pidfile "$LAB_DIR/nsd/nsd.pid"
   if ip netns list | grep -qw "$LAB_NETNS"; then
     # Anything still running in the namespace belongs to the lab.
@@ -42,13 +48,14 @@ down() {
   rm -rf "$LAB_DIR"
 }
 
-wait_for_dns() {
+# wait_for_port NAME ADDRESS PORT LOG
+wait_for_port() {
   for _ in $(seq 100); do
-    if in_lab bash -c "exec 3<>/dev/tcp/$DNS_V4/53" 2>/dev/null; then return 0; fi
+    if in_lab bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
-  echo "lab: NSD did not start; its log:" >&2
-  cat "$LAB_DIR/nsd/nsd.log" >&2 || true
+  echo "lab: $1 did not start; its log:" >&2
+  cat "$4" >&2 || true
   return 1
 }
 
@@ -84,7 +91,67 @@ zone:
   zonefile: "example.zone"
 CONF
   in_lab nsd -c "$dir/nsd.conf"
-  wait_for_dns
+  wait_for_port NSD "$DNS_V4" 53 "$dir/nsd.log"
+}
+
+# A policy body for the web root `www/NAME`.
+policy() {
+  mkdir -p "$LAB_DIR/www/$1/.well-known"
+  printf '%b' "$2" > "$LAB_DIR/www/$1/.well-known/mta-sts.txt"
+}
+
+# server_block SERVER_NAME CERT BODY: one nginx server for a policy host.
+server_block() {
+  cat <<BLOCK
+  server {
+    listen $WEB_V4:443 ssl;
+    listen [$WEB_V6]:443 ssl;
+    server_name $1;
+    ssl_certificate $LAB_DIR/certs/$2.pem;
+    ssl_certificate_key $LAB_DIR/certs/$2.key;
+$3
+  }
+BLOCK
+}
+
+start_web() {
+  local dir="$LAB_DIR/nginx"
+  mkdir -p "$dir"
+  policy good 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 1209600\r\n'
+  mkdir -p "$LAB_DIR/www/big/.well-known"
+  head -c 10485760 /dev/zero | tr '\0' 'x' > "$LAB_DIR/www/big/.well-known/mta-sts.txt"
+  {
+    cat <<CONF
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+worker_processes 1;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  types { text/plain txt; }
+  default_type application/octet-stream;
+  ssl_protocols TLSv1.2 TLSv1.3;
+CONF
+    server_block '_' lab '    return 404;' | sed 's/ssl;/ssl default_server;/'
+    server_block mta-sts.good.test lab "    root $LAB_DIR/www/good;"
+    server_block mta-sts.forbidden.test lab '    return 403;'
+    server_block mta-sts.redirect.test lab '    return 301 https://www.redirect.test/mta-sts.txt;'
+    server_block mta-sts.ctype.test lab "    root $LAB_DIR/www/good;
+    types { text/html txt; }"
+    server_block mta-sts.big.test lab "    root $LAB_DIR/www/big;"
+    server_block mta-sts.expired.test expired "    root $LAB_DIR/www/good;"
+    server_block mta-sts.expiring.test expiring "    root $LAB_DIR/www/good;"
+    server_block mta-sts.wrongname.test wrongname "    root $LAB_DIR/www/good;"
+    server_block mta-sts.untrusted.test untrusted "    root $LAB_DIR/www/good;"
+    echo '}'
+  } > "$dir/nginx.conf"
+  in_lab nginx -c "$dir/nginx.conf" -g 'user root;' 2>> "$dir/error.log"
+  wait_for_port nginx "$WEB_V4" 443 "$dir/error.log"
 }
 
 up() {
@@ -93,9 +160,11 @@ up() {
   mkdir -p "$LAB_DIR"
   ip netns add "$LAB_NETNS"
   in_lab ip link set lo up
-  in_lab ip -6 addr add "$DNS_V6/128" dev lo nodad
+  for address in "$DNS_V6" "$WEB_V6"; do in_lab ip -6 addr add "$address/128" dev lo nodad; done
+  "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
-  echo "lab: up (namespace $LAB_NETNS, DNS $DNS_V4 and [$DNS_V6])"
+  start_web
+  echo "lab: up (namespace $LAB_NETNS, DNS $DNS_V4 and [$DNS_V6], HTTPS $WEB_V4 and [$WEB_V6])"
 }
 
 case "${1:-}" in

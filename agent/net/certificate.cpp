@@ -1,0 +1,129 @@
+#include "net/certificate.hpp"
+
+#include <fmt/format.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+
+namespace mtasts::net {
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* bio) const noexcept { BIO_free(bio); }
+};
+struct NamesDeleter {
+  void operator()(GENERAL_NAMES* names) const noexcept { GENERAL_NAMES_free(names); }
+};
+
+std::string name_to_string(const X509_NAME* name) {
+  if (name == nullptr) return {};
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  if (!bio) return {};
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+}
+
+std::time_t to_time(const ASN1_TIME* time) {
+  std::tm tm{};
+  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+  return timegm(&tm);
+}
+
+// The index of our ex_data slot on SSL objects, holding the recorded verify errors.
+int verify_errors_index() {
+  static const int index = SSL_get_ex_new_index(
+      0, nullptr, nullptr, nullptr, [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+        delete static_cast<std::vector<long>*>(ptr);
+      });
+  return index;
+}
+
+int record_and_continue(int preverified, X509_STORE_CTX* store) {
+  if (preverified == 0) {
+    auto* ssl =
+        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    if (ssl != nullptr) {
+      auto* errors = static_cast<std::vector<long>*>(SSL_get_ex_data(ssl, verify_errors_index()));
+      const long code = X509_STORE_CTX_get_error(store);
+      if (errors != nullptr && std::find(errors->begin(), errors->end(), code) == errors->end()) {
+        errors->push_back(code);
+      }
+    }
+  }
+  // Go on with the handshake: the agent reports the problem rather than failing blindly.
+  return 1;
+}
+
+}  // namespace
+
+std::string_view to_string(CertProblem problem) noexcept {
+  switch (problem) {
+    case CertProblem::expired: return "expired";
+    case CertProblem::not_yet_valid: return "not_yet_valid";
+    case CertProblem::untrusted: return "untrusted";
+    case CertProblem::name_mismatch: return "name_mismatch";
+    case CertProblem::other: return "other";
+  }
+  return "other";
+}
+
+CertProblem classify_verify_error(long code) noexcept {
+  switch (code) {
+    case X509_V_ERR_CERT_HAS_EXPIRED: return CertProblem::expired;
+    case X509_V_ERR_CERT_NOT_YET_VALID: return CertProblem::not_yet_valid;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH: return CertProblem::name_mismatch;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+    case X509_V_ERR_INVALID_CA: return CertProblem::untrusted;
+    default: return CertProblem::other;
+  }
+}
+
+CertificateFacts describe_certificate(X509* cert) {
+  CertificateFacts facts;
+  if (cert == nullptr) return facts;
+  facts.subject = name_to_string(X509_get_subject_name(cert));
+  facts.issuer = name_to_string(X509_get_issuer_name(cert));
+  facts.not_before = to_time(X509_get0_notBefore(cert));
+  facts.not_after = to_time(X509_get0_notAfter(cert));
+  std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+    if (name->type != GEN_DNS) continue;
+    const ASN1_IA5STRING* dns = name->d.dNSName;
+    facts.dns_names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                                 static_cast<std::size_t>(ASN1_STRING_length(dns)));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(cert, EVP_sha256(), digest, &length) == 1) {
+    for (unsigned i = 0; i < length; ++i) facts.sha256 += fmt::format("{:02x}", digest[i]);
+  }
+  return facts;
+}
+
+void install_verify_recorder(SSL* ssl) {
+  SSL_set_ex_data(ssl, verify_errors_index(), new std::vector<long>());
+  SSL_set_verify(ssl, SSL_VERIFY_PEER, &record_and_continue);
+}
+
+std::vector<long> recorded_verify_errors(SSL* ssl) {
+  const auto* errors =
+      static_cast<const std::vector<long>*>(SSL_get_ex_data(ssl, verify_errors_index()));
+  return errors != nullptr ? *errors : std::vector<long>{};
+}
+
+}  // namespace mtasts::net

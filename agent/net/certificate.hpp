@@ -1,0 +1,54 @@
+/// @file
+/// @brief What the agent records about a peer's certificate, and how OpenSSL's
+/// verification errors map to findings (RFC 8461 §3.3 and §4.2). Recorded even when
+/// verification fails, so an expired or wrong-name certificate is reported with its dates.
+#pragma once
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtasts::net {
+
+struct X509Deleter {
+  void operator()(X509* cert) const noexcept { X509_free(cert); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+
+/// The closed set of verification outcomes the findings tell apart.
+enum class CertProblem : std::uint8_t { expired, not_yet_valid, untrusted, name_mismatch, other };
+
+std::string_view to_string(CertProblem problem) noexcept;
+
+struct CertificateFacts {
+  std::vector<std::string> dns_names;  ///< subjectAltName dNSName entries
+  std::string subject;                 ///< one-line RFC 2253 form
+  std::string issuer;
+  std::time_t not_before = 0;
+  std::time_t not_after = 0;
+  std::string sha256;  ///< fingerprint of the DER, lower-case hex
+
+  bool verified = false;              ///< chain trusted, dates valid, name matches
+  std::vector<CertProblem> problems;  ///< every distinct problem found, in order
+  std::string error;                  ///< OpenSSL's text for the first problem
+};
+
+/// Facts of `cert` (the leaf): names, issuer, validity, fingerprint.
+CertificateFacts describe_certificate(X509* cert);
+
+/// Maps an X509_V_ERR_* code to a CertProblem.
+CertProblem classify_verify_error(long code) noexcept;
+
+/// Collects every verification error of a handshake without aborting it, so the facts
+/// can be read afterwards. Install with `install_verify_recorder(ssl)` before the
+/// handshake; read with `recorded_verify_errors(ssl)`.
+void install_verify_recorder(SSL* ssl);
+std::vector<long> recorded_verify_errors(SSL* ssl);
+
+}  // namespace mtasts::net

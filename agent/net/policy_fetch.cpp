@@ -1,0 +1,138 @@
+#include "net/policy_fetch.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <asio/connect.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <memory>
+
+namespace mtasts::net {
+namespace {
+
+constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
+
+FetchError connect_error(const std::error_code& ec) {
+  return ec == asio::error::connection_refused ? FetchError::connect_refused
+                                               : FetchError::connect_failed;
+}
+
+/// The fetch itself, filling `out` as it goes so a timeout still reports what was seen.
+asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
+                                asio::ip::tcp::endpoint endpoint, FetchOptions options,
+                                std::shared_ptr<PolicyFetch> out) {
+  auto executor = co_await asio::this_coro::executor;
+  TlsStream stream(executor, context);
+
+  out->stage = FetchStage::connect;
+  auto [connect_ec] = co_await stream.next_layer().async_connect(endpoint, kToken);
+  if (connect_ec) {
+    out->error = connect_error(connect_ec);
+    out->detail = connect_ec.message();
+    co_return;
+  }
+
+  out->stage = FetchStage::tls;
+  auto [tls_ec, tls] = co_await tls_handshake(stream, host);
+  if (tls.has_certificate) out->tls = tls;
+  if (tls_ec) {
+    out->error = FetchError::tls_failed;
+    out->detail = tls_ec.message();
+    co_return;
+  }
+  out->tls = std::move(tls);
+
+  out->stage = FetchStage::http;
+  const std::string request = fmt::format(
+      "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: text/plain\r\n"
+      "Connection: close\r\n\r\n",
+      kPolicyPath, host, options.user_agent);
+  auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(request), kToken);
+  if (write_ec) {
+    out->error = FetchError::http_truncated;
+    out->detail = write_ec.message();
+    co_return;
+  }
+  HttpResponseParser parser(options.limits);
+  std::array<char, 16384> buffer{};
+  for (;;) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(buffer), kToken);
+    if (n > 0 && parser.feed(std::string_view(buffer.data(), n))) break;
+    if (read_ec) {
+      // EOF, or a close without TLS close_notify (common, and harmless with a framed body).
+      parser.finish();
+      if (read_ec != asio::error::eof && read_ec != asio::ssl::error::stream_truncated &&
+          parser.error() == HttpError::truncated) {
+        out->detail = read_ec.message();
+      }
+      break;
+    }
+  }
+  if (parser.response().status != 0) out->response = std::move(parser.response());
+  switch (parser.error()) {
+    case HttpError::none: break;
+    case HttpError::body_too_large: out->error = FetchError::body_too_large; break;
+    case HttpError::truncated: out->error = FetchError::http_truncated; break;
+    default:
+      out->error = FetchError::http_malformed;
+      out->detail = std::string(to_string(parser.error()));
+      break;
+  }
+  if (out->error == FetchError::none) out->stage = FetchStage::done;
+  std::error_code ignored;
+  stream.next_layer().close(ignored);  // Connection: close; no TLS shutdown to wait for
+}
+
+}  // namespace
+
+std::string_view to_string(FetchError error) noexcept {
+  switch (error) {
+    case FetchError::none: return "none";
+    case FetchError::connect_refused: return "connect_refused";
+    case FetchError::connect_failed: return "connect_failed";
+    case FetchError::tls_failed: return "tls_failed";
+    case FetchError::http_malformed: return "http_malformed";
+    case FetchError::http_truncated: return "http_truncated";
+    case FetchError::body_too_large: return "body_too_large";
+    case FetchError::timeout: return "timeout";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FetchStage stage) noexcept {
+  switch (stage) {
+    case FetchStage::connect: return "connect";
+    case FetchStage::tls: return "tls";
+    case FetchStage::http: return "http";
+    case FetchStage::done: return "done";
+  }
+  return "unknown";
+}
+
+asio::awaitable<PolicyFetch> fetch_policy(asio::ssl::context& context, std::string host,
+                                          asio::ip::tcp::endpoint endpoint, FetchOptions options) {
+  using namespace asio::experimental::awaitable_operators;
+  auto executor = co_await asio::this_coro::executor;
+  auto result = std::make_shared<PolicyFetch>();
+  result->endpoint = endpoint;
+  const auto started = std::chrono::steady_clock::now();
+  asio::steady_timer deadline(executor, options.timeout);
+  // run_fetch never throws for network failures, so `||` is safe here (asio#900).
+  auto winner = co_await (run_fetch(context, std::move(host), endpoint, options, result) ||
+                          deadline.async_wait(kToken));
+  if (winner.index() == 1) {
+    result->error = FetchError::timeout;
+    result->detail = fmt::format("no complete answer within {} ms (stopped at {})",
+                                 options.timeout.count(), to_string(result->stage));
+  }
+  result->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  co_return std::move(*result);
+}
+
+}  // namespace mtasts::net
