@@ -9,6 +9,10 @@
 # Addresses (on the namespace's loopback, so nothing leaves the machine):
 #   DNS (NSD, authoritative for test. and example.)   127.0.0.53 and fd00:6d74:7374::53
 #   HTTPS policy hosts (nginx, by SNI)                 127.0.0.80 and fd00:6d74:7374::80
+#   SMTP MX hosts (Postfix), one address pair each:
+#     good (STARTTLS, trusted cert)                    127.0.0.25 and fd00:6d74:7374::25
+#     expired / wrong-name / untrusted certificate     127.0.0.26 / .27 / .28 (and ::26...)
+#     no STARTTLS                                      127.0.0.29 and fd00:6d74:7374::29
 # Certificates (certs.sh) are made at start-up; $MTASTS_LAB_DIR/certs/ca.pem is the root
 # the tests trust.
 # Needs root (ip netns). State lives in $MTASTS_LAB_DIR (default /tmp/mtasts-lab).
@@ -38,6 +42,10 @@ stop_pidfile() {
 }
 
 down() {
+  if [ -f "$LAB_DIR/postfix/main.cf" ]; then
+    in_lab postfix -c "$LAB_DIR/postfix" stop >/dev/null 2>&1 || true
+  fi
+  stop_pidfile "$LAB_DIR/postfix/queue/pid/master.pid"
   stop_pidfile "$LAB_DIR/nginx/nginx.pid"
   stop_pidfile "$LAB_DIR/nsd/nsd.pid"
   if ip netns list | grep -qw "$LAB_NETNS"; then
@@ -154,17 +162,70 @@ CONF
   wait_for_port nginx "$WEB_V4" 443 "$dir/error.log"
 }
 
+# smtp_listener ADDRESS CERT [-o option...]: one smtpd on ADDRESS:25 with its certificate.
+smtp_listener() {
+  local address=$1 cert=$2
+  shift 2
+  echo "$address:smtp inet n - n - - smtpd -o smtpd_tls_chain_files=$LAB_DIR/certs/$cert.key,$LAB_DIR/certs/$cert.pem $*"
+}
+
+start_smtp() {
+  local dir="$LAB_DIR/postfix"
+  mkdir -p "$dir/queue" "$dir/data"
+  cat > "$dir/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.lab.test
+mydestination =
+inet_interfaces = all
+inet_protocols = all
+smtpd_banner = mx.lab.test ESMTP lab
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 0
+maillog_file = $dir/maillog
+maillog_file_prefixes = /
+# The tests connect fast and often (lab-notes.md).
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+smtpd_client_event_limit_exceptions = static:all
+CONF
+  {
+    smtp_listener 127.0.0.25 mx-good
+    smtp_listener "[fd00:6d74:7374::25]" mx-good
+    smtp_listener 127.0.0.26 mx-expired
+    smtp_listener "[fd00:6d74:7374::26]" mx-expired
+    smtp_listener 127.0.0.27 mx-wrongname
+    smtp_listener "[fd00:6d74:7374::27]" mx-wrongname
+    smtp_listener 127.0.0.28 mx-untrusted
+    smtp_listener "[fd00:6d74:7374::28]" mx-untrusted
+    smtp_listener 127.0.0.29 mx-good -o smtpd_tls_security_level=none
+    smtp_listener "[fd00:6d74:7374::29]" mx-good -o smtpd_tls_security_level=none
+    # The services smtpd relies on, from Debian's master.cf.
+    grep -E '^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|anvil|scache|postlog) ' /etc/postfix/master.cf
+  } > "$dir/master.cf"
+  in_lab postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
+  in_lab postfix -c "$dir" start 2>> "$dir/start.log"
+  wait_for_port Postfix 127.0.0.25 25 "$dir/maillog"
+}
+
 up() {
   [ "$(id -u)" -eq 0 ] || { echo "lab: needs root (ip netns)" >&2; exit 1; }
   down
   mkdir -p "$LAB_DIR"
   ip netns add "$LAB_NETNS"
   in_lab ip link set lo up
-  for address in "$DNS_V6" "$WEB_V6"; do in_lab ip -6 addr add "$address/128" dev lo nodad; done
+  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
+    fd00:6d74:7374::28 fd00:6d74:7374::29; do
+    in_lab ip -6 addr add "$address/128" dev lo nodad
+  done
   "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_web
-  echo "lab: up (namespace $LAB_NETNS, DNS $DNS_V4 and [$DNS_V6], HTTPS $WEB_V4 and [$WEB_V6])"
+  start_smtp
+  echo "lab: up (namespace $LAB_NETNS, DNS $DNS_V4 and [$DNS_V6], HTTPS $WEB_V4 and [$WEB_V6], SMTP 127.0.0.25-29 and [fd00:6d74:7374::25-29])"
 }
 
 case "${1:-}" in

@@ -1,0 +1,211 @@
+#include "net/smtp_probe.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <memory>
+
+#include "mtasts/text.hpp"
+
+namespace mtasts::net {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
+
+/// Reads one reply from `stream` (the TCP socket before STARTTLS, the TLS stream after),
+/// within `timeout`. On failure sets `out`'s error and returns nullopt.
+template <class Stream>
+asio::awaitable<std::optional<SmtpReply>> read_reply(Stream& stream, SmtpReplyReader& reader,
+                                                     std::chrono::milliseconds timeout,
+                                                     SmtpProbe& out) {
+  if (auto ready = reader.take()) co_return ready;
+  asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    auto result = co_await (stream.async_read_some(asio::buffer(buffer), kToken) ||
+                            deadline.async_wait(kToken));
+    if (result.index() == 1) {
+      out.error = SmtpError::timeout;
+      out.detail = fmt::format("no complete reply within {} ms", timeout.count());
+      co_return std::nullopt;
+    }
+    auto [ec, n] = std::get<0>(result);
+    if (n > 0 && reader.feed(std::string_view(buffer.data(), n))) break;
+    if (ec) {
+      out.error = SmtpError::protocol;
+      out.detail = "the server closed the connection: " + ec.message();
+      co_return std::nullopt;
+    }
+  }
+  if (reader.error() != SmtpReplyError::none) {
+    out.error = SmtpError::protocol;
+    out.detail = fmt::format("bad reply: {}", to_string(reader.error()));
+    co_return std::nullopt;
+  }
+  auto reply = reader.take();
+  if (reply) out.last_code = reply->code;
+  co_return reply;
+}
+
+template <class Stream>
+asio::awaitable<bool> send(Stream& stream, const std::string& command, SmtpProbe& out) {
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(command), kToken);
+  if (ec) {
+    out.error = SmtpError::protocol;
+    out.detail = "cannot send: " + ec.message();
+    co_return false;
+  }
+  co_return true;
+}
+
+std::string first_line(const SmtpReply& reply) {
+  return fmt::format("{} {}", reply.code,
+                     printable(reply.lines.empty() ? "" : reply.lines[0], 200));
+}
+
+asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
+                                asio::ip::tcp::endpoint endpoint, SmtpOptions options,
+                                std::shared_ptr<SmtpProbe> out) {
+  TlsStream stream(co_await asio::this_coro::executor, context);
+  auto& socket = stream.next_layer();
+  SmtpReplyReader reader(options.limits);
+
+  out->stage = SmtpStage::connect;
+  auto [connect_ec] = co_await socket.async_connect(endpoint, kToken);
+  if (connect_ec) {
+    out->error = connect_ec == asio::error::connection_refused ? SmtpError::connect_refused
+                                                               : SmtpError::connect_failed;
+    out->detail = connect_ec.message();
+    co_return;
+  }
+
+  out->stage = SmtpStage::banner;
+  auto banner = co_await read_reply(socket, reader, options.step_timeout, *out);
+  if (!banner) co_return;
+  out->banner = printable(banner->lines.empty() ? "" : banner->lines[0], 200);
+  if (banner->code != 220) {
+    out->error = SmtpError::banner_rejected;
+    out->detail = first_line(*banner);
+    co_await send(socket, "QUIT\r\n", *out);
+    co_return;
+  }
+
+  out->stage = SmtpStage::ehlo;
+  if (!co_await send(socket, "EHLO " + options.ehlo_name + "\r\n", *out)) co_return;
+  auto ehlo = co_await read_reply(socket, reader, options.step_timeout, *out);
+  if (!ehlo) co_return;
+  if (ehlo->code != 250) {
+    out->error = SmtpError::ehlo_rejected;
+    out->detail = first_line(*ehlo);
+    co_await send(socket, "QUIT\r\n", *out);
+    co_return;
+  }
+  out->ehlo_keywords = ehlo->ehlo_keywords();
+  out->starttls_offered = ehlo->has_keyword("STARTTLS");
+  if (!out->starttls_offered) {
+    if (co_await send(socket, "QUIT\r\n", *out)) {
+      co_await read_reply(socket, reader, options.step_timeout, *out);
+    }
+    // QUIT's outcome does not change what was found.
+    out->error = SmtpError::starttls_missing;
+    out->detail = "EHLO did not list STARTTLS";
+    co_return;
+  }
+
+  out->stage = SmtpStage::starttls;
+  if (!co_await send(socket, "STARTTLS\r\n", *out)) co_return;
+  auto ready = co_await read_reply(socket, reader, options.step_timeout, *out);
+  if (!ready) co_return;
+  if (ready->code != 220) {
+    out->error = SmtpError::starttls_rejected;
+    out->detail = first_line(*ready);
+    co_await send(socket, "QUIT\r\n", *out);
+    co_return;
+  }
+  if (reader.pending_bytes() > 0) {
+    // Bytes sent before TLS would be read as if they came under TLS (RFC 3207 §5, the
+    // STARTTLS injection flaw): a correct server sends nothing more.
+    out->error = SmtpError::protocol;
+    out->detail = "the server sent data after 220 and before TLS";
+    co_return;
+  }
+
+  out->stage = SmtpStage::tls;
+  auto [tls_ec, tls] = co_await tls_handshake(stream, host);
+  if (tls.has_certificate || !tls_ec) out->tls = tls;
+  if (tls_ec) {
+    out->error = SmtpError::tls_failed;
+    out->detail = tls_ec.message();
+    co_return;
+  }
+
+  // Leave politely (the reply to QUIT over TLS is read but does not matter).
+  out->stage = SmtpStage::quit;
+  SmtpReplyReader tls_reader(options.limits);
+  if (co_await send(stream, "QUIT\r\n", *out)) {
+    co_await read_reply(stream, tls_reader, options.step_timeout, *out);
+  }
+  out->error = SmtpError::none;
+  out->detail.clear();
+  out->stage = SmtpStage::done;
+}
+
+}  // namespace
+
+std::string_view to_string(SmtpError error) noexcept {
+  switch (error) {
+    case SmtpError::none: return "none";
+    case SmtpError::connect_refused: return "connect_refused";
+    case SmtpError::connect_failed: return "connect_failed";
+    case SmtpError::timeout: return "timeout";
+    case SmtpError::banner_rejected: return "banner_rejected";
+    case SmtpError::ehlo_rejected: return "ehlo_rejected";
+    case SmtpError::starttls_missing: return "starttls_missing";
+    case SmtpError::starttls_rejected: return "starttls_rejected";
+    case SmtpError::tls_failed: return "tls_failed";
+    case SmtpError::protocol: return "protocol";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(SmtpStage stage) noexcept {
+  switch (stage) {
+    case SmtpStage::connect: return "connect";
+    case SmtpStage::banner: return "banner";
+    case SmtpStage::ehlo: return "ehlo";
+    case SmtpStage::starttls: return "starttls";
+    case SmtpStage::tls: return "tls";
+    case SmtpStage::quit: return "quit";
+    case SmtpStage::done: return "done";
+  }
+  return "unknown";
+}
+
+asio::awaitable<SmtpProbe> probe_smtp(asio::ssl::context& context, std::string mx_host,
+                                      asio::ip::tcp::endpoint endpoint, SmtpOptions options) {
+  auto executor = co_await asio::this_coro::executor;
+  auto result = std::make_shared<SmtpProbe>();
+  result->endpoint = endpoint;
+  const auto started = std::chrono::steady_clock::now();
+  asio::steady_timer deadline(executor, options.timeout);
+  // run_probe never throws for network failures, so `||` is safe (asio#900).
+  auto winner = co_await (run_probe(context, std::move(mx_host), endpoint, options, result) ||
+                          deadline.async_wait(kToken));
+  if (winner.index() == 1) {
+    result->error = SmtpError::timeout;
+    result->detail = fmt::format("the probe did not finish within {} ms (stopped at {})",
+                                 options.timeout.count(), to_string(result->stage));
+  }
+  result->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  co_return std::move(*result);
+}
+
+}  // namespace mtasts::net
