@@ -13,7 +13,7 @@ packages=(
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
-  iproute2 nsd nginx-light openssl
+  iproute2 nsd nginx-light openssl postfix
 )
 
 as_root() {
@@ -33,6 +33,9 @@ fi
 echo "setup: installing ${missing[*]}"
 
 export DEBIAN_FRONTEND=noninteractive
+# Postfix must not configure (or start) a system mail server: the lab runs its own
+# instance from a config folder of the tests (lab-notes.md).
+echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
 apt_install() {
   as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
