@@ -129,7 +129,7 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
     co_await send(socket, "QUIT\r\n", *out);
     co_return;
   }
-  if (reader.pending_bytes() > 0) {
+  if (reader.has_pending()) {
     // Bytes sent before TLS would be read as if they came under TLS (RFC 3207 §5, the
     // STARTTLS injection flaw): a correct server sends nothing more.
     out->error = SmtpError::protocol;

@@ -46,9 +46,11 @@ class SmtpReplyReader {
   /// The next complete reply, if any; keeps the bytes after it for the next reply.
   std::optional<SmtpReply> take();
   SmtpReplyError error() const noexcept { return error_; }
-  /// Bytes received after the last complete reply (must be none before STARTTLS starts
-  /// TLS: anything the server sent early would be read as if it came under TLS).
-  std::size_t pending_bytes() const noexcept { return buffer_.size(); }
+  /// True when anything was received after the last reply taken (must be false before
+  /// STARTTLS starts TLS: what the server sent early would be read as if under TLS).
+  bool has_pending() const noexcept {
+    return !buffer_.empty() || ready_.has_value() || !current_.lines.empty();
+  }
 
  private:
   bool parse();

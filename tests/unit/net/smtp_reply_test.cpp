@@ -18,7 +18,7 @@ TEST(SmtpReplyReader, MultiLineEhloWithStarttlsLast) {
   EXPECT_EQ(reply->code, 250);
   EXPECT_THAT(reply->ehlo_keywords(), ElementsAre("PIPELINING", "SIZE", "STARTTLS"));
   EXPECT_TRUE(reply->has_keyword("starttls"));
-  EXPECT_EQ(reader.pending_bytes(), 0u);
+  EXPECT_FALSE(reader.has_pending());
 }
 
 TEST(SmtpReplyReader, ByteByByteAndBareLf) {
@@ -36,7 +36,9 @@ TEST(SmtpReplyReader, PipelinedRepliesComeOneByOne) {
   SmtpReplyReader reader;
   ASSERT_TRUE(reader.feed("250 ok\r\n221 bye\r\n"));
   EXPECT_EQ(reader.take()->code, 250);
+  EXPECT_TRUE(reader.has_pending());  // the 221 is already here
   EXPECT_EQ(reader.take()->code, 221);
+  EXPECT_FALSE(reader.has_pending());
   EXPECT_FALSE(reader.take());
 }
 

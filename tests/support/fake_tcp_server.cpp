@@ -1,0 +1,94 @@
+#include "fake_tcp_server.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/read_until.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+namespace mtasts::testing {
+namespace {
+constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
+}
+
+FakeTcpServer::FakeTcpServer(asio::io_context& io, Script script)
+    : script_(std::move(script)),
+      acceptor_(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  accept();
+}
+
+FakeTcpServer::~FakeTcpServer() {
+  *alive_ = false;
+  std::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void FakeTcpServer::accept() {
+  acceptor_.async_accept([this, alive = alive_](std::error_code ec, asio::ip::tcp::socket socket) {
+    if (ec || !*alive) return;
+    asio::co_spawn(acceptor_.get_executor(), script_(std::move(socket)), asio::detached);
+    accept();
+  });
+}
+
+asio::awaitable<bool> send_text(asio::ip::tcp::socket& socket, std::string text) {
+  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(text), kToken);
+  co_return !ec;
+}
+
+asio::awaitable<std::string> read_line(asio::ip::tcp::socket& socket) {
+  std::string line;
+  auto [ec, n] =
+      co_await asio::async_read_until(socket, asio::dynamic_buffer(line, 4096), '\n', kToken);
+  if (ec) co_return std::string();
+  line.resize(n);
+  co_return line;
+}
+
+asio::awaitable<void> hang(asio::ip::tcp::socket& socket) {
+  std::array<char, 256> sink{};
+  asio::steady_timer limit(socket.get_executor(), std::chrono::hours(1));
+  limit.async_wait([&socket](std::error_code ec) {
+    if (!ec) socket.close();
+  });
+  for (;;) {
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), kToken);
+    if (ec) break;
+  }
+  limit.cancel();
+}
+
+std::shared_ptr<asio::ssl::context> self_signed_server_context(const std::string& name,
+                                                               int min_version, int max_version) {
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_security_level(ctx, 0);  // so TLS 1.0 can be offered (lab-notes.md)
+  SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+  SSL_CTX_set_min_proto_version(ctx, min_version);
+  SSL_CTX_set_max_proto_version(ctx, max_version);
+
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
+  X509_set_pubkey(cert, key);
+  X509_NAME* subject = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
+  X509_set_issuer_name(cert, subject);
+  X509_sign(cert, key, EVP_sha256());
+  SSL_CTX_use_certificate(ctx, cert);
+  SSL_CTX_use_PrivateKey(ctx, key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return context;
+}
+
+}  // namespace mtasts::testing
