@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
+#include "app/check_command.hpp"
 #include "app/lint_command.hpp"
 
 #ifndef MTASTS_VERSION
@@ -71,6 +72,54 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->allow_extra_args(false);
   add_output_options(*policy, options);
 
+  CheckCommandOptions check_options;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Check domains over the network as a sending MTA would: the _mta-sts and _smtp._tls "
+      "records, the policy from every address of mta-sts.<domain>, and STARTTLS on every "
+      "address of every MX host. Domains are checked concurrently.");
+  check->add_option("DOMAIN", check_options.domains, "Domains to check")->required();
+  check->add_flag("--json", check_options.json,
+                  "Print the JSON report (one object, or an array for several domains)");
+  check
+      ->add_option_function<std::string>(
+          "--color",
+          [&check_options](const std::string& value) {
+            check_options.color = value == "always"  ? report::ColorChoice::always
+                                  : value == "never" ? report::ColorChoice::never
+                                                     : report::ColorChoice::automatic;
+          },
+          "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN")
+      ->default_str("auto");
+  check
+      ->add_option("--dns-server", check_options.dns_servers,
+                   "DNS server as IP or IP:PORT ([IPv6]:PORT); repeatable. Default: the servers "
+                   "of /etc/resolv.conf")
+      ->allow_extra_args(false);
+  check->add_option("--ca-file", check_options.ca_file,
+                    "PEM bundle of trusted CAs instead of the system store");
+  check
+      ->add_option("--timeout", check_options.timeout,
+                   "Deadline for each domain's whole check (30s, 2m, 1m30s)")
+      ->default_str("60s");
+  check->add_flag("--no-mx", check_options.no_mx,
+                  "Do not connect to the MX hosts (DNS and policy only), e.g. where port 25 is "
+                  "blocked");
+  check->add_option("--ehlo-name", check_options.ehlo_name,
+                    "Name to send in EHLO. Default: this machine's fully qualified host name");
+  check
+      ->add_option("--expiry-warning", check_options.expiry_warning,
+                   "Report certificates that expire within this time")
+      ->default_str("14d");
+  check
+      ->add_option("--policy-port", check_options.policy_port,
+                   "HTTPS port of policy hosts (for labs)")
+      ->default_str("443");
+  check->add_option("--smtp-port", check_options.smtp_port, "SMTP port of MX hosts (for labs)")
+      ->default_str("25");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +127,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (check->parsed()) return run_check(check_options, out, err);
   if (record->parsed()) return lint_record(options, out, err);
   if (tlsrpt->parsed()) return lint_tlsrpt(options, out, err);
   if (policy->parsed()) return lint_policy(options, out, err);

@@ -130,6 +130,11 @@ constexpr std::array kCatalogue = {
               "the TLS-RPT record has a field senders do not know; they ignore it"},
   FindingSpec{tlsrpt_duplicate_field, "tlsrpt_duplicate_field", warning, fixed, "RFC 8460 §3",
               "a field of the TLS-RPT record appears more than once"},
+
+  FindingSpec{tlsrpt_dns_error, "tlsrpt_dns_error", warning, fixed, "RFC 8460 §3",
+              "the _smtp._tls lookup failed (timeout, SERVFAIL): whether a record exists is unknown"},
+  FindingSpec{mx_dns_error, "mx_dns_error", warning, fixed, "RFC 5321 §5.1",
+              "the MX lookup failed (timeout, SERVFAIL): the MX hosts are unknown"},
 };
 // clang-format on
 

@@ -84,10 +84,13 @@ enum class FindingCode : std::uint8_t {
   tlsrpt_rua_invalid,
   tlsrpt_unknown_field,
   tlsrpt_duplicate_field,
+  // added after the initial catalogue
+  tlsrpt_dns_error,
+  mx_dns_error,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::tlsrpt_duplicate_field) + 1;
+    static_cast<std::size_t>(FindingCode::mx_dns_error) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
 enum class SeverityRule : std::uint8_t {

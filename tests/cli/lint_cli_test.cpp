@@ -17,60 +17,17 @@
 #include <vector>
 
 #include "mtasts/finding.hpp"
-
-extern char** environ;
+#include "run_process.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct AgentRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using AgentRun = mtasts::testing::ProcessRun;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Runs the agent with `args`, `input` on standard input; output goes through files so a
-/// large output cannot deadlock the test.
 AgentRun run_agent(const std::vector<std::string>& args, const std::string& input = "") {
-  const fs::path dir =
-      fs::temp_directory_path() / ("mtasts-cli-" + std::to_string(getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::create_directories(dir);
-  { std::ofstream(dir / "in", std::ios::binary) << input; }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, (dir / "in").c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, (dir / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, (dir / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  std::vector<std::string> storage{MTASTS_AGENT_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  AgentRun run;
-  if (posix_spawn(&pid, MTASTS_AGENT_BINARY, &actions, nullptr, argv.data(), environ) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  run.out = slurp(dir / "out");
-  run.err = slurp(dir / "err");
-  fs::remove_all(dir);
-  return run;
+  return mtasts::testing::run_process(MTASTS_AGENT_BINARY, args, input);
 }
 
 nlohmann::json json_of(const AgentRun& run) {

@@ -1,0 +1,116 @@
+#include "app/check_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <ostream>
+
+#include "app/lint_command.hpp"
+#include "common/duration.hpp"
+#include "common/run_all.hpp"
+#include "dns/resolver.hpp"
+#include "mtasts/domain_name.hpp"
+#include "mtasts/text.hpp"
+#include "net/tls_client.hpp"
+#include "probe/check_domain.hpp"
+#include "report/check_json.hpp"
+#include "report/check_text.hpp"
+
+namespace mtasts::app {
+namespace {
+
+std::string default_ehlo_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) == 0 &&
+      std::string_view(name).find('.') != std::string_view::npos && !domain_name_problem(name)) {
+    return name;
+  }
+  return "mta-sts-agent.invalid";
+}
+
+}  // namespace
+
+int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
+  const auto usage = [&err](const std::string& message) {
+    err << "mta-sts-agent check: " << message << '\n';
+    return kExitUsage;
+  };
+  std::vector<std::string> domains;
+  for (std::string domain : options.domains) {
+    if (domain.ends_with('.')) domain.pop_back();
+    if (auto problem = domain_name_problem(domain)) {
+      return usage(fmt::format("{} {}", in_quotes(domain), *problem));
+    }
+    domains.push_back(to_lower_ascii(domain));
+  }
+  const auto timeout = parse_duration(options.timeout);
+  if (!timeout || timeout->count() <= 0) {
+    return usage(fmt::format("--timeout {} is not a duration such as 30s, 2m or 1m30s",
+                             in_quotes(options.timeout)));
+  }
+  const auto expiry = parse_duration(options.expiry_warning);
+  if (!expiry) {
+    return usage(fmt::format("--expiry-warning {} is not a duration such as 14d",
+                             in_quotes(options.expiry_warning)));
+  }
+  const std::string ehlo = options.ehlo_name.empty() ? default_ehlo_name() : options.ehlo_name;
+  if (auto problem = domain_name_problem(ehlo)) {
+    return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), *problem));
+  }
+
+  asio::io_context io(1);
+  dns::ResolverOptions resolver_options;
+  resolver_options.servers = options.dns_servers;
+  auto resolver = dns::Resolver::create(io.get_executor(), resolver_options);
+  if (auto* message = std::get_if<std::string>(&resolver)) return usage(*message);
+  net::TlsOptions policy_tls{.ca_file = options.ca_file, .min_version = TLS1_2_VERSION};
+  net::TlsOptions smtp_tls{.ca_file = options.ca_file, .min_version = TLS1_VERSION};
+  auto policy_context = net::make_tls_context(policy_tls);
+  auto smtp_context = net::make_tls_context(smtp_tls);
+  if (auto* message = std::get_if<std::string>(&policy_context)) return usage(*message);
+  if (auto* message = std::get_if<std::string>(&smtp_context)) return usage(*message);
+
+  probe::CheckContext context{*std::get<std::unique_ptr<dns::Resolver>>(resolver),
+                              *std::get<std::shared_ptr<asio::ssl::context>>(policy_context),
+                              *std::get<std::shared_ptr<asio::ssl::context>>(smtp_context)};
+  probe::CheckOptions check;
+  check.timeout = *timeout;
+  check.probe_mx = !options.no_mx;
+  check.ehlo_name = ehlo;
+  check.policy_port = options.policy_port;
+  check.smtp_port = options.smtp_port;
+  check.evaluation.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(*expiry);
+
+  // Every domain concurrently, on one event loop.
+  std::vector<probe::DomainReport> reports(domains.size());
+  std::vector<asio::awaitable<void>> tasks;
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    tasks.push_back([](probe::CheckContext& ctx, std::string domain, probe::CheckOptions opts,
+                       probe::DomainReport& into) -> asio::awaitable<void> {
+      into = co_await probe::check_domain(ctx, std::move(domain), opts);
+    }(context, domains[i], check, reports[i]));
+  }
+  std::exception_ptr failure;
+  asio::co_spawn(io, run_all(std::move(tasks)), [&failure](std::exception_ptr e) { failure = e; });
+  io.run();
+  if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly
+
+  bool errors = false;
+  for (const auto& r : reports) errors = errors || r.verdict == probe::Verdict::fail;
+  if (options.json) {
+    report::Json json = report::Json::array();
+    for (const auto& r : reports) json.push_back(report::to_json(r));
+    out << report::dump(reports.size() == 1 ? json.front() : json) << '\n';
+  } else {
+    const bool color = report::use_color(options.color, STDOUT_FILENO);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      if (i > 0) out << '\n';
+      report::print_report(out, reports[i], color);
+    }
+  }
+  return errors ? kExitFindings : kExitOk;
+}
+
+}  // namespace mtasts::app

@@ -1,0 +1,31 @@
+/// @file
+/// @brief `mta-sts-agent check DOMAIN...`: the whole check, once, for people or scripts.
+#pragma once
+
+#include <chrono>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/terminal.hpp"
+
+namespace mtasts::app {
+
+struct CheckCommandOptions {
+  std::vector<std::string> domains;
+  bool json = false;
+  report::ColorChoice color = report::ColorChoice::automatic;
+  std::vector<std::string> dns_servers;  ///< IP[:PORT]; empty: /etc/resolv.conf
+  std::optional<std::string> ca_file;
+  std::string timeout = "60s";
+  bool no_mx = false;
+  std::string ehlo_name;  ///< empty: this machine's host name
+  std::string expiry_warning = "14d";
+  std::uint16_t policy_port = 443;
+  std::uint16_t smtp_port = 25;
+};
+
+int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace mtasts::app

@@ -1,0 +1,181 @@
+#include "probe/check_domain.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/this_coro.hpp>
+
+#include "common/run_all.hpp"
+#include "mtasts/text.hpp"
+#include "net/policy_fetch.hpp"
+#include "net/smtp_probe.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+TxtLookupFacts txt_facts(std::string name, const dns::Lookup<std::vector<std::string>>& lookup) {
+  TxtLookupFacts facts;
+  facts.name = std::move(name);
+  facts.failure = dns::classify(lookup.error);
+  if (lookup.error) facts.error = lookup.error.message();
+  facts.records = lookup.records;
+  facts.cname_chain = lookup.cname_chain;
+  return facts;
+}
+
+asio::awaitable<AddressLookupFacts> lookup_addresses(dns::Resolver& resolver, std::string name,
+                                                     const CheckOptions& options) {
+  AddressLookupFacts facts;
+  auto [v4, v6] = co_await (resolver.addresses(name, false) && resolver.addresses(name, true));
+  facts.v4_failure = dns::classify(v4.error);
+  facts.v6_failure = dns::classify(v6.error);
+  const auto take = [&](const std::vector<asio::ip::address>& list, bool wanted) {
+    if (!wanted) return;
+    for (std::size_t i = 0; i < list.size() && i < options.max_addresses_per_family; ++i) {
+      facts.addresses.push_back(list[i]);
+    }
+  };
+  take(v4.records, options.ipv4);
+  take(v6.records, options.ipv6);
+  co_return facts;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string out;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+std::chrono::milliseconds remaining(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::max(left, std::chrono::milliseconds(1));
+}
+
+asio::awaitable<void> fetch_policy_everywhere(CheckContext& context, PolicyFacts& policy,
+                                              const CheckOptions& options,
+                                              Clock::time_point deadline) {
+  policy.lookup = co_await lookup_addresses(context.resolver, policy.host, options);
+  policy.fetches.resize(policy.lookup.addresses.size());
+  std::vector<asio::awaitable<void>> tasks;
+  for (std::size_t i = 0; i < policy.lookup.addresses.size(); ++i) {
+    tasks.push_back([](CheckContext& ctx, PolicyFacts& p, std::size_t index, CheckOptions opts,
+                       Clock::time_point until) -> asio::awaitable<void> {
+      net::FetchOptions fetch_options;
+      fetch_options.timeout = std::min(fetch_options.timeout, remaining(until));
+      const asio::ip::tcp::endpoint endpoint(p.lookup.addresses[index], opts.policy_port);
+      p.fetches[index] =
+          co_await net::fetch_policy(ctx.policy_tls, p.host, endpoint, fetch_options);
+    }(context, policy, i, options, deadline));
+  }
+  co_await run_all(std::move(tasks));
+  for (const auto& f : policy.fetches) {
+    if (f.error == net::FetchError::none && f.response && f.response->status == 200) {
+      policy.body_sha256 = sha256_hex(f.response->body);
+      break;
+    }
+  }
+}
+
+asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, CheckOptions options,
+                                    Clock::time_point deadline) {
+  host.lookup = co_await lookup_addresses(context.resolver, host.host, options);
+  if (!options.probe_mx) co_return;
+  host.probes.resize(host.lookup.addresses.size());
+  std::vector<asio::awaitable<void>> tasks;
+  for (std::size_t i = 0; i < host.lookup.addresses.size(); ++i) {
+    tasks.push_back([](CheckContext& ctx, MxHostFacts& h, std::size_t index, CheckOptions opts,
+                       Clock::time_point until) -> asio::awaitable<void> {
+      net::SmtpOptions smtp;
+      smtp.ehlo_name = opts.ehlo_name;
+      smtp.timeout = remaining(until);
+      smtp.step_timeout = std::min(smtp.step_timeout, smtp.timeout);
+      const asio::ip::tcp::endpoint endpoint(h.lookup.addresses[index], opts.smtp_port);
+      h.probes[index] = co_await net::probe_smtp(ctx.smtp_tls, h.host, endpoint, smtp);
+    }(context, host, i, options, deadline));
+  }
+  co_await run_all(std::move(tasks));
+}
+
+}  // namespace
+
+asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,
+                                           CheckOptions options) {
+  DomainReport report;
+  if (domain.ends_with('.')) domain.pop_back();
+  report.domain = to_lower_ascii(domain);
+  report.started = std::chrono::system_clock::now();
+  const auto started = Clock::now();
+  const auto deadline = started + options.timeout;
+  const std::string& d = report.domain;
+  dns::Resolver& resolver = context.resolver;
+
+  // 1. DNS in parallel (RFC 8461 §3.1, RFC 8460 §3, and the MX hosts).
+  auto [sts, tlsrpt, mx] =
+      co_await (resolver.txt("_mta-sts." + d) && resolver.txt("_smtp._tls." + d) && resolver.mx(d));
+  report.sts = txt_facts("_mta-sts." + d, sts);
+  report.tlsrpt = txt_facts("_smtp._tls." + d, tlsrpt);
+
+  // The forgotten underscore: when there is no STS record, look where people put it.
+  const bool sts_absent = report.sts.failure == dns::DnsFailure::nxdomain ||
+                          report.sts.failure == dns::DnsFailure::nodata ||
+                          (report.sts.failure == dns::DnsFailure::none &&
+                           select_versioned_records(report.sts.records, kStsVersion).empty());
+  if (sts_absent) {
+    auto [host_txt, apex_txt] = co_await (resolver.txt("mta-sts." + d) && resolver.txt(d));
+    report.misplaced_lookups.push_back(txt_facts("mta-sts." + d, host_txt));
+    report.misplaced_lookups.push_back(txt_facts(d, apex_txt));
+  }
+
+  report.mx_failure = dns::classify(mx.error);
+  if (mx.error) report.mx_error = mx.error.message();
+  if (!mx.error) {
+    if (mx.records.size() == 1 && mx.records.front().host.empty()) {
+      report.null_mx = true;  // RFC 7505
+    } else {
+      auto records = mx.records;
+      std::stable_sort(records.begin(), records.end(),
+                       [](const auto& a, const auto& b) { return a.preference < b.preference; });
+      for (const auto& record : records) {
+        if (report.mx.size() >= options.max_mx_hosts) break;
+        if (record.host.empty()) continue;
+        MxHostFacts host;
+        host.host = to_lower_ascii(record.host);
+        host.preference = record.preference;
+        report.mx.push_back(std::move(host));
+      }
+    }
+  } else if (report.mx_failure == dns::DnsFailure::nxdomain ||
+             report.mx_failure == dns::DnsFailure::nodata) {
+    // No MX: senders use the domain's own address (RFC 5321 §5.1, implicit MX).
+    MxHostFacts host;
+    host.host = d;
+    host.implicit = true;
+    report.mx.push_back(std::move(host));
+  }
+
+  // 2 and 3. The policy from every address, and every MX address, concurrently.
+  report.policy.host = "mta-sts." + d;
+  report.mx_probed = options.probe_mx;
+  std::vector<asio::awaitable<void>> tasks;
+  tasks.push_back(fetch_policy_everywhere(context, report.policy, options, deadline));
+  for (auto& host : report.mx) tasks.push_back(probe_mx_host(context, host, options, deadline));
+  co_await run_all(std::move(tasks));
+
+  // 4. The verdict: a pure function of the facts.
+  evaluate(report, options.evaluation);
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  co_return report;
+}
+
+}  // namespace mtasts::probe

@@ -1,0 +1,43 @@
+/// @file
+/// @brief The check of one domain (architecture.md §1): DNS in parallel, then the policy
+/// fetch from every address and the STARTTLS probe of every MX address concurrently, then
+/// the verdict. Failures are results: nothing throws past this boundary for a network
+/// problem.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ssl/context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "dns/resolver.hpp"
+#include "probe/domain_report.hpp"
+#include "probe/evaluate.hpp"
+
+namespace mtasts::probe {
+
+struct CheckOptions {
+  std::chrono::milliseconds timeout{60000};  ///< for the whole check
+  bool probe_mx = true;                      ///< false: DNS and policy only (--no-mx)
+  std::string ehlo_name = "mta-sts-agent.invalid";
+  std::uint16_t policy_port = 443;  ///< other ports only for labs
+  std::uint16_t smtp_port = 25;
+  bool ipv4 = true;
+  bool ipv6 = true;
+  std::size_t max_mx_hosts = 10;
+  std::size_t max_addresses_per_family = 4;
+  EvaluationOptions evaluation{};
+};
+
+/// What a check needs that outlives it: one resolver and TLS contexts, shared by checks.
+struct CheckContext {
+  dns::Resolver& resolver;
+  asio::ssl::context& policy_tls;  ///< TLS 1.2 minimum (RFC 8461 §7.2)
+  asio::ssl::context& smtp_tls;    ///< offers older versions too, to report them
+};
+
+asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,
+                                           CheckOptions options);
+
+}  // namespace mtasts::probe

@@ -1,0 +1,84 @@
+/// @file
+/// @brief Everything one check of a domain found (architecture.md §4): the facts from DNS,
+/// the policy fetch and the MX probes, then the findings and the verdict computed from them.
+/// An immutable snapshot once built; the CLI prints it, the daemon will publish it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dns/answer.hpp"
+#include "dns/dns_error.hpp"
+#include "mtasts/finding.hpp"
+#include "mtasts/policy.hpp"
+#include "mtasts/sts_record.hpp"
+#include "mtasts/tlsrpt_record.hpp"
+#include "net/policy_fetch.hpp"
+#include "net/smtp_probe.hpp"
+
+namespace mtasts::probe {
+
+enum class Verdict : std::uint8_t { ok, warning, fail, unknown };
+std::string_view to_string(Verdict verdict) noexcept;
+
+/// A TXT lookup: the records found, or why there are none.
+struct TxtLookupFacts {
+  std::string name;
+  dns::DnsFailure failure = dns::DnsFailure::none;  ///< none, or why the lookup failed
+  std::string error;                                ///< the resolver's message
+  std::vector<std::string> records;
+  std::vector<std::string> cname_chain;
+};
+
+struct AddressLookupFacts {
+  dns::DnsFailure v4_failure = dns::DnsFailure::none;
+  dns::DnsFailure v6_failure = dns::DnsFailure::none;
+  std::vector<asio::ip::address> addresses;  ///< IPv4 first, then IPv6
+};
+
+struct PolicyFacts {
+  std::string host;  ///< "mta-sts.<domain>"
+  AddressLookupFacts lookup;
+  std::vector<net::PolicyFetch> fetches;  ///< one per address tried
+  std::optional<Policy> parsed;           ///< from the first 200 answer
+  std::string body_sha256;
+};
+
+struct MxHostFacts {
+  std::string host;
+  std::uint16_t preference = 0;
+  bool implicit = false;  ///< no MX records: the domain itself (RFC 5321 §5.1)
+  AddressLookupFacts lookup;
+  std::vector<net::SmtpProbe> probes;       ///< one per address
+  std::optional<std::string> policy_match;  ///< the first pattern that covers the host
+};
+
+struct DomainReport {
+  std::string domain;
+  Verdict verdict = Verdict::unknown;
+  std::vector<Finding> findings;
+
+  TxtLookupFacts sts;
+  std::vector<TxtLookupFacts> misplaced_lookups;  ///< mta-sts.<d> and the apex, when needed
+  TxtLookupFacts tlsrpt;
+  dns::DnsFailure mx_failure = dns::DnsFailure::none;
+  std::string mx_error;
+  bool null_mx = false;
+  std::vector<MxHostFacts> mx;
+  bool mx_probed = true;  ///< false with --no-mx
+  PolicyFacts policy;
+
+  // What evaluate() concluded from the facts above.
+  std::string sts_status;     ///< valid, invalid, missing, multiple, misplaced, dns_error
+  StsRecord sts_record;       ///< the parsed record (id) when there is one
+  std::string tlsrpt_status;  ///< valid, invalid, missing, multiple, dns_error
+  TlsRptRecord tlsrpt_record;
+  std::string policy_status;  ///< valid, invalid, certificate_invalid, unreachable, none
+
+  std::chrono::system_clock::time_point started;
+  double seconds = 0;
+};
+
+}  // namespace mtasts::probe

@@ -1,0 +1,464 @@
+#include "probe/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "mtasts/mx_pattern.hpp"
+#include "mtasts/text.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+using dns::DnsFailure;
+
+/// Findings of one code for one subject, collected over several addresses, so that the
+/// same problem on 127.0.0.1 and ::1 is one finding naming both.
+class Grouped {
+ public:
+  void add(FindingCode code, const std::string& subject, const std::string& what,
+           const std::string& address, std::optional<Mode> mode) {
+    auto& entry = entries_[{code, subject, what}];
+    entry.mode = mode;
+    entry.addresses.push_back(address);
+  }
+  void flush(std::vector<Finding>& out) {
+    for (auto& [key, entry] : entries_) {
+      const auto& [code, subject, what] = key;
+      out.push_back(make_finding(
+          code, subject, fmt::format("{} (from {})", what, fmt::join(entry.addresses, ", ")),
+          entry.mode));
+    }
+    entries_.clear();
+  }
+
+ private:
+  struct Entry {
+    std::optional<Mode> mode;
+    std::vector<std::string> addresses;
+  };
+  std::map<std::tuple<FindingCode, std::string, std::string>, Entry> entries_;
+};
+
+std::string describe(DnsFailure failure) {
+  return std::string(dns::to_string(failure));
+}
+
+bool is_absent(DnsFailure failure) {
+  return failure == DnsFailure::nxdomain || failure == DnsFailure::nodata;
+}
+
+std::string date_of(std::time_t t) {
+  char buffer[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+void evaluate_sts(DomainReport& r) {
+  const std::string subject = r.sts.name;
+  if (r.sts.failure != DnsFailure::none && !is_absent(r.sts.failure)) {
+    r.sts_status = "dns_error";
+    r.findings.push_back(make_finding(
+        FindingCode::sts_record_dns_error, subject,
+        fmt::format("the TXT lookup failed ({}: {}); whether a record exists is unknown",
+                    describe(r.sts.failure), r.sts.error)));
+    return;
+  }
+  r.sts_record = evaluate_sts_records(r.sts.records, subject);
+  for (auto& f : r.sts_record.findings) r.findings.push_back(f);
+  if (r.sts_record.valid) {
+    r.sts_status = "valid";
+    return;
+  }
+  const bool missing =
+      std::any_of(r.sts_record.findings.begin(), r.sts_record.findings.end(),
+                  [](const Finding& f) { return f.code == FindingCode::sts_record_missing; });
+  const bool multiple =
+      std::any_of(r.sts_record.findings.begin(), r.sts_record.findings.end(),
+                  [](const Finding& f) { return f.code == FindingCode::sts_record_multiple; });
+  r.sts_status = missing ? "missing" : multiple ? "multiple" : "invalid";
+  if (!missing) return;
+  // The forgotten underscore: a v=STSv1 record at mta-sts.<d> or at the apex.
+  for (const auto& look : r.misplaced_lookups) {
+    for (const auto& record : look.records) {
+      if (begins_with_version(record, kStsVersion) ||
+          looks_like_version_attempt(record, kStsVersion)) {
+        r.sts_status = "misplaced";
+        r.findings.erase(std::remove_if(r.findings.begin(), r.findings.end(),
+                                        [](const Finding& f) {
+                                          return f.code == FindingCode::sts_record_missing;
+                                        }),
+                         r.findings.end());
+        r.findings.push_back(make_finding(
+            FindingCode::sts_record_misplaced, subject,
+            fmt::format("no record at {}, but {} has {}: move it to {} (note the underscore)",
+                        subject, look.name, in_quotes(record), subject)));
+        return;
+      }
+    }
+  }
+}
+
+void evaluate_tlsrpt(DomainReport& r) {
+  if (r.tlsrpt.failure != DnsFailure::none && !is_absent(r.tlsrpt.failure)) {
+    r.tlsrpt_status = "dns_error";
+    r.findings.push_back(make_finding(
+        FindingCode::tlsrpt_dns_error, r.tlsrpt.name,
+        fmt::format("the TXT lookup failed ({}: {}); whether a record exists is unknown",
+                    describe(r.tlsrpt.failure), r.tlsrpt.error)));
+    return;
+  }
+  r.tlsrpt_record = evaluate_tlsrpt_records(r.tlsrpt.records, r.tlsrpt.name);
+  for (auto& f : r.tlsrpt_record.findings) r.findings.push_back(f);
+  if (r.tlsrpt_record.valid) {
+    r.tlsrpt_status = "valid";
+  } else if (std::any_of(r.tlsrpt_record.findings.begin(), r.tlsrpt_record.findings.end(),
+                         [](const Finding& f) { return f.code == FindingCode::tlsrpt_missing; })) {
+    r.tlsrpt_status = "missing";
+  } else if (std::any_of(r.tlsrpt_record.findings.begin(), r.tlsrpt_record.findings.end(),
+                         [](const Finding& f) { return f.code == FindingCode::tlsrpt_multiple; })) {
+    r.tlsrpt_status = "multiple";
+  } else {
+    r.tlsrpt_status = "invalid";
+  }
+}
+
+/// Certificate findings of one TLS connection; `role` picks the policy_* or mx_* codes.
+void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& subject,
+                          const std::string& address, std::optional<Mode> mode,
+                          const EvaluationOptions& options, Grouped& grouped) {
+  const auto& cert = tls.certificate;
+  for (auto problem : cert.problems) {
+    switch (problem) {
+      case net::CertProblem::expired:
+        grouped.add(mx ? FindingCode::mx_cert_expired : FindingCode::policy_cert_expired, subject,
+                    fmt::format("the certificate expired on {}", date_of(cert.not_after)), address,
+                    mode);
+        break;
+      case net::CertProblem::name_mismatch:
+        grouped.add(
+            mx ? FindingCode::mx_cert_name_mismatch : FindingCode::policy_cert_name_mismatch,
+            subject,
+            fmt::format("the certificate is for {}, not {}",
+                        cert.dns_names.empty() ? std::string("no DNS name")
+                                               : fmt::format("{}", fmt::join(cert.dns_names, ", ")),
+                        subject),
+            address, mode);
+        break;
+      case net::CertProblem::untrusted:
+      case net::CertProblem::not_yet_valid:
+      case net::CertProblem::other:
+        grouped.add(mx ? FindingCode::mx_cert_untrusted : FindingCode::policy_cert_untrusted,
+                    subject,
+                    fmt::format("the certificate does not verify: {} (issuer {})", cert.error,
+                                printable(cert.issuer, 120)),
+                    address, mode);
+        break;
+    }
+  }
+  const auto expires = std::chrono::system_clock::from_time_t(cert.not_after);
+  if (cert.not_after > 0 && expires > options.now &&
+      expires - options.now < options.expiry_warning) {
+    const auto days =
+        std::chrono::duration_cast<std::chrono::hours>(expires - options.now).count() / 24;
+    grouped.add(
+        mx ? FindingCode::mx_cert_expiring : FindingCode::policy_cert_expiring, subject,
+        fmt::format("the certificate expires on {} (in {} days)", date_of(cert.not_after), days),
+        address, mode);
+  }
+}
+
+void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
+  PolicyFacts& p = r.policy;
+  // Without a record where senders look, a missing policy host is not a further problem.
+  const bool record_present =
+      r.sts_status == "valid" || r.sts_status == "invalid" || r.sts_status == "multiple";
+  const auto& lookup = p.lookup;
+  if (lookup.addresses.empty()) {
+    if (!record_present) {
+      r.policy_status = "none";
+      return;
+    }
+    r.policy_status = "unreachable";
+    if (is_absent(lookup.v4_failure) && is_absent(lookup.v6_failure)) {
+      r.findings.push_back(make_finding(FindingCode::policy_host_unresolvable, p.host,
+                                        fmt::format("{} has no A or AAAA record", p.host)));
+    } else {
+      r.findings.push_back(
+          make_finding(FindingCode::policy_host_unresolvable, p.host,
+                       fmt::format("the address lookup of {} failed (A: {}, AAAA: {})", p.host,
+                                   describe(lookup.v4_failure), describe(lookup.v6_failure))));
+    }
+    return;
+  }
+
+  Grouped grouped;
+  bool v4_ok = false, v6_ok = false, v4_tried = false, v6_tried = false;
+  std::optional<std::string> v4_result, v6_result;  // what each family served
+  const net::PolicyFetch* served = nullptr;
+  for (const auto& f : p.fetches) {
+    const bool v6 = f.endpoint.address().is_v6();
+    (v6 ? v6_tried : v4_tried) = true;
+    const std::string address = f.endpoint.address().to_string();
+    if (f.tls) certificate_findings(*f.tls, false, p.host, address, std::nullopt, options, grouped);
+    std::string outcome;
+    switch (f.error) {
+      case net::FetchError::none:
+      case net::FetchError::body_too_large: break;
+      case net::FetchError::connect_refused:
+      case net::FetchError::connect_failed:
+        grouped.add(FindingCode::policy_connect_failed, p.host,
+                    fmt::format("no connection to port 443: {}", f.detail), address, std::nullopt);
+        break;
+      case net::FetchError::timeout:
+        grouped.add(FindingCode::policy_timeout, p.host, f.detail, address, std::nullopt);
+        break;
+      case net::FetchError::tls_failed:
+        grouped.add(FindingCode::policy_tls_failed, p.host,
+                    fmt::format("the TLS handshake failed: {}", f.detail), address, std::nullopt);
+        break;
+      case net::FetchError::http_malformed:
+      case net::FetchError::http_truncated:
+        grouped.add(FindingCode::policy_http_status, p.host,
+                    fmt::format("no valid HTTP answer ({}: {})", net::to_string(f.error), f.detail),
+                    address, std::nullopt);
+        break;
+    }
+    if (f.error == net::FetchError::body_too_large) {
+      grouped.add(FindingCode::policy_too_large, p.host,
+                  "the policy is larger than 64 KiB; senders stop reading there", address,
+                  std::nullopt);
+    }
+    if (f.response) {
+      const auto& resp = *f.response;
+      outcome = fmt::format("{} {}", resp.status, resp.body.size());
+      if (resp.status >= 300 && resp.status < 400) {
+        grouped.add(
+            FindingCode::policy_redirect, p.host,
+            fmt::format(
+                "answered {} redirecting to {}; senders do not follow redirects", resp.status,
+                printable(std::string(resp.header("location").value_or("(no Location)")), 200)),
+            address, std::nullopt);
+      } else if (resp.status != 200) {
+        grouped.add(FindingCode::policy_http_status, p.host,
+                    fmt::format("answered {} {}; senders need 200", resp.status,
+                                printable(resp.reason, 60)),
+                    address, std::nullopt);
+      } else {
+        const auto type = resp.header("content-type").value_or("");
+        const auto media = to_lower_ascii(trim_wsp(type.substr(0, type.find(';'))));
+        if (media != "text/plain") {
+          grouped.add(
+              FindingCode::policy_content_type, p.host,
+              fmt::format("served as {}; senders expect text/plain",
+                          type.empty() ? std::string("(no Content-Type)") : in_quotes(type)),
+              address, std::nullopt);
+        }
+        if (f.error == net::FetchError::none) {
+          (v6 ? v6_ok : v4_ok) = true;
+          if (served == nullptr) served = &f;
+        }
+      }
+    }
+    (v6 ? v6_result : v4_result) = outcome;
+  }
+  grouped.flush(r.findings);
+
+  if (served != nullptr) {
+    const std::string& body = served->response->body;
+    p.parsed = parse_policy(body, p.host);
+    for (auto& f : p.parsed->findings) r.findings.push_back(f);
+    // Senders apply a policy only when the certificate it came with verifies (§3.3).
+    const bool trusted = served->tls && served->tls->certificate.verified;
+    r.policy_status = !trusted ? "certificate_invalid" : p.parsed->valid ? "valid" : "invalid";
+  } else {
+    r.policy_status = "unreachable";
+  }
+  if (v4_ok && !v6_ok && v6_tried) {
+    r.findings.push_back(make_finding(FindingCode::policy_ipv4_only, p.host,
+                                      "the policy is served over IPv4 but not over IPv6"));
+  }
+  if (v6_ok && !v4_ok) {
+    r.findings.push_back(make_finding(
+        FindingCode::policy_ipv6_only, p.host,
+        v4_tried ? "the policy is served over IPv6 but not over IPv4"
+                 : "the policy host has no IPv4 address; most senders cannot reach it"));
+  }
+  if (v4_ok && v6_ok && v4_result != v6_result) {
+    r.findings.push_back(make_finding(FindingCode::policy_family_mismatch, p.host,
+                                      "IPv4 and IPv6 serve different policies"));
+  }
+}
+
+bool is_old_tls(const std::string& version) {
+  return version == "TLSv1" || version == "TLSv1.1" || version == "SSLv3";
+}
+
+void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
+  const std::optional<Mode> mode =
+      r.policy.parsed && r.policy.parsed->valid ? r.policy.parsed->mode : std::nullopt;
+  const std::vector<std::string> patterns =
+      r.policy.parsed && r.policy.parsed->valid ? r.policy.parsed->mx : std::vector<std::string>{};
+  const std::string domain = r.domain;
+
+  if (r.mx_failure != DnsFailure::none && !is_absent(r.mx_failure)) {
+    r.findings.push_back(
+        make_finding(FindingCode::mx_dns_error, domain,
+                     fmt::format("the MX lookup failed ({}: {}); the MX hosts are unknown",
+                                 describe(r.mx_failure), r.mx_error)));
+    return;
+  }
+  if (r.null_mx) {
+    r.findings.push_back(
+        make_finding(FindingCode::mx_none, domain,
+                     "the domain publishes a Null MX (RFC 7505): it accepts no mail"));
+    return;
+  }
+  if (r.mx.size() == 1 && r.mx.front().implicit) {
+    r.findings.push_back(make_finding(
+        FindingCode::mx_none, domain,
+        "the domain has no MX records; senders deliver to its own address (implicit MX, RFC 5321 "
+        "section 5.1)"));
+  }
+
+  Grouped grouped;
+  std::size_t attempted = 0, unreachable = 0;
+  for (auto& host : r.mx) {
+    if (auto i = find_matching_pattern(patterns, host.host)) host.policy_match = patterns[*i];
+    if (r.policy.parsed && r.policy.parsed->valid && !host.policy_match &&
+        r.policy.parsed->mode != Mode::none) {
+      r.findings.push_back(make_finding(
+          FindingCode::mx_not_covered, host.host,
+          fmt::format("MX host {} matches none of the policy's mx patterns ({}); under enforce, "
+                      "senders refuse to deliver to it",
+                      host.host, fmt::join(patterns, ", ")),
+          mode));
+    }
+    if (!r.mx_probed) continue;
+    if (host.lookup.addresses.empty()) {
+      r.findings.push_back(make_finding(
+          FindingCode::mx_unresolvable, host.host,
+          fmt::format("MX host {} has no address (A: {}, AAAA: {})", host.host,
+                      describe(host.lookup.v4_failure), describe(host.lookup.v6_failure))));
+      continue;
+    }
+    for (const auto& p : host.probes) {
+      const std::string address = p.endpoint.address().to_string();
+      ++attempted;
+      switch (p.error) {
+        case net::SmtpError::none: break;
+        case net::SmtpError::connect_refused:
+          grouped.add(FindingCode::mx_connect_failed, host.host,
+                      fmt::format("port 25 refused the connection: {}", p.detail), address,
+                      std::nullopt);
+          break;
+        case net::SmtpError::connect_failed:
+          ++unreachable;
+          grouped.add(FindingCode::mx_connect_failed, host.host,
+                      fmt::format("no connection to port 25: {}", p.detail), address, std::nullopt);
+          break;
+        case net::SmtpError::timeout:
+          if (p.stage == net::SmtpStage::connect) ++unreachable;
+          grouped.add(FindingCode::mx_timeout, host.host,
+                      fmt::format("{} at {}", p.detail, net::to_string(p.stage)), address,
+                      std::nullopt);
+          break;
+        case net::SmtpError::starttls_missing:
+          grouped.add(FindingCode::mx_starttls_missing, host.host, "EHLO does not offer STARTTLS",
+                      address, mode);
+          break;
+        case net::SmtpError::banner_rejected:
+        case net::SmtpError::ehlo_rejected:
+        case net::SmtpError::starttls_rejected:
+        case net::SmtpError::protocol:
+          grouped.add(p.error == net::SmtpError::starttls_rejected
+                          ? FindingCode::mx_starttls_missing
+                          : FindingCode::mx_connect_failed,
+                      host.host,
+                      fmt::format("{} at {}: {}", net::to_string(p.error), net::to_string(p.stage),
+                                  p.detail),
+                      address, p.error == net::SmtpError::starttls_rejected ? mode : std::nullopt);
+          break;
+        case net::SmtpError::tls_failed:
+          grouped.add(FindingCode::mx_tls_failed, host.host,
+                      fmt::format("the TLS handshake failed: {}", p.detail), address, mode);
+          break;
+      }
+      if (p.tls) {
+        certificate_findings(*p.tls, true, host.host, address, mode, options, grouped);
+        if (is_old_tls(p.tls->version)) {
+          grouped.add(FindingCode::mx_tls_version_old, host.host,
+                      fmt::format("negotiated {}; RFC 8461 needs TLS 1.2 or later", p.tls->version),
+                      address, mode);
+        }
+      }
+    }
+  }
+  if (attempted > 0 && unreachable == attempted) {
+    // Every MX address timed out or was unreachable at connect: more likely the agent's own
+    // port 25 is blocked (clouds do this) than every MX down. Say so instead.
+    r.findings.push_back(make_finding(
+        FindingCode::port25_blocked, domain,
+        fmt::format("none of the {} MX addresses answered on port 25; outbound port 25 from "
+                    "the agent may be blocked, so the MX results are unknown",
+                    attempted)));
+  } else {
+    grouped.flush(r.findings);
+  }
+  if (r.policy.parsed && r.policy.parsed->valid && !r.mx.empty()) {
+    std::vector<std::string> hosts;
+    for (const auto& host : r.mx) hosts.push_back(host.host);
+    for (const auto& pattern : unused_patterns(patterns, hosts)) {
+      r.findings.push_back(make_finding(
+          FindingCode::policy_mx_unused, pattern,
+          fmt::format("pattern {} matches none of the domain's MX hosts", in_quotes(pattern))));
+    }
+  }
+}
+
+bool makes_unknown(FindingCode code) {
+  switch (code) {
+    case FindingCode::sts_record_dns_error:
+    case FindingCode::tlsrpt_dns_error:
+    case FindingCode::mx_dns_error:
+    case FindingCode::port25_blocked: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict verdict) noexcept {
+  switch (verdict) {
+    case Verdict::ok: return "ok";
+    case Verdict::warning: return "warning";
+    case Verdict::fail: return "fail";
+    case Verdict::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Verdict verdict_of(const std::vector<Finding>& findings) {
+  bool unknown = false, warning = false;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::error) return Verdict::fail;
+    unknown = unknown || makes_unknown(f.code);
+    warning = warning || f.severity == Severity::warning;
+  }
+  if (unknown) return Verdict::unknown;
+  return warning ? Verdict::warning : Verdict::ok;
+}
+
+void evaluate(DomainReport& report, const EvaluationOptions& options) {
+  report.findings.clear();
+  evaluate_sts(report);
+  evaluate_tlsrpt(report);
+  evaluate_policy(report, options);
+  evaluate_mx(report, options);
+  report.verdict = verdict_of(report.findings);
+}
+
+}  // namespace mtasts::probe

@@ -1,0 +1,25 @@
+/// @file
+/// @brief From facts to findings and a verdict: a pure function of a DomainReport's facts
+/// (no I/O), so every rule is unit-testable with hand-made facts.
+#pragma once
+
+#include <chrono>
+
+#include "probe/domain_report.hpp"
+
+namespace mtasts::probe {
+
+struct EvaluationOptions {
+  /// A certificate that expires sooner than this draws *_cert_expiring.
+  std::chrono::seconds expiry_warning{14 * 24 * 3600};
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+};
+
+/// Fills report.findings, the statuses, each MX host's policy_match and the verdict.
+void evaluate(DomainReport& report, const EvaluationOptions& options);
+
+/// fail when any finding is an error; otherwise unknown when a look was incomplete (a DNS
+/// failure, port 25 blocked); otherwise warning when any finding is a warning; else ok.
+Verdict verdict_of(const std::vector<Finding>& findings);
+
+}  // namespace mtasts::probe

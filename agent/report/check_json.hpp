@@ -1,0 +1,16 @@
+/// @file
+/// @brief The JSON form of a domain report (architecture.md §4), printed by
+/// `check --json` and, later, served by the daemon's API.
+#pragma once
+
+#include "probe/domain_report.hpp"
+#include "report/json.hpp"
+
+namespace mtasts::report {
+
+Json to_json(const probe::DomainReport& report);
+
+/// RFC 3339 UTC, e.g. "2026-11-27T19:00:00Z".
+std::string rfc3339(std::time_t time);
+
+}  // namespace mtasts::report

@@ -1,0 +1,115 @@
+#include "report/check_text.hpp"
+
+#include <fmt/format.h>
+
+#include "mtasts/text.hpp"
+#include "report/check_json.hpp"
+#include "report/terminal.hpp"
+
+namespace mtasts::report {
+namespace {
+
+Tone tone_of(probe::Verdict verdict) {
+  switch (verdict) {
+    case probe::Verdict::ok: return Tone::good;
+    case probe::Verdict::warning: return Tone::warn;
+    case probe::Verdict::fail: return Tone::bad;
+    case probe::Verdict::unknown: return Tone::note;
+  }
+  return Tone::plain;
+}
+
+Tone tone_of_status(std::string_view status) {
+  return status == "valid" ? Tone::good : status == "dns_error" ? Tone::note : Tone::bad;
+}
+
+std::string certificate_summary(const net::TlsFacts& tls, bool color) {
+  const auto& cert = tls.certificate;
+  const std::string date = cert.not_after > 0 ? rfc3339(cert.not_after).substr(0, 10) : "?";
+  const std::string expiry =
+      (cert.not_after > 0 && cert.not_after < std::time(nullptr) ? ", expired " : ", expires ") +
+      date;
+  if (cert.verified) return paint(color, Tone::good, "certificate ok") + expiry;
+  std::vector<std::string> problems;
+  for (auto p : cert.problems) problems.emplace_back(net::to_string(p));
+  return paint(color, Tone::bad, fmt::format("certificate {}", fmt::join(problems, ", "))) + expiry;
+}
+
+}  // namespace
+
+void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
+  std::string verdict(probe::to_string(r.verdict));
+  for (char& c : verdict) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  out << paint(color, Tone::plain, r.domain) << ": " << paint(color, tone_of(r.verdict), verdict)
+      << '\n';
+
+  out << "  records\n";
+  out << fmt::format("    {:<32} ", r.sts.name)
+      << paint(color, tone_of_status(r.sts_status), r.sts_status);
+  if (r.sts_record.id) out << "  id=" << printable(*r.sts_record.id);
+  out << '\n';
+  out << fmt::format("    {:<32} ", r.tlsrpt.name)
+      << paint(color, tone_of_status(r.tlsrpt_status), r.tlsrpt_status);
+  for (const auto& rua : r.tlsrpt_record.rua) out << "  " << printable(rua);
+  out << '\n';
+
+  const auto& p = r.policy;
+  out << "  policy https://" << p.host << "/.well-known/mta-sts.txt  "
+      << paint(color, tone_of_status(r.policy_status), r.policy_status) << '\n';
+  if (p.fetches.empty() && r.policy_status != "none") out << "    (no address)\n";
+  for (const auto& f : p.fetches) {
+    out << fmt::format("    {:<24} ", f.endpoint.address().to_string());
+    if (f.response) {
+      out << f.response->status << ' '
+          << printable(std::string(f.response->header("content-type").value_or("-")), 40);
+    } else {
+      out << paint(color, Tone::bad, std::string(net::to_string(f.error)));
+    }
+    if (f.tls && !f.tls->version.empty()) out << "  " << f.tls->version;
+    if (f.tls && f.tls->has_certificate) out << "  " << certificate_summary(*f.tls, color);
+    if (f.error != net::FetchError::none && f.response) {
+      out << "  " << paint(color, Tone::bad, std::string(net::to_string(f.error)));
+    }
+    out << '\n';
+  }
+  if (p.parsed) {
+    const auto& policy = *p.parsed;
+    out << "    mode " << (policy.mode ? to_string(*policy.mode) : "?") << ", max_age "
+        << (policy.max_age ? std::to_string(*policy.max_age) : "?") << ", mx "
+        << (policy.mx.empty() ? std::string("(none)")
+                              : fmt::format("{}", fmt::join(policy.mx, ", ")))
+        << '\n';
+  }
+
+  out << "  mx";
+  if (r.null_mx) out << "  Null MX (accepts no mail)";
+  if (!r.mx_probed) out << "  (not probed: --no-mx)";
+  out << '\n';
+  for (const auto& host : r.mx) {
+    out << fmt::format("    {:>3} {}", host.preference, host.host);
+    if (host.implicit) out << "  (implicit: no MX records)";
+    if (p.parsed && p.parsed->valid) {
+      out << "  "
+          << (host.policy_match ? paint(color, Tone::good, "covered by " + *host.policy_match)
+                                : paint(color, Tone::bad, "NOT covered by the policy"));
+    }
+    out << '\n';
+    if (host.lookup.addresses.empty() && r.mx_probed) out << "        (no address)\n";
+    for (const auto& probe : host.probes) {
+      out << fmt::format("        {:<24} ", probe.endpoint.address().to_string());
+      if (probe.error == net::SmtpError::none) {
+        out << paint(color, Tone::good, "STARTTLS");
+      } else {
+        out << paint(color, Tone::bad, std::string(net::to_string(probe.error)));
+      }
+      if (probe.tls && !probe.tls->version.empty()) out << "  " << probe.tls->version;
+      if (probe.tls && probe.tls->has_certificate)
+        out << "  " << certificate_summary(*probe.tls, color);
+      out << '\n';
+    }
+  }
+  print_findings(out, r.findings, color);
+  out << fmt::format("checked in {:.2f} s\n", r.seconds);
+}
+
+}  // namespace mtasts::report

@@ -1,0 +1,136 @@
+// `mta-sts-agent check` against the lab, as a user runs it: each lab domain gets exactly
+// the verdict and the finding codes it was built to produce.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "run_process.hpp"
+
+namespace {
+
+using mtasts::testing::run_process;
+using ::testing::ElementsAreArray;
+
+std::string lab_dir() {
+  const char* dir = std::getenv("MTASTS_LAB_DIR");
+  return dir != nullptr ? dir : "/tmp/mtasts-lab";
+}
+
+std::vector<std::string> lab_flags() {
+  return {"--json",      "--dns-server",   "127.0.0.53", "--ca-file", lab_dir() + "/certs/ca.pem",
+          "--ehlo-name", "probe.lab.test", "--timeout",  "20s"};
+}
+
+nlohmann::json check(const std::string& domain, int expected_exit) {
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", domain});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, expected_exit) << domain << "\n" << run.out << run.err;
+  try {
+    return nlohmann::json::parse(run.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << domain << ": not JSON: " << e.what() << "\n" << run.out << run.err;
+    return {};
+  }
+}
+
+std::vector<std::string> codes(const nlohmann::json& report) {
+  std::vector<std::string> out;
+  for (const auto& f : report.at("findings")) out.push_back(f.at("code").get<std::string>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct LabDomain {
+  const char* domain;
+  const char* verdict;
+  std::vector<std::string> codes;  // sorted
+};
+
+std::ostream& operator<<(std::ostream& os, const LabDomain& d) {
+  return os << d.domain;
+}
+
+class CheckLab : public ::testing::TestWithParam<LabDomain> {};
+
+TEST_P(CheckLab, GivesTheVerdictAndExactlyTheFindings) {
+  const LabDomain& d = GetParam();
+  const auto report = check(d.domain, std::string(d.verdict) == "fail" ? 1 : 0);
+  if (report.is_null()) return;
+  EXPECT_EQ(report.at("domain"), d.domain);
+  EXPECT_EQ(report.at("verdict"), d.verdict) << report.dump(2);
+  EXPECT_THAT(codes(report), ElementsAreArray(d.codes)) << report.at("findings").dump(2);
+}
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(
+    Lab, CheckLab,
+    ::testing::Values(
+        LabDomain{"good.test", "ok", {}},
+        LabDomain{"forbidden.test", "fail", {"policy_http_status", "tlsrpt_missing"}},
+        LabDomain{"nounderscore.test", "fail", {"sts_record_misplaced"}},
+        LabDomain{"expired.test", "fail", {"policy_cert_expired"}}),
+    [](const auto& param_info) {
+      std::string name = param_info.param.domain;
+      std::replace(name.begin(), name.end(), '.', '_');
+      return name;
+    });
+// clang-format on
+
+TEST(CheckLabReport, GoodDomainHasEveryFact) {
+  const auto r = check("good.test", 0);
+  if (r.is_null()) return;
+  EXPECT_EQ(r.at("sts_record").at("status"), "valid");
+  EXPECT_EQ(r.at("sts_record").at("id"), "20261127T1200");
+  EXPECT_EQ(r.at("tlsrpt_record").at("rua"), nlohmann::json({"mailto:tlsrpt@good.test"}));
+  const auto& policy = r.at("policy");
+  EXPECT_EQ(policy.at("status"), "valid");
+  EXPECT_EQ(policy.at("mode"), "enforce");
+  EXPECT_EQ(policy.at("max_age"), 1209600);
+  EXPECT_EQ(policy.at("http_status"), 200);
+  EXPECT_EQ(policy.at("content_type"), "text/plain");
+  EXPECT_EQ(policy.at("certificate").at("valid"), true);
+  EXPECT_EQ(policy.at("addresses").size(), 2u);  // IPv4 and IPv6, each fetched
+  EXPECT_EQ(policy.at("sha256").get<std::string>().size(), 64u);
+  const auto& mx = r.at("mx");
+  ASSERT_EQ(mx.size(), 2u);
+  EXPECT_EQ(mx[0].at("host"), "mx1.good.test");
+  EXPECT_EQ(mx[0].at("policy_match"), "mx1.good.test");
+  EXPECT_EQ(mx[1].at("policy_match"), "*.mx.good.test");
+  for (const auto& host : mx) {
+    ASSERT_EQ(host.at("addresses").size(), 2u);
+    for (const auto& a : host.at("addresses")) {
+      EXPECT_EQ(a.at("starttls"), true);
+      EXPECT_EQ(a.at("certificate").at("valid"), true);
+      EXPECT_TRUE(a.at("error").is_null());
+    }
+  }
+}
+
+TEST(CheckLabReport, SeveralDomainsGiveAnArrayAndTheWorstExitCode) {
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", "good.test", "forbidden.test"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, 1);
+  const auto json = nlohmann::json::parse(run.out);
+  ASSERT_TRUE(json.is_array());
+  EXPECT_EQ(json.size(), 2u);
+}
+
+TEST(CheckLabReport, TextReportHasTheSections) {
+  auto args = lab_flags();
+  args.erase(args.begin());  // no --json
+  args.insert(args.begin(), {"check", "forbidden.test"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, 1);
+  for (const char* part :
+       {"forbidden.test: FAIL", "_mta-sts.forbidden.test", "policy https://mta-sts.forbidden.test",
+        "403", "mx1.good.test", "STARTTLS", "policy_http_status", "findings:"}) {
+    EXPECT_THAT(run.out, ::testing::HasSubstr(part)) << run.out;
+  }
+}
+
+}  // namespace

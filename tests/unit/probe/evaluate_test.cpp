@@ -1,0 +1,180 @@
+// From facts to findings and verdicts, with hand-made facts (no network).
+#include "probe/evaluate.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace mtasts::probe {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+
+std::vector<std::string> codes(const DomainReport& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) out.emplace_back(to_string(f.code));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+net::PolicyFetch served(const std::string& ip, int status, std::string body,
+                        std::string type = "text/plain") {
+  net::PolicyFetch f;
+  f.endpoint = {asio::ip::make_address(ip), 443};
+  f.stage = net::FetchStage::done;
+  net::TlsFacts tls;
+  tls.has_certificate = true;
+  tls.version = "TLSv1.3";
+  tls.certificate.verified = true;
+  tls.certificate.not_after = std::time(nullptr) + 90 * 86400;
+  f.tls = tls;
+  net::HttpResponse response;
+  response.status = status;
+  response.headers = {{"content-type", std::move(type)}};
+  response.body = std::move(body);
+  f.response = response;
+  return f;
+}
+
+net::SmtpProbe starttls_ok(const std::string& ip) {
+  net::SmtpProbe p;
+  p.endpoint = {asio::ip::make_address(ip), 25};
+  p.stage = net::SmtpStage::done;
+  p.starttls_offered = true;
+  net::TlsFacts tls;
+  tls.has_certificate = true;
+  tls.version = "TLSv1.3";
+  tls.certificate.verified = true;
+  tls.certificate.not_after = std::time(nullptr) + 90 * 86400;
+  p.tls = tls;
+  return p;
+}
+
+const std::string kPolicy =
+    "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 1209600\r\n";
+
+/// A healthy domain: record, TLS-RPT, policy over both families, one covered MX.
+DomainReport healthy() {
+  DomainReport r;
+  r.domain = "example.com";
+  r.sts = {"_mta-sts.example.com", dns::DnsFailure::none, "", {"v=STSv1; id=1"}, {}};
+  r.tlsrpt = {"_smtp._tls.example.com",
+              dns::DnsFailure::none,
+              "",
+              {"v=TLSRPTv1; rua=mailto:r@example.com"},
+              {}};
+  r.policy.host = "mta-sts.example.com";
+  r.policy.lookup.addresses = {asio::ip::make_address("192.0.2.1"),
+                               asio::ip::make_address("2001:db8::1")};
+  r.policy.fetches = {served("192.0.2.1", 200, kPolicy), served("2001:db8::1", 200, kPolicy)};
+  MxHostFacts mx;
+  mx.host = "mx.example.com";
+  mx.preference = 10;
+  mx.lookup.addresses = {asio::ip::make_address("192.0.2.25")};
+  mx.probes = {starttls_ok("192.0.2.25")};
+  r.mx = {mx};
+  return r;
+}
+
+TEST(Evaluate, HealthyDomainIsOk) {
+  DomainReport r = healthy();
+  evaluate(r, {});
+  EXPECT_EQ(r.verdict, Verdict::ok);
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.sts_status, "valid");
+  EXPECT_EQ(r.policy_status, "valid");
+  EXPECT_EQ(r.mx[0].policy_match, "mx.example.com");
+}
+
+TEST(Evaluate, DnsTimeoutIsUnknownNeverMissing) {
+  DomainReport r = healthy();
+  r.sts = {"_mta-sts.example.com",
+           dns::DnsFailure::timeout,
+           "Timeout while contacting DNS servers",
+           {},
+           {}};
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("sts_record_dns_error"));
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.sts_status, "dns_error");
+}
+
+TEST(Evaluate, UncoveredMxUnderTestingIsAWarning) {
+  DomainReport r = healthy();
+  const std::string testing =
+      "version: STSv1\r\nmode: testing\r\nmx: other.example.com\r\nmax_age: 1209600\r\n";
+  r.policy.fetches = {served("192.0.2.1", 200, testing), served("2001:db8::1", 200, testing)};
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_not_covered", "policy_mode_testing", "policy_mx_unused"));
+  EXPECT_EQ(r.verdict, Verdict::warning);
+}
+
+TEST(Evaluate, StarttlsMissingUnderEnforceFails) {
+  DomainReport r = healthy();
+  r.mx[0].probes[0].error = net::SmtpError::starttls_missing;
+  r.mx[0].probes[0].tls.reset();
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_starttls_missing"));
+  EXPECT_EQ(r.findings[0].severity, Severity::error);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+}
+
+TEST(Evaluate, ExpiringCertificatesWarnBeforeTheThreshold) {
+  DomainReport r = healthy();
+  r.mx[0].probes[0].tls->certificate.not_after = std::time(nullptr) + 3 * 86400;
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_cert_expiring"));
+  EXPECT_EQ(r.verdict, Verdict::warning);
+}
+
+TEST(Evaluate, OnlyIpv4ServesThePolicy) {
+  DomainReport r = healthy();
+  r.policy.fetches[1] = net::PolicyFetch{};
+  r.policy.fetches[1].endpoint = {asio::ip::make_address("2001:db8::1"), 443};
+  r.policy.fetches[1].error = net::FetchError::connect_failed;
+  r.policy.fetches[1].detail = "Network is unreachable";
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("policy_connect_failed", "policy_ipv4_only"));
+}
+
+TEST(Evaluate, FamiliesServingDifferentPolicies) {
+  DomainReport r = healthy();
+  r.policy.fetches[1] = served("2001:db8::1", 200, kPolicy + "x-note: old\r\n");
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("policy_family_mismatch"));
+}
+
+TEST(Evaluate, EveryMxUnreachableMeansPort25Blocked) {
+  DomainReport r = healthy();
+  r.mx[0].probes[0] = net::SmtpProbe{};
+  r.mx[0].probes[0].endpoint = {asio::ip::make_address("192.0.2.25"), 25};
+  r.mx[0].probes[0].error = net::SmtpError::timeout;
+  r.mx[0].probes[0].stage = net::SmtpStage::connect;
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("port25_blocked"));
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+}
+
+TEST(Evaluate, NullMx) {
+  DomainReport null_mx = healthy();
+  null_mx.mx.clear();
+  null_mx.null_mx = true;
+  evaluate(null_mx, {});
+  EXPECT_THAT(codes(null_mx), ElementsAre("mx_none"));  // no MX: nothing to match patterns to
+}
+
+TEST(VerdictOf, ErrorBeatsUnknownBeatsWarning) {
+  const auto f = [](FindingCode code) { return make_finding(code, "s", "m"); };
+  EXPECT_EQ(verdict_of({}), Verdict::ok);
+  EXPECT_EQ(verdict_of({f(FindingCode::policy_unknown_field)}), Verdict::ok);
+  EXPECT_EQ(verdict_of({f(FindingCode::tlsrpt_missing)}), Verdict::warning);
+  EXPECT_EQ(verdict_of({f(FindingCode::tlsrpt_missing), f(FindingCode::mx_dns_error)}),
+            Verdict::unknown);
+  EXPECT_EQ(verdict_of({f(FindingCode::mx_dns_error), f(FindingCode::policy_syntax)}),
+            Verdict::fail);
+}
+
+}  // namespace
+}  // namespace mtasts::probe
