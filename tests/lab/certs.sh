@@ -91,14 +91,17 @@ leaf() {
   fi
 }
 
-# One certificate for every well-behaved lab host (SNI picks nothing special).
-leaf lab '-1 day' '+90 days' "DNS:mta-sts.good.test,DNS:mta-sts.forbidden.test,DNS:mta-sts.redirect.test,DNS:mta-sts.ctype.test,DNS:mta-sts.big.test,DNS:mta-sts.slow.test"
+# One certificate for the well-behaved policy hosts: mta-sts.<name>.test for each name in
+# $LAB_CERT_NAMES (lab.sh sets it).
+lab_sans=""
+for name in ${LAB_CERT_NAMES:-good}; do lab_sans="${lab_sans:+$lab_sans,}DNS:mta-sts.$name.test"; done
+leaf lab '-1 day' '+90 days' "$lab_sans"
 leaf expired '-90 days' '-1 day' "DNS:mta-sts.expired.test"
 leaf expiring '-80 days' '+5 days' "DNS:mta-sts.expiring.test"
 leaf wrongname '-1 day' '+90 days' "DNS:www.wrongname.test,DNS:wrongname.test"
 leaf untrusted '-1 day' '+90 days' "DNS:mta-sts.untrusted.test" rogue
 # MX hosts
 leaf mx-good '-1 day' '+90 days' "DNS:mx1.good.test,DNS:*.mx.good.test"
-leaf mx-expired '-90 days' '-1 day' "DNS:mx.expired.test"
+leaf mx-expired '-90 days' '-1 day' "DNS:mx.expired.test,DNS:*.mx.good.test"
 leaf mx-wrongname '-1 day' '+90 days' "DNS:smtp.elsewhere.test"
-leaf mx-untrusted '-1 day' '+90 days' "DNS:mx.untrusted.test" rogue
+leaf mx-untrusted '-1 day' '+90 days' "DNS:mx.untrusted.test,DNS:*.mx.good.test" rogue

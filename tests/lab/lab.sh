@@ -122,10 +122,19 @@ $3
 BLOCK
 }
 
+# Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
+GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted
+  nomxaddr nullmx v4only v6only blocked"
+
 start_web() {
   local dir="$LAB_DIR/nginx"
   mkdir -p "$dir"
+  local good_names="" name
+  for name in $GOOD_POLICY_HOSTS; do good_names="$good_names mta-sts.$name.test"; done
   policy good 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 1209600\r\n'
+  policy testing 'version: STSv1\r\nmode: testing\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 1209600\r\n'
+  policy none 'version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n'
+  policy uncovered 'version: STSv1\r\nmode: enforce\r\nmx: mail.uncovered.test\r\nmax_age: 1209600\r\n'
   mkdir -p "$LAB_DIR/www/big/.well-known"
   head -c 10485760 /dev/zero | tr '\0' 'x' > "$LAB_DIR/www/big/.well-known/mta-sts.txt"
   {
@@ -146,7 +155,10 @@ http {
   ssl_protocols TLSv1.2 TLSv1.3;
 CONF
     server_block '_' lab '    return 404;' | sed 's/ssl;/ssl default_server;/'
-    server_block mta-sts.good.test lab "    root $LAB_DIR/www/good;"
+    server_block "$good_names" lab "    root $LAB_DIR/www/good;"
+    server_block mta-sts.testing.test lab "    root $LAB_DIR/www/testing;"
+    server_block mta-sts.none.test lab "    root $LAB_DIR/www/none;"
+    server_block mta-sts.uncovered.test lab "    root $LAB_DIR/www/uncovered;"
     server_block mta-sts.forbidden.test lab '    return 403;'
     server_block mta-sts.redirect.test lab '    return 301 https://www.redirect.test/mta-sts.txt;'
     server_block mta-sts.ctype.test lab "    root $LAB_DIR/www/good;
@@ -217,11 +229,13 @@ up() {
   mkdir -p "$LAB_DIR"
   ip netns add "$LAB_NETNS"
   in_lab ip link set lo up
-  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
+  # ::81 is an address where nothing listens (connections are refused).
+  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::81 fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
     fd00:6d74:7374::28 fd00:6d74:7374::29; do
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
-  "$HERE/certs.sh" "$LAB_DIR/certs"
+  LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big" \
+    "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_web
   start_smtp
