@@ -1,0 +1,73 @@
+// check_domain when DNS itself fails: SERVFAIL or silence must give "unknown" with the
+// *_dns_error findings, never "missing" (rfc-notes.md: false alerts from timeouts).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fake_dns_server.hpp"
+#include "probe/check_domain.hpp"
+#include "run_awaitable.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+using namespace std::chrono_literals;
+using mtasts::testing::Bytes;
+using mtasts::testing::FakeDnsServer;
+using mtasts::testing::run_awaitable;
+
+DomainReport check_with(asio::io_context& io, FakeDnsServer& server) {
+  dns::ResolverOptions options;
+  options.servers = {server.address()};
+  options.attempt_timeout = 200ms;
+  auto resolver = std::move(
+      std::get<std::unique_ptr<dns::Resolver>>(dns::Resolver::create(io.get_executor(), options)));
+  auto policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
+  auto smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
+  CheckContext context{*resolver, *policy_tls, *smtp_tls};
+  CheckOptions check;
+  check.timeout = 10s;
+  return run_awaitable<DomainReport>(io,
+                                     [&]() { return check_domain(context, "example.com", check); });
+}
+
+std::vector<std::string> codes(const DomainReport& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) out.emplace_back(to_string(f.code));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(CheckWhenDnsFails, ServfailIsUnknownNotMissing) {
+  asio::io_context io;
+  FakeDnsServer servfail(
+      io, [](const Bytes& q) { return std::optional(FakeDnsServer::reply_with_rcode(q, 2)); });
+  const DomainReport r = check_with(io, servfail);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_THAT(codes(r),
+              ::testing::ElementsAre("mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"));
+  EXPECT_EQ(r.sts_status, "dns_error");
+  EXPECT_EQ(r.policy_status, "none");
+}
+
+TEST(CheckWhenDnsFails, SilenceIsUnknownNotMissing) {
+  asio::io_context io;
+  FakeDnsServer silent(io, [](const Bytes&) { return std::nullopt; });
+  const DomainReport r = check_with(io, silent);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_THAT(codes(r),
+              ::testing::ElementsAre("mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"));
+  for (const auto& f : r.findings) EXPECT_THAT(f.message, ::testing::HasSubstr("timeout"));
+}
+
+TEST(CheckWhenDnsFails, NxdomainEverywhereIsAClearFail) {
+  asio::io_context io;
+  FakeDnsServer nxdomain(
+      io, [](const Bytes& q) { return std::optional(FakeDnsServer::reply_with_rcode(q, 3)); });
+  const DomainReport r = check_with(io, nxdomain);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_THAT(codes(r), ::testing::ElementsAre("mx_none", "mx_unresolvable", "sts_record_missing",
+                                               "tlsrpt_missing"));
+}
+
+}  // namespace
+}  // namespace mtasts::probe
