@@ -24,8 +24,9 @@ std::vector<std::string> lab_flags() {
           "--ehlo-name", "probe.lab.test", "--timeout",  "20s"};
 }
 
-nlohmann::json check(const std::string& domain, int expected_exit) {
+nlohmann::json check(const std::string& domain, int expected_exit, const char* timeout = "20s") {
   auto args = lab_flags();
+  args.back() = timeout;
   args.insert(args.begin(), {"check", domain});
   const auto run = run_process(MTASTS_AGENT_BINARY, args);
   EXPECT_EQ(run.exit_code, expected_exit) << domain << "\n" << run.out << run.err;
@@ -48,6 +49,7 @@ struct LabDomain {
   const char* domain;
   const char* verdict;
   std::vector<std::string> codes;  // sorted
+  const char* timeout = "20s";
 };
 
 std::ostream& operator<<(std::ostream& os, const LabDomain& d) {
@@ -58,7 +60,7 @@ class CheckLab : public ::testing::TestWithParam<LabDomain> {};
 
 TEST_P(CheckLab, GivesTheVerdictAndExactlyTheFindings) {
   const LabDomain& d = GetParam();
-  const auto report = check(d.domain, std::string(d.verdict) == "fail" ? 1 : 0);
+  const auto report = check(d.domain, std::string(d.verdict) == "fail" ? 1 : 0, d.timeout);
   if (report.is_null()) return;
   EXPECT_EQ(report.at("domain"), d.domain);
   EXPECT_EQ(report.at("verdict"), d.verdict) << report.dump(2);
@@ -98,7 +100,10 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"v4only.test", "fail", {"policy_connect_failed", "policy_ipv4_only"}},
         LabDomain{"v6only.test", "fail", {"policy_connect_failed", "policy_ipv6_only"}},
         // Its one MX is unreachable, so the pattern mx1.good.test matches no MX either.
-        LabDomain{"blocked.test", "unknown", {"policy_mx_unused", "port25_blocked"}}),
+        LabDomain{"blocked.test", "unknown", {"policy_mx_unused", "port25_blocked"}},
+        // Misbehaving servers (tests/lab/misbehaving_servers.cpp).
+        LabDomain{"slowpolicy.test", "fail", {"policy_timeout"}, "2s"},
+        LabDomain{"oldtls.test", "fail", {"mx_tls_version_old"}}),
     [](const auto& param_info) {
       std::string name = param_info.param.domain;
       std::replace(name.begin(), name.end(), '.', '_');

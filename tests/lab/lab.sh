@@ -13,6 +13,9 @@
 #     good (STARTTLS, trusted cert)                    127.0.0.25 and fd00:6d74:7374::25
 #     expired / wrong-name / untrusted certificate     127.0.0.26 / .27 / .28 (and ::26...)
 #     no STARTTLS                                      127.0.0.29 and fd00:6d74:7374::29
+#   Misbehaving on purpose ($MTASTS_LAB_MISBEHAVING, built by CMake; optional):
+#     a policy host that accepts and never answers     127.0.0.82 and fd00:6d74:7374::82
+#     SMTP that speaks only TLS 1.0                    127.0.0.30
 # Certificates (certs.sh) are made at start-up; $MTASTS_LAB_DIR/certs/ca.pem is the root
 # the tests trust.
 # Needs root (ip netns). State lives in $MTASTS_LAB_DIR (default /tmp/mtasts-lab).
@@ -42,6 +45,7 @@ stop_pidfile() {
 }
 
 down() {
+  stop_pidfile "$LAB_DIR/misbehaving.pid"
   if [ -f "$LAB_DIR/postfix/main.cf" ]; then
     in_lab postfix -c "$LAB_DIR/postfix" stop >/dev/null 2>&1 || true
   fi
@@ -123,7 +127,7 @@ BLOCK
 }
 
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
-GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted
+GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
   nomxaddr nullmx v4only v6only blocked"
 
 start_web() {
@@ -223,6 +227,16 @@ CONF
   wait_for_port Postfix 127.0.0.25 25 "$dir/maillog"
 }
 
+start_misbehaving() {
+  [ -n "${MTASTS_LAB_MISBEHAVING:-}" ] || return 0
+  in_lab setsid "$MTASTS_LAB_MISBEHAVING" \
+    --hang 127.0.0.82:443 --hang "[fd00:6d74:7374::82]:443" \
+    --old-tls 127.0.0.30:25 "$LAB_DIR/certs/mx-good.pem" "$LAB_DIR/certs/mx-good.key" \
+    > "$LAB_DIR/misbehaving.log" 2>&1 &
+  echo $! > "$LAB_DIR/misbehaving.pid"
+  wait_for_port misbehaving_servers 127.0.0.30 25 "$LAB_DIR/misbehaving.log"
+}
+
 up() {
   [ "$(id -u)" -eq 0 ] || { echo "lab: needs root (ip netns)" >&2; exit 1; }
   down
@@ -230,7 +244,7 @@ up() {
   ip netns add "$LAB_NETNS"
   in_lab ip link set lo up
   # ::81 is an address where nothing listens (connections are refused).
-  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::81 fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
+  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::81 fd00:6d74:7374::82 fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
     fd00:6d74:7374::28 fd00:6d74:7374::29; do
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
@@ -239,6 +253,7 @@ up() {
   start_dns
   start_web
   start_smtp
+  start_misbehaving
   echo "lab: up (namespace $LAB_NETNS, DNS $DNS_V4 and [$DNS_V6], HTTPS $WEB_V4 and [$WEB_V6], SMTP 127.0.0.25-29 and [fd00:6d74:7374::25-29])"
 }
 
