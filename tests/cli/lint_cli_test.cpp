@@ -289,4 +289,37 @@ TEST(LintCli, EveryCodeInTheOutputIsInTheCatalogue) {
   }
 }
 
+// --- check: input errors (the network behaviour is in tests/integration) -----------------
+
+TEST(CheckCli, HelpListsEveryOption) {
+  const AgentRun help = run_agent({"check", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--json", "--dns-server", "--ca-file", "--no-mx", "--timeout",
+                             "--ehlo-name", "--expiry-warning", "--policy-port", "--smtp-port"}) {
+    EXPECT_THAT(help.out, HasSubstr(option));
+  }
+}
+
+TEST(CheckCli, BadInputExitsTwoWithTheReason) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* reason;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"check"}, "required"},
+           {{"check", "exa mple.com"}, "host names have only"},
+           {{"check", "192.0.2.1"}, "IP address"},
+           {{"check", "example.com", "--timeout", "soon"}, "not a duration"},
+           {{"check", "example.com", "--timeout", "0s"}, "not a duration"},
+           {{"check", "example.com", "--expiry-warning", "2 weeks"}, "not a duration"},
+           {{"check", "example.com", "--dns-server", "dns.example.com"}, "not an IP address"},
+           {{"check", "example.com", "--dns-server", "127.0.0.1:99999"}, "not a port"},
+           {{"check", "example.com", "--ca-file", "/nonexistent.pem"}, "cannot load CA bundle"},
+           {{"check", "example.com", "--ehlo-name", "bad_name"}, "host names have only"}}) {
+    const AgentRun run = run_agent(c.args);
+    EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(c.args);
+    EXPECT_THAT(run.err, HasSubstr(c.reason)) << ::testing::PrintToString(c.args);
+  }
+}
+
 }  // namespace
