@@ -105,8 +105,9 @@ struct FindingSpec {
   std::string_view name;  ///< stable snake_case code
   Severity severity;      ///< severity when the mode is unknown (and always, for `fixed`)
   SeverityRule rule;
-  std::string_view rfc;    ///< the section the rule comes from, e.g. "RFC 8461 §3.1"
-  std::string_view title;  ///< what the finding means, in one line
+  std::string_view rfc;     ///< the section the rule comes from, e.g. "RFC 8461 §3.1"
+  std::string_view title;   ///< what the finding means, in one line
+  std::string_view advice;  ///< what to do about it, in one line
 };
 
 /// Every code, in the order of FindingCode.

@@ -7,7 +7,8 @@ Json to_json(const Finding& finding) {
               {"code", to_string(finding.code)},
               {"subject", finding.subject},
               {"message", finding.message},
-              {"rfc", spec(finding.code).rfc}};
+              {"rfc", spec(finding.code).rfc},
+              {"advice", spec(finding.code).advice}};
 }
 
 Json to_json(std::span<const Finding> findings) {

@@ -14,7 +14,8 @@ namespace mtasts::report {
 /// Keys keep insertion order so the reports read top-down: verdict first, findings after.
 using Json = nlohmann::ordered_json;
 
-/// {"severity", "code", "subject", "message", "rfc"}
+/// {"severity", "code", "subject", "message", "rfc", "advice"}; "advice" (what to do, from
+/// the catalogue) extends the contract of architecture.md §4.
 Json to_json(const Finding& finding);
 Json to_json(std::span<const Finding> findings);
 

@@ -65,6 +65,18 @@ void print_findings(std::ostream& out, std::span<const Finding> findings, bool c
         << printable(f->message, 400) << "  "
         << paint(color, Tone::dim, fmt::format("[{}]", spec(f->code).rfc)) << '\n';
   }
+  // What to do: once per code, for the errors and warnings.
+  std::vector<FindingCode> advised;
+  for (const auto* f : sorted) {
+    if (f->severity == Severity::info ||
+        std::find(advised.begin(), advised.end(), f->code) != advised.end()) {
+      continue;
+    }
+    if (advised.empty()) out << "what to do:\n";
+    advised.push_back(f->code);
+    out << "  " << fmt::format("{:<{}}", to_string(f->code), code_width) << "  "
+        << spec(f->code).advice << '\n';
+  }
 }
 
 }  // namespace mtasts::report

@@ -255,6 +255,9 @@ TEST(LintCli, PolicyTextOutputShowsFieldsCoverageAndFindings) {
   EXPECT_THAT(run.out, HasSubstr("NOT COVERED"));
   EXPECT_THAT(run.out, HasSubstr("mx_not_covered"));
   EXPECT_THAT(run.out, HasSubstr("[RFC 8461 §4.1]"));
+  EXPECT_THAT(run.out, HasSubstr("what to do:"));
+  EXPECT_THAT(run.out,
+              HasSubstr(std::string(mtasts::spec(mtasts::FindingCode::mx_not_covered).advice)));
 }
 
 TEST(LintCli, GarbageInputNeverCrashesAndStaysJson) {

@@ -76,6 +76,7 @@ TEST(FindingCatalogue, NamesAreUniqueSnakeCaseAndRowsComplete) {
       EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') << row.name;
     EXPECT_THAT(std::string(row.rfc), ::testing::StartsWith("RFC ")) << row.name;
     EXPECT_FALSE(row.title.empty()) << row.name;
+    EXPECT_FALSE(row.advice.empty()) << row.name;
     EXPECT_EQ(to_string(row.code), row.name);
     EXPECT_EQ(finding_code_from_name(row.name), row.code);
   }

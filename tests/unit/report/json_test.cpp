@@ -1,5 +1,6 @@
 #include "report/json.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace mtasts::report {
@@ -14,6 +15,7 @@ TEST(FindingJson, HasTheContractFields) {
   EXPECT_EQ(j.at("subject"), "mta-sts.example.org");
   EXPECT_EQ(j.at("message"), "policy host answered 403 Forbidden; senders need 200");
   EXPECT_EQ(j.at("rfc"), "RFC 8461 §3.3");
+  EXPECT_THAT(j.at("advice").get<std::string>(), ::testing::HasSubstr("200"));
 }
 
 TEST(Dump, InvalidUtf8FromTheNetworkDoesNotThrow) {
