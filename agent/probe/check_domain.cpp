@@ -1,5 +1,6 @@
 #include "probe/check_domain.hpp"
 
+#include <ares.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <asio/this_coro.hpp>
 
 #include "common/run_all.hpp"
+#include "common/with_deadline.hpp"
 #include "mtasts/text.hpp"
 #include "net/policy_fetch.hpp"
 #include "net/smtp_probe.hpp"
@@ -27,10 +29,23 @@ TxtLookupFacts txt_facts(std::string name, const dns::Lookup<std::vector<std::st
   return facts;
 }
 
+/// A lookup that the check's deadline cut short: reported as a DNS timeout.
+template <class T>
+dns::Lookup<T> timed_out() {
+  dns::Lookup<T> lookup;
+  lookup.error = dns::make_ares_error(ARES_ETIMEOUT);
+  return lookup;
+}
+
 asio::awaitable<AddressLookupFacts> lookup_addresses(dns::Resolver& resolver, std::string name,
-                                                     const CheckOptions& options) {
+                                                     const CheckOptions& options,
+                                                     Clock::time_point deadline) {
+  using Addresses = std::vector<asio::ip::address>;
   AddressLookupFacts facts;
-  auto [v4, v6] = co_await (resolver.addresses(name, false) && resolver.addresses(name, true));
+  auto both = co_await with_deadline(
+      resolver.addresses(name, false) && resolver.addresses(name, true), deadline);
+  auto [v4, v6] =
+      both ? std::move(*both) : std::tuple{timed_out<Addresses>(), timed_out<Addresses>()};
   facts.v4_failure = dns::classify(v4.error);
   facts.v6_failure = dns::classify(v6.error);
   const auto take = [&](const std::vector<asio::ip::address>& list, bool wanted) {
@@ -65,18 +80,19 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 asio::awaitable<void> fetch_policy_everywhere(CheckContext& context, PolicyFacts& policy,
                                               const CheckOptions& options,
                                               Clock::time_point deadline) {
-  policy.lookup = co_await lookup_addresses(context.resolver, policy.host, options);
+  policy.lookup = co_await lookup_addresses(context.resolver, policy.host, options, deadline);
   policy.fetches.resize(policy.lookup.addresses.size());
+  // One budget for every address, so the same failure reads the same on each.
+  net::FetchOptions fetch_options;
+  fetch_options.timeout = std::min(fetch_options.timeout, remaining(deadline));
   std::vector<asio::awaitable<void>> tasks;
   for (std::size_t i = 0; i < policy.lookup.addresses.size(); ++i) {
-    tasks.push_back([](CheckContext& ctx, PolicyFacts& p, std::size_t index, CheckOptions opts,
-                       Clock::time_point until) -> asio::awaitable<void> {
-      net::FetchOptions fetch_options;
-      fetch_options.timeout = std::min(fetch_options.timeout, remaining(until));
-      const asio::ip::tcp::endpoint endpoint(p.lookup.addresses[index], opts.policy_port);
-      p.fetches[index] =
-          co_await net::fetch_policy(ctx.policy_tls, p.host, endpoint, fetch_options);
-    }(context, policy, i, options, deadline));
+    const asio::ip::tcp::endpoint endpoint(policy.lookup.addresses[i], options.policy_port);
+    tasks.push_back([](CheckContext& ctx, PolicyFacts& p, std::size_t index,
+                       asio::ip::tcp::endpoint to,
+                       net::FetchOptions with) -> asio::awaitable<void> {
+      p.fetches[index] = co_await net::fetch_policy(ctx.policy_tls, p.host, to, with);
+    }(context, policy, i, endpoint, fetch_options));
   }
   co_await run_all(std::move(tasks));
   for (const auto& f : policy.fetches) {
@@ -89,20 +105,20 @@ asio::awaitable<void> fetch_policy_everywhere(CheckContext& context, PolicyFacts
 
 asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, CheckOptions options,
                                     Clock::time_point deadline) {
-  host.lookup = co_await lookup_addresses(context.resolver, host.host, options);
+  host.lookup = co_await lookup_addresses(context.resolver, host.host, options, deadline);
   if (!options.probe_mx) co_return;
   host.probes.resize(host.lookup.addresses.size());
+  net::SmtpOptions smtp;
+  smtp.ehlo_name = options.ehlo_name;
+  smtp.timeout = remaining(deadline);
+  smtp.step_timeout = std::min(smtp.step_timeout, smtp.timeout);
   std::vector<asio::awaitable<void>> tasks;
   for (std::size_t i = 0; i < host.lookup.addresses.size(); ++i) {
-    tasks.push_back([](CheckContext& ctx, MxHostFacts& h, std::size_t index, CheckOptions opts,
-                       Clock::time_point until) -> asio::awaitable<void> {
-      net::SmtpOptions smtp;
-      smtp.ehlo_name = opts.ehlo_name;
-      smtp.timeout = remaining(until);
-      smtp.step_timeout = std::min(smtp.step_timeout, smtp.timeout);
-      const asio::ip::tcp::endpoint endpoint(h.lookup.addresses[index], opts.smtp_port);
-      h.probes[index] = co_await net::probe_smtp(ctx.smtp_tls, h.host, endpoint, smtp);
-    }(context, host, i, options, deadline));
+    const asio::ip::tcp::endpoint endpoint(host.lookup.addresses[i], options.smtp_port);
+    tasks.push_back([](CheckContext& ctx, MxHostFacts& h, std::size_t index,
+                       asio::ip::tcp::endpoint to, net::SmtpOptions with) -> asio::awaitable<void> {
+      h.probes[index] = co_await net::probe_smtp(ctx.smtp_tls, h.host, to, with);
+    }(context, host, i, endpoint, smtp));
   }
   co_await run_all(std::move(tasks));
 }
@@ -121,8 +137,13 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   dns::Resolver& resolver = context.resolver;
 
   // 1. DNS in parallel (RFC 8461 §3.1, RFC 8460 §3, and the MX hosts).
-  auto [sts, tlsrpt, mx] =
-      co_await (resolver.txt("_mta-sts." + d) && resolver.txt("_smtp._tls." + d) && resolver.mx(d));
+  // The check's deadline bounds DNS too: c-ares' own retries could outlast it.
+  using Txt = std::vector<std::string>;
+  auto first_lookups = co_await with_deadline(
+      resolver.txt("_mta-sts." + d) && resolver.txt("_smtp._tls." + d) && resolver.mx(d), deadline);
+  auto [sts, tlsrpt, mx] = first_lookups ? std::move(*first_lookups)
+                                         : std::tuple{timed_out<Txt>(), timed_out<Txt>(),
+                                                      timed_out<std::vector<dns::MxRecord>>()};
   report.sts = txt_facts("_mta-sts." + d, sts);
   report.tlsrpt = txt_facts("_smtp._tls." + d, tlsrpt);
 
@@ -132,7 +153,9 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
                           (report.sts.failure == dns::DnsFailure::none &&
                            select_versioned_records(report.sts.records, kStsVersion).empty());
   if (sts_absent) {
-    auto [host_txt, apex_txt] = co_await (resolver.txt("mta-sts." + d) && resolver.txt(d));
+    auto both = co_await with_deadline(resolver.txt("mta-sts." + d) && resolver.txt(d), deadline);
+    auto [host_txt, apex_txt] =
+        both ? std::move(*both) : std::tuple{timed_out<Txt>(), timed_out<Txt>()};
     report.misplaced_lookups.push_back(txt_facts("mta-sts." + d, host_txt));
     report.misplaced_lookups.push_back(txt_facts(d, apex_txt));
   }

@@ -15,17 +15,19 @@ using mtasts::testing::Bytes;
 using mtasts::testing::FakeDnsServer;
 using mtasts::testing::run_awaitable;
 
-DomainReport check_with(asio::io_context& io, FakeDnsServer& server) {
+DomainReport check_with(asio::io_context& io, FakeDnsServer& server,
+                        std::chrono::milliseconds attempt_timeout = 200ms,
+                        std::chrono::milliseconds check_timeout = 10s) {
   dns::ResolverOptions options;
   options.servers = {server.address()};
-  options.attempt_timeout = 200ms;
+  options.attempt_timeout = attempt_timeout;
   auto resolver = std::move(
       std::get<std::unique_ptr<dns::Resolver>>(dns::Resolver::create(io.get_executor(), options)));
   auto policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
   auto smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
   CheckContext context{*resolver, *policy_tls, *smtp_tls};
   CheckOptions check;
-  check.timeout = 10s;
+  check.timeout = check_timeout;
   return run_awaitable<DomainReport>(io,
                                      [&]() { return check_domain(context, "example.com", check); });
 }
@@ -57,6 +59,18 @@ TEST(CheckWhenDnsFails, SilenceIsUnknownNotMissing) {
   EXPECT_THAT(codes(r),
               ::testing::ElementsAre("mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"));
   for (const auto& f : r.findings) EXPECT_THAT(f.message, ::testing::HasSubstr("timeout"));
+}
+
+TEST(CheckWhenDnsFails, TheCheckDeadlineBoundsSlowDns) {
+  asio::io_context io;
+  FakeDnsServer silent(io, [](const Bytes&) { return std::nullopt; });
+  // c-ares alone would try for 2 x 5 s and more; the check's 500 ms deadline wins.
+  const auto started = std::chrono::steady_clock::now();
+  const DomainReport r = check_with(io, silent, 5s, 500ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_THAT(codes(r),
+              ::testing::ElementsAre("mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"));
 }
 
 TEST(CheckWhenDnsFails, NxdomainEverywhereIsAClearFail) {
