@@ -13,20 +13,24 @@
 namespace mtasts::app {
 namespace {
 
-void add_output_options(CLI::App& command, LintOptions& options) {
-  command.add_flag("--json", options.json, "Print one JSON object instead of text");
+void add_color_option(CLI::App& command, report::ColorChoice& color) {
   command
       .add_option_function<std::string>(
           "--color",
-          [&options](const std::string& value) {
-            options.color = value == "always"  ? report::ColorChoice::always
-                            : value == "never" ? report::ColorChoice::never
-                                               : report::ColorChoice::automatic;
+          [&color](const std::string& value) {
+            color = value == "always"  ? report::ColorChoice::always
+                    : value == "never" ? report::ColorChoice::never
+                                       : report::ColorChoice::automatic;
           },
           "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN")
       ->default_str("auto");
+}
+
+void add_output_options(CLI::App& command, LintOptions& options) {
+  command.add_flag("--json", options.json, "Print one JSON object instead of text");
+  add_color_option(command, options.color);
 }
 
 }  // namespace
@@ -81,18 +85,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   check->add_option("DOMAIN", check_options.domains, "Domains to check")->required();
   check->add_flag("--json", check_options.json,
                   "Print the JSON report (one object, or an array for several domains)");
-  check
-      ->add_option_function<std::string>(
-          "--color",
-          [&check_options](const std::string& value) {
-            check_options.color = value == "always"  ? report::ColorChoice::always
-                                  : value == "never" ? report::ColorChoice::never
-                                                     : report::ColorChoice::automatic;
-          },
-          "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN")
-      ->default_str("auto");
+  add_color_option(*check, check_options.color);
   check
       ->add_option("--dns-server", check_options.dns_servers,
                    "DNS server as IP or IP:PORT ([IPv6]:PORT); repeatable. Default: the servers "

@@ -149,6 +149,16 @@ bool HttpResponseParser::append_body(std::string_view data) {
   return false;
 }
 
+bool HttpResponseParser::consume_counted(State next) {
+  const std::size_t n =
+      static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
+  if (append_body(std::string_view(buffer_).substr(0, n))) return true;
+  buffer_.erase(0, n);
+  remaining_ -= n;
+  if (remaining_ == 0) state_ = next;
+  return false;
+}
+
 bool HttpResponseParser::feed(std::string_view data) {
   if (state_ == State::done) return true;
   buffer_.append(data);
@@ -177,12 +187,7 @@ bool HttpResponseParser::feed(std::string_view data) {
       }
       case State::body_length: {
         if (buffer_.empty()) return false;
-        const std::size_t n =
-            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
-        if (append_body(std::string_view(buffer_).substr(0, n))) return true;
-        buffer_.erase(0, n);
-        remaining_ -= n;
-        if (remaining_ == 0) state_ = State::done;
+        if (consume_counted(State::done)) return true;
         break;
       }
       case State::body_until_close: {
@@ -210,12 +215,7 @@ bool HttpResponseParser::feed(std::string_view data) {
       }
       case State::chunk_data: {
         if (buffer_.empty()) return false;
-        const std::size_t n =
-            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
-        if (append_body(std::string_view(buffer_).substr(0, n))) return true;
-        buffer_.erase(0, n);
-        remaining_ -= n;
-        if (remaining_ == 0) state_ = State::chunk_data_end;
+        if (consume_counted(State::chunk_data_end)) return true;
         break;
       }
       case State::chunk_data_end: {

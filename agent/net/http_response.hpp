@@ -78,6 +78,8 @@ class HttpResponseParser {
   bool parse_header(std::string_view line);
   bool start_body();
   bool append_body(std::string_view data);
+  /// Moves up to remaining_ buffered bytes into the body; at zero, goes to `next`.
+  bool consume_counted(State next);
   /// The next line of buffer_ (without CRLF or LF), or nullopt when none is complete yet.
   std::optional<std::string> take_line();
 
