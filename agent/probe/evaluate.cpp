@@ -234,7 +234,7 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     }
     if (f.response) {
       const auto& resp = *f.response;
-      outcome = fmt::format("{} {}", resp.status, resp.body.size());
+      outcome = fmt::format("{} {}", resp.status, resp.body);  // what a sender would get
       if (resp.status >= 300 && resp.status < 400) {
         grouped.add(
             FindingCode::policy_redirect, p.host,

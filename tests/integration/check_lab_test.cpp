@@ -103,7 +103,16 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"blocked.test", "unknown", {"policy_mx_unused", "port25_blocked"}},
         // Misbehaving servers (tests/lab/misbehaving_servers.cpp).
         LabDomain{"slowpolicy.test", "fail", {"policy_timeout"}, "2s"},
-        LabDomain{"oldtls.test", "fail", {"mx_tls_version_old"}}),
+        LabDomain{"oldtls.test", "fail", {"mx_tls_version_old"}},
+        LabDomain{"mxtimeout.test", "warning", {"mx_timeout"}, "2s"},
+        LabDomain{"mxbadtls.test", "fail", {"mx_tls_failed"}},
+        // More of what operators get wrong.
+        LabDomain{"familymismatch.test", "warning", {"policy_family_mismatch"}},
+        LabDomain{"plainhttp.test", "fail", {"policy_tls_failed"}},
+        LabDomain{"badpolicy.test", "fail", {"policy_lf_line_endings", "policy_mode_invalid"}},
+        LabDomain{"shortmaxage.test", "warning", {"policy_max_age_short"}},
+        LabDomain{"mxrefused.test", "warning", {"mx_connect_failed"}},
+        LabDomain{"implicit.test", "warning", {"mx_none"}}),
     [](const auto& param_info) {
       std::string name = param_info.param.domain;
       std::replace(name.begin(), name.end(), '.', '_');

@@ -101,7 +101,7 @@ leaf expiring '-80 days' '+5 days' "DNS:mta-sts.expiring.test"
 leaf wrongname '-1 day' '+90 days' "DNS:www.wrongname.test,DNS:wrongname.test"
 leaf untrusted '-1 day' '+90 days' "DNS:mta-sts.untrusted.test" rogue
 # MX hosts
-leaf mx-good '-1 day' '+90 days' "DNS:mx1.good.test,DNS:*.mx.good.test"
+leaf mx-good '-1 day' '+90 days' "DNS:mx1.good.test,DNS:*.mx.good.test,DNS:implicit.test"
 leaf mx-expired '-90 days' '-1 day' "DNS:mx.expired.test,DNS:*.mx.good.test"
 leaf mx-wrongname '-1 day' '+90 days' "DNS:smtp.elsewhere.test"
 leaf mx-untrusted '-1 day' '+90 days' "DNS:mx.untrusted.test,DNS:*.mx.good.test" rogue

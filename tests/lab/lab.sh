@@ -16,6 +16,10 @@
 #   Misbehaving on purpose ($MTASTS_LAB_MISBEHAVING, built by CMake; optional):
 #     a policy host that accepts and never answers     127.0.0.82 and fd00:6d74:7374::82
 #     SMTP that speaks only TLS 1.0                    127.0.0.30
+#     SMTP that never answers                          127.0.0.31
+#     SMTP whose TLS handshake is garbage              127.0.0.32
+#   Plain HTTP on port 443 (nginx, no TLS)             127.0.0.84
+#   IPv4 and IPv6 serving different policies (nginx)   127.0.0.83 and fd00:6d74:7374::83
 # Certificates (certs.sh) are made at start-up; $MTASTS_LAB_DIR/certs/ca.pem is the root
 # the tests trust.
 # Needs root (ip netns). State lives in $MTASTS_LAB_DIR (default /tmp/mtasts-lab).
@@ -128,7 +132,7 @@ BLOCK
 
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
 GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
-  nomxaddr nullmx v4only v6only blocked"
+  nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls"
 
 start_web() {
   local dir="$LAB_DIR/nginx"
@@ -139,6 +143,9 @@ start_web() {
   policy testing 'version: STSv1\r\nmode: testing\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 1209600\r\n'
   policy none 'version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n'
   policy uncovered 'version: STSv1\r\nmode: enforce\r\nmx: mail.uncovered.test\r\nmax_age: 1209600\r\n'
+  policy badpolicy 'version: STSv1\nmode: enforcing\nmx: mx1.good.test\nmax_age: 86400\n'
+  policy shortmaxage 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 3600\r\n'
+  policy implicit 'version: STSv1\r\nmode: enforce\r\nmx: implicit.test\r\nmax_age: 1209600\r\n'
   mkdir -p "$LAB_DIR/www/big/.well-known"
   head -c 10485760 /dev/zero | tr '\0' 'x' > "$LAB_DIR/www/big/.well-known/mta-sts.txt"
   {
@@ -163,6 +170,31 @@ CONF
     server_block mta-sts.testing.test lab "    root $LAB_DIR/www/testing;"
     server_block mta-sts.none.test lab "    root $LAB_DIR/www/none;"
     server_block mta-sts.uncovered.test lab "    root $LAB_DIR/www/uncovered;"
+    server_block mta-sts.badpolicy.test lab "    root $LAB_DIR/www/badpolicy;"
+    server_block mta-sts.shortmaxage.test lab "    root $LAB_DIR/www/shortmaxage;"
+    server_block mta-sts.implicit.test lab "    root $LAB_DIR/www/implicit;"
+    # IPv4 and IPv6 serve different policies.
+    cat <<BLOCK
+  server {
+    listen 127.0.0.83:443 ssl;
+    server_name mta-sts.familymismatch.test;
+    ssl_certificate $LAB_DIR/certs/lab.pem;
+    ssl_certificate_key $LAB_DIR/certs/lab.key;
+    root $LAB_DIR/www/good;
+  }
+  server {
+    listen [fd00:6d74:7374::83]:443 ssl;
+    server_name mta-sts.familymismatch.test;
+    ssl_certificate $LAB_DIR/certs/lab.pem;
+    ssl_certificate_key $LAB_DIR/certs/lab.key;
+    root $LAB_DIR/www/testing;
+  }
+  server {
+    listen 127.0.0.84:443;
+    server_name mta-sts.plainhttp.test;
+    root $LAB_DIR/www/good;
+  }
+BLOCK
     server_block mta-sts.forbidden.test lab '    return 403;'
     server_block mta-sts.redirect.test lab '    return 301 https://www.redirect.test/mta-sts.txt;'
     server_block mta-sts.ctype.test lab "    root $LAB_DIR/www/good;
@@ -230,7 +262,8 @@ CONF
 start_misbehaving() {
   [ -n "${MTASTS_LAB_MISBEHAVING:-}" ] || return 0
   in_lab setsid "$MTASTS_LAB_MISBEHAVING" \
-    --hang 127.0.0.82:443 --hang "[fd00:6d74:7374::82]:443" \
+    --hang 127.0.0.82:443 --hang "[fd00:6d74:7374::82]:443" --hang 127.0.0.31:25 \
+    --bad-tls 127.0.0.32:25 \
     --old-tls 127.0.0.30:25 "$LAB_DIR/certs/mx-good.pem" "$LAB_DIR/certs/mx-good.key" \
     > "$LAB_DIR/misbehaving.log" 2>&1 &
   echo $! > "$LAB_DIR/misbehaving.pid"
@@ -244,11 +277,12 @@ up() {
   ip netns add "$LAB_NETNS"
   in_lab ip link set lo up
   # ::81 is an address where nothing listens (connections are refused).
-  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::81 fd00:6d74:7374::82 fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
+  for address in "$DNS_V6" "$WEB_V6" fd00:6d74:7374::81 fd00:6d74:7374::82 fd00:6d74:7374::83 fd00:6d74:7374::25 fd00:6d74:7374::26 fd00:6d74:7374::27 \
     fd00:6d74:7374::28 fd00:6d74:7374::29; do
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
-  LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big" \
+  LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big badpolicy
+    shortmaxage familymismatch implicit" \
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_web

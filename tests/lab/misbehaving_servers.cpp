@@ -3,6 +3,8 @@
 //   --old-tls ADDRESS:PORT CERT KEY
 //                            SMTP that offers STARTTLS but speaks only TLS 1.0
 //                            (mx_tls_version_old)
+//   --bad-tls ADDRESS:PORT   SMTP that offers STARTTLS, then answers the handshake with
+//                            garbage (mx_tls_failed)
 // Each option may be repeated. Runs until killed; started by tests/lab/lab.sh.
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -78,6 +80,26 @@ asio::awaitable<void> old_tls_smtp(tcp::socket socket, asio::ssl::context& tls) 
   }
 }
 
+asio::awaitable<void> bad_tls_smtp(tcp::socket socket) {
+  std::string buffer;
+  if (!co_await say(socket, "220 badtls.lab.test ESMTP\r\n")) co_return;
+  for (;;) {
+    const std::string command = co_await line(socket, buffer);
+    if (command.empty()) co_return;
+    if (command.starts_with("EHLO") || command.starts_with("ehlo")) {
+      if (!co_await say(socket, "250-badtls.lab.test\r\n250 STARTTLS\r\n")) co_return;
+    } else if (command.starts_with("STARTTLS")) {
+      if (!co_await say(socket, "220 2.0.0 go ahead\r\n")) co_return;
+      co_await line(socket, buffer);  // the ClientHello, or some of it
+      co_await say(socket, "this is not TLS\r\n");
+      co_return;
+    } else {
+      co_await say(socket, "221 2.0.0 bye\r\n");
+      co_return;
+    }
+  }
+}
+
 template <class Serve>
 asio::awaitable<void> listen(tcp::endpoint endpoint, Serve serve) {
   auto executor = co_await asio::this_coro::executor;
@@ -101,6 +123,11 @@ int main(int argc, char** argv) {
         asio::co_spawn(
             io, listen(parse_endpoint(argv[++i]), [](tcp::socket s) { return hang(std::move(s)); }),
             asio::detached);
+      } else if (option == "--bad-tls" && i + 1 < argc) {
+        asio::co_spawn(io,
+                       listen(parse_endpoint(argv[++i]),
+                              [](tcp::socket s) { return bad_tls_smtp(std::move(s)); }),
+                       asio::detached);
       } else if (option == "--old-tls" && i + 3 < argc) {
         const auto endpoint = parse_endpoint(argv[++i]);
         auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -118,7 +145,9 @@ int main(int argc, char** argv) {
                    [context](tcp::socket s) { return old_tls_smtp(std::move(s), *context); }),
             asio::detached);
       } else {
-        std::fprintf(stderr, "usage: %s [--hang ADDR:PORT]... [--old-tls ADDR:PORT CERT KEY]...\n",
+        std::fprintf(stderr,
+                     "usage: %s [--hang ADDR:PORT]... [--bad-tls ADDR:PORT]... [--old-tls "
+                     "ADDR:PORT CERT KEY]...\n",
                      argv[0]);
         return 2;
       }
