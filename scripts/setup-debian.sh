@@ -13,7 +13,7 @@ packages=(
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
-  iproute2 nsd nginx-light openssl postfix
+  iproute2 nsd unbound nginx-light openssl postfix
 )
 
 as_root() {

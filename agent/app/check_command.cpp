@@ -93,7 +93,13 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     }(context, domains[i], check, reports[i]));
   }
   std::exception_ptr failure;
-  asio::co_spawn(io, run_all(std::move(tasks)), [&failure](std::exception_ptr e) { failure = e; });
+  auto& resolver_ptr = std::get<std::unique_ptr<dns::Resolver>>(resolver);
+  asio::co_spawn(io, run_all(std::move(tasks)), [&](std::exception_ptr e) {
+    failure = e;
+    // Lookups a deadline cut short are still retried inside c-ares; destroying the
+    // resolver ends them, so run() returns now rather than after c-ares' own timeouts.
+    resolver_ptr.reset();
+  });
   io.run();
   if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly
 

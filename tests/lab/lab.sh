@@ -8,6 +8,7 @@
 #
 # Addresses (on the namespace's loopback, so nothing leaves the machine):
 #   DNS (NSD, authoritative for test. and example.)   127.0.0.53 and fd00:6d74:7374::53
+#   DNS (Unbound, recursive, to NSD for test.)         127.0.0.54
 #   HTTPS policy hosts (nginx, by SNI)                 127.0.0.80 and fd00:6d74:7374::80
 #   SMTP MX hosts (Postfix), one address pair each:
 #     good (STARTTLS, trusted cert)                    127.0.0.25 and fd00:6d74:7374::25
@@ -50,6 +51,7 @@ stop_pidfile() {
 
 down() {
   stop_pidfile "$LAB_DIR/misbehaving.pid"
+  stop_pidfile "$LAB_DIR/unbound/unbound.pid"
   if [ -f "$LAB_DIR/postfix/main.cf" ]; then
     in_lab postfix -c "$LAB_DIR/postfix" stop >/dev/null 2>&1 || true
   fi
@@ -108,6 +110,43 @@ zone:
 CONF
   in_lab nsd -c "$dir/nsd.conf"
   wait_for_port NSD "$DNS_V4" 53 "$dir/nsd.log"
+}
+
+# A recursive resolver in front of NSD, as users have: it answers SERVFAIL for a zone whose
+# delegation is broken (broken.test), which an authoritative server alone never does.
+start_recursive_dns() {
+  local dir="$LAB_DIR/unbound"
+  mkdir -p "$dir"
+  cat > "$dir/unbound.conf" <<CONF
+server:
+  interface: 127.0.0.54
+  port: 53
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  logfile: "$dir/unbound.log"
+  use-syslog: no
+  verbosity: 0
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  module-config: "iterator"
+  domain-insecure: "test."
+  domain-insecure: "example."
+  # Unbound answers test. itself (NXDOMAIN, RFC 6761) unless told otherwise.
+  local-zone: "test." nodefault
+  # Give up on the dead server fast, so the answer is SERVFAIL rather than a timeout.
+  infra-cache-min-rtt: 50
+  infra-keep-probing: no
+stub-zone:
+  name: "test."
+  stub-addr: $DNS_V4
+stub-zone:
+  name: "example."
+  stub-addr: $DNS_V4
+CONF
+  in_lab unbound -c "$dir/unbound.conf"
+  wait_for_port Unbound 127.0.0.54 53 "$dir/unbound.log"
 }
 
 # A policy body for the web root `www/NAME`.
@@ -285,6 +324,7 @@ up() {
     shortmaxage familymismatch implicit" \
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
+  start_recursive_dns
   start_web
   start_smtp
   start_misbehaving
