@@ -5,6 +5,7 @@
 
 #include "app/check_command.hpp"
 #include "app/lint_command.hpp"
+#include "config/config.hpp"
 
 #ifndef MTASTS_VERSION
 #define MTASTS_VERSION "unknown"
@@ -41,7 +42,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "Exit codes: 0 no error findings, 1 error findings, 2 usage or input error.",
       "mta-sts-agent"};
   app.set_version_flag("--version", std::string("mta-sts-agent ") + MTASTS_VERSION);
-  app.require_subcommand(1);
+  bool config_check = false;
+  std::string config_file = "mta-sts-agent.yml";
+  app.add_flag("--config.check", config_check,
+               "Validate the configuration file and its target files, print what is wrong, and "
+               "exit 0 (valid) or 1");
+  app.add_option("--config.file", config_file, "The configuration file")
+      ->default_str("mta-sts-agent.yml");
+  app.require_subcommand(0, 1);
   app.fallthrough(false);
 
   LintOptions options;
@@ -120,6 +128,19 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (config_check) {
+    const auto result = config::load_config(config_file);
+    if (const auto* errors = std::get_if<std::vector<config::ConfigError>>(&result)) {
+      for (const auto& e : *errors) err << e.to_string() << '\n';
+      err << "mta-sts-agent: " << config_file << " is not valid (" << errors->size()
+          << (errors->size() == 1 ? " error" : " errors") << ")\n";
+      return kExitFindings;
+    }
+    const auto& config = std::get<config::Config>(result);
+    out << config_file << " is valid: " << config.targets.size() << " targets from "
+        << config.files_read.size() << (config.files_read.size() == 1 ? " file" : " files") << '\n';
+    return kExitOk;
+  }
   if (check->parsed()) return run_check(check_options, out, err);
   if (record->parsed()) return lint_record(options, out, err);
   if (tlsrpt->parsed()) return lint_tlsrpt(options, out, err);

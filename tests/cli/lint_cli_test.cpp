@@ -325,4 +325,26 @@ TEST(CheckCli, BadInputExitsTwoWithTheReason) {
   }
 }
 
+// --- --config.check ------------------------------------------------------------------
+
+TEST(ConfigCheckCli, ValidConfigExitsZero) {
+  const AgentRun run =
+      run_agent({"--config.check",
+                 "--config.file=" + std::string(MTASTS_SOURCE_DIR) + "/deploy/mta-sts-agent.yml"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("is valid: 4 targets from 2 files"));
+}
+
+TEST(ConfigCheckCli, InvalidConfigExitsOneWithEveryError) {
+  const std::string file = std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/config/invalid.yml";
+  const AgentRun run = run_agent({"--config.check", "--config.file", file});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(file + ":2: global.interval: \"soon\" is not a duration"));
+  EXPECT_THAT(run.err, HasSubstr(file + ":5: targets[1]: \"bad_domain.example\""));
+  EXPECT_THAT(run.err, HasSubstr("is not valid (2 errors)"));
+  const AgentRun missing = run_agent({"--config.check", "--config.file=/nonexistent.yml"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read"));
+}
+
 }  // namespace

@@ -1,0 +1,74 @@
+/// @file
+/// @brief The daemon's configuration (architecture.md §3): YAML → typed, immutable Config.
+/// Defaults live in the types; every error names the file, the line and the field path, and
+/// says what is allowed. Parsing collects all errors instead of stopping at the first.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace mtasts::config {
+
+/// What may be set globally and overridden per domain.
+struct CheckSettings {
+  std::chrono::milliseconds interval{15 * 60 * 1000};  ///< between two checks of a domain
+  std::chrono::milliseconds timeout{60 * 1000};        ///< of one check
+  bool probe_mx = true;
+  bool ipv4 = true;
+  bool ipv6 = true;
+  std::chrono::milliseconds expiry_warning{14LL * 24 * 3600 * 1000};
+  std::uint16_t policy_port = 443;  ///< other ports only for labs
+  std::uint16_t smtp_port = 25;
+};
+
+/// Settings of the agent as a whole.
+struct GlobalSettings {
+  CheckSettings check;
+  std::size_t concurrency = 100;         ///< checks in flight at most
+  std::vector<std::string> dns_servers;  ///< IP[:PORT]; empty: /etc/resolv.conf
+  std::optional<std::string> ca_file;    ///< PEM bundle; none: the system store
+  std::string ehlo_name;                 ///< empty: this machine's host name
+  /// Refuse loopback, RFC 1918, link-local and ULA targets (for customer-supplied domains).
+  bool deny_private_addresses = false;
+};
+
+struct Target {
+  std::string domain;                         ///< lower case, no trailing dot
+  CheckSettings check;                        ///< global settings with the overrides applied
+  std::map<std::string, std::string> labels;  ///< from file_sd target files
+  std::string source;                         ///< "FILE:LINE" where it was declared
+};
+
+struct Config {
+  GlobalSettings global;
+  std::vector<Target> targets;            ///< inline and from target files, each domain once
+  std::vector<std::string> target_files;  ///< the patterns as written
+  std::vector<std::string> files_read;    ///< the config file and every target file read
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;      ///< 1-based; 0 when not tied to a line
+  std::string path;  ///< the field path, e.g. "targets[3].interval"
+  std::string message;
+
+  /// "FILE:LINE: PATH: MESSAGE"
+  std::string to_string() const;
+};
+
+using ConfigResult = std::variant<Config, std::vector<ConfigError>>;
+
+/// Reads and validates the config file at `path`, and every target file it names.
+ConfigResult load_config(const std::string& path);
+
+/// The same for YAML text; target file patterns are resolved against `base_dir`.
+ConfigResult parse_config(std::string_view yaml, const std::string& file_name,
+                          const std::string& base_dir = ".");
+
+}  // namespace mtasts::config

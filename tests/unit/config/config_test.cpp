@@ -1,0 +1,157 @@
+// Configuration parsing and validation: defaults, overrides, file_sd target files, and an
+// error with file, line, field path and what is allowed for every mistake.
+#include "config/config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace mtasts::config {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+Config parse_ok(const std::string& yaml, const std::string& base_dir = ".") {
+  auto result = parse_config(yaml, "test.yml", base_dir);
+  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+    std::string all;
+    for (const auto& e : *errors) all += e.to_string() + "\n";
+    ADD_FAILURE() << all;
+    return {};
+  }
+  return std::get<Config>(result);
+}
+
+std::vector<std::string> parse_errors(const std::string& yaml) {
+  auto result = parse_config(yaml, "test.yml");
+  std::vector<std::string> out;
+  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+    for (const auto& e : *errors) out.push_back(e.to_string());
+  }
+  return out;
+}
+
+TEST(Config, DefaultsLiveInTheTypes) {
+  const Config c = parse_ok("targets: [Example.COM.]\n");
+  ASSERT_EQ(c.targets.size(), 1u);
+  EXPECT_EQ(c.targets[0].domain, "example.com");
+  EXPECT_EQ(c.targets[0].check.interval, 15min);
+  EXPECT_EQ(c.targets[0].check.timeout, 60s);
+  EXPECT_TRUE(c.targets[0].check.probe_mx);
+  EXPECT_EQ(c.global.concurrency, 100u);
+  EXPECT_EQ(c.targets[0].source, "test.yml:1");
+}
+
+TEST(Config, GlobalSettingsAndPerDomainOverrides) {
+  const Config c = parse_ok(R"(
+global:
+  interval: 1h30m
+  timeout: 30s
+  concurrency: 10
+  dns_servers: ["127.0.0.53", "[fd00::53]:5353"]
+  ip_families: [ipv4]
+  expiry_warning: 7d
+  smtp_port: 2525
+targets:
+  - a.example
+  - domain: b.example
+    interval: 5m
+    probe_mx: false
+)");
+  ASSERT_EQ(c.targets.size(), 2u);
+  EXPECT_EQ(c.targets[0].check.interval, 90min);
+  EXPECT_FALSE(c.targets[0].check.ipv6);
+  EXPECT_EQ(c.targets[0].check.smtp_port, 2525);
+  EXPECT_EQ(c.targets[1].check.interval, 5min);
+  EXPECT_FALSE(c.targets[1].check.probe_mx);
+  EXPECT_EQ(c.targets[1].check.timeout, 30s);  // the global value, not overridden
+  EXPECT_EQ(c.global.dns_servers.size(), 2u);
+}
+
+TEST(Config, TargetFilesInFileSdFormat) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("mtasts-config-" + std::to_string(getpid()));
+  fs::create_directories(dir / "targets");
+  std::ofstream(dir / "targets" / "a.yml")
+      << "- targets: [one.example, two.example]\n  labels: {team: mail}\n";
+  std::ofstream(dir / "targets" / "b.yml") << "- targets: [three.example]\n";
+  const Config c = parse_ok("target_files: [targets/*.yml]\n", dir.string());
+  ASSERT_EQ(c.targets.size(), 3u);
+  EXPECT_EQ(c.targets[0].labels.at("team"), "mail");
+  EXPECT_THAT(c.targets[0].source, HasSubstr("a.yml:1"));
+  EXPECT_EQ(c.files_read.size(), 3u);
+
+  // The same domain twice is an error that names both places.
+  std::ofstream(dir / "targets" / "c.yml") << "- targets: [one.example]\n";
+  auto result = parse_config("target_files: [targets/*.yml]\n", "test.yml", dir.string());
+  ASSERT_TRUE(std::holds_alternative<std::vector<ConfigError>>(result));
+  const auto& e = std::get<std::vector<ConfigError>>(result).front();
+  EXPECT_THAT(e.file, HasSubstr("c.yml"));
+  EXPECT_THAT(e.message, HasSubstr("already a target (at "));
+  fs::remove_all(dir);
+}
+
+struct BadConfig {
+  const char* name;
+  std::string yaml;
+  std::string expected;  // the whole first error, "FILE:LINE: PATH: MESSAGE" (or a part)
+};
+
+std::ostream& operator<<(std::ostream& os, const BadConfig& c) {
+  return os << c.name;
+}
+
+class BadConfigs : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigs, SayWhereAndWhatIsAllowed) {
+  const auto errors = parse_errors(GetParam().yaml);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_THAT(errors.front(), HasSubstr(GetParam().expected));
+}
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(
+    Config, BadConfigs,
+    ::testing::Values(
+        BadConfig{"Empty", "", "test.yml: the file is empty"},
+        BadConfig{"NotYaml", "targets: [a.example\n", "test.yml:2: not valid YAML"},
+        BadConfig{"NoTargets", "global:\n  interval: 5m\n", "no targets"},
+        BadConfig{"UnknownTopLevel", "targets: [a.example]\ntarget: [b.example]\n", "test.yml:2: target: unknown field; allowed here: global, targets, target_files"},
+        BadConfig{"UnknownGlobal", "global:\n  intervall: 5m\ntargets: [a.example]\n", "test.yml:2: global.intervall: unknown field; allowed here: interval"},
+        BadConfig{"BadDuration", "global:\n  interval: 5 minutes\ntargets: [a.example]\n", "test.yml:2: global.interval: \"5 minutes\" is not a duration"},
+        BadConfig{"ZeroInterval", "global:\n  interval: 0s\ntargets: [a.example]\n", "global.interval: \"0s\" is not a duration"},
+        BadConfig{"TimeoutLongerThanInterval", "global:\n  interval: 1m\n  timeout: 2m\ntargets: [a.example]\n", "timeout (2m) must not be longer than interval (1m)"},
+        BadConfig{"BadBool", "global:\n  probe_mx: yes please\ntargets: [a.example]\n", "global.probe_mx: \"yes please\" is not true or false"},
+        BadConfig{"BadPort", "global:\n  smtp_port: 70000\ntargets: [a.example]\n", "global.smtp_port: \"70000\" must be a whole number from 1 to 65535"},
+        BadConfig{"BadConcurrency", "global:\n  concurrency: 0\ntargets: [a.example]\n", "global.concurrency: \"0\" must be a whole number from 1 to 100000"},
+        BadConfig{"BadFamily", "global:\n  ip_families: [ipv5]\ntargets: [a.example]\n", "global.ip_families[0]: \"ipv5\" is not ipv4 or ipv6"},
+        BadConfig{"BadDnsServer", "global:\n  dns_servers: [dns.example]\ntargets: [a.example]\n", "global.dns_servers[0]: \"dns.example\" is not an IP address"},
+        BadConfig{"MissingCaFile", "global:\n  ca_file: /nonexistent.pem\ntargets: [a.example]\n", "global.ca_file: cannot read"},
+        BadConfig{"BadDomain", "targets:\n  - a.example\n  - bad_domain.example\n", "test.yml:3: targets[1]: \"bad_domain.example\" contains \"_\""},
+        BadConfig{"IpAsDomain", "targets: [192.0.2.1]\n", "targets[0]: \"192.0.2.1\" is an IP address"},
+        BadConfig{"DuplicateDomain", "targets: [a.example, A.example.]\n", "targets[1]: a.example is already a target (at test.yml:1)"},
+        BadConfig{"TargetMapWithoutDomain", "targets:\n  - interval: 5m\n", "targets[0]: a target map needs a domain field"},
+        BadConfig{"UnknownTargetField", "targets:\n  - domain: a.example\n    lables: {a: b}\n", "test.yml:3: targets[0].lables: unknown field"},
+        BadConfig{"MissingTargetFile", "target_files: [/nonexistent/targets.yml]\n", "target_files[0]: cannot read"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+// clang-format on
+
+TEST(Config, EveryErrorIsReportedNotJustTheFirst) {
+  const auto errors =
+      parse_errors("global:\n  interval: soon\n  smtp_port: 0\ntargets: [bad_one, 1.2.3.4]\n");
+  EXPECT_EQ(errors.size(), 4u);
+}
+
+TEST(Config, TheShippedExampleLoads) {
+  auto result = load_config(std::string(MTASTS_SOURCE_DIR) + "/deploy/mta-sts-agent.yml");
+  ASSERT_TRUE(std::holds_alternative<Config>(result))
+      << std::get<std::vector<ConfigError>>(result).front().to_string();
+  const auto& c = std::get<Config>(result);
+  EXPECT_EQ(c.targets.size(), 4u);
+}
+
+}  // namespace
+}  // namespace mtasts::config
