@@ -112,9 +112,9 @@ INSTANTIATE_TEST_SUITE_P(
         // Its one MX is unreachable, so the pattern mx1.good.test matches no MX either.
         LabDomain{"blocked.test", "unknown", {"policy_mx_unused", "port25_blocked"}},
         // Misbehaving servers (tests/lab/misbehaving_servers.cpp).
-        LabDomain{"slowpolicy.test", "fail", {"policy_timeout"}, "2s"},
+        LabDomain{"slowpolicy.test", "fail", {"policy_timeout"}, "4s"},
         LabDomain{"oldtls.test", "fail", {"mx_tls_version_old"}},
-        LabDomain{"mxtimeout.test", "warning", {"mx_timeout"}, "2s"},
+        LabDomain{"mxtimeout.test", "warning", {"mx_timeout"}, "4s"},
         LabDomain{"mxbadtls.test", "fail", {"mx_tls_failed"}},
         // More of what operators get wrong.
         LabDomain{"familymismatch.test", "warning", {"policy_family_mismatch"}},
@@ -125,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"implicit.test", "warning", {"mx_none"}},
         LabDomain{"apexrecord.test", "fail", {"sts_record_misplaced"}},
         // A broken delegation, through a real recursive resolver: unknown, never "missing".
-        LabDomain{"broken.test", "unknown", {"mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"}, "2s", "127.0.0.54"}),
+        LabDomain{"broken.test", "unknown", {"mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"}, "4s", "127.0.0.54"}),
     [](const auto& param_info) {
       std::string name = param_info.param.domain;
       std::replace(name.begin(), name.end(), '.', '_');
