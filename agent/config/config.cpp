@@ -8,6 +8,7 @@
 #include <array>
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "common/duration.hpp"
@@ -42,7 +43,7 @@ std::string join_path(const std::string& parent, const std::string& key) {
 /// Rejects keys the section does not know (blackbox's KnownFields, userver's
 /// additionalProperties: false): a typo must not silently mean "default".
 void check_keys(const YAML::Node& map, const std::string& path,
-                std::initializer_list<std::string_view> known, Errors& errors) {
+                std::span<const std::string_view> known, Errors& errors) {
   for (const auto& entry : map) {
     std::string key;
     try {
@@ -58,6 +59,11 @@ void check_keys(const YAML::Node& map, const std::string& path,
                  fmt::format("unknown field; allowed here: {}", allowed));
     }
   }
+}
+
+void check_keys(const YAML::Node& map, const std::string& path,
+                std::initializer_list<std::string_view> known, Errors& errors) {
+  check_keys(map, path, std::span<const std::string_view>(known.begin(), known.size()), errors);
 }
 
 std::optional<std::string> scalar(const YAML::Node& node, const std::string& path, Errors& errors) {
@@ -170,15 +176,7 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   for (auto k : {"concurrency", "dns_servers", "ca_file", "ehlo_name", "deny_private_addresses"}) {
     keys.emplace_back(k);
   }
-  for (const auto& entry : node) {
-    const std::string key = entry.first.Scalar();
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-      std::string allowed;
-      for (auto k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-      errors.add(entry.first, join_path(path, key),
-                 fmt::format("unknown field; allowed here: {}", allowed));
-    }
-  }
+  check_keys(node, path, keys, errors);
   read_check_settings(node, path, out.check, errors);
   if (auto n = node["concurrency"])
     read_uint(n, "global.concurrency", out.concurrency, 1, 100000, errors);
@@ -329,15 +327,7 @@ class Builder {
         // A map overrides check settings for this domain only.
         std::vector<std::string_view> keys(kCheckKeys.begin(), kCheckKeys.end());
         keys.emplace_back("domain");
-        for (const auto& entry : item) {
-          const std::string key = entry.first.Scalar();
-          if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            std::string allowed;
-            for (auto k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-            errors_.add(entry.first, join_path(path, key),
-                        fmt::format("unknown field; allowed here: {}", allowed));
-          }
-        }
+        check_keys(item, path, keys, errors_);
         if (!item["domain"]) {
           errors_.add(item, path, "a target map needs a domain field");
           continue;

@@ -149,6 +149,18 @@ bool HttpResponseParser::append_body(std::string_view data) {
   return false;
 }
 
+std::optional<std::string> HttpResponseParser::take_header_line() {
+  const std::size_t before = buffer_.size();
+  auto line = take_line();
+  const std::size_t used = line ? before - buffer_.size() : buffer_.size();
+  if (header_bytes_ + used > limits_.max_header_bytes) {
+    fail(HttpError::headers_too_large);
+    return std::nullopt;
+  }
+  if (line) header_bytes_ += used;
+  return line;
+}
+
 bool HttpResponseParser::consume_counted(State next) {
   const std::size_t n =
       static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, buffer_.size()));
@@ -166,16 +178,8 @@ bool HttpResponseParser::feed(std::string_view data) {
     switch (state_) {
       case State::status_line:
       case State::headers: {
-        const std::size_t before = buffer_.size();
-        auto line = take_line();
-        if (!line) {
-          if (header_bytes_ + buffer_.size() > limits_.max_header_bytes) {
-            return fail(HttpError::headers_too_large);
-          }
-          return false;
-        }
-        header_bytes_ += before - buffer_.size();
-        if (header_bytes_ > limits_.max_header_bytes) return fail(HttpError::headers_too_large);
+        auto line = take_header_line();
+        if (!line) return state_ == State::done;
         if (state_ == State::status_line) {
           if (parse_status_line(*line)) return true;
         } else if (line->empty()) {
@@ -229,16 +233,8 @@ bool HttpResponseParser::feed(std::string_view data) {
         break;
       }
       case State::trailers: {
-        const std::size_t before = buffer_.size();
-        auto line = take_line();
-        if (!line) {
-          if (header_bytes_ + buffer_.size() > limits_.max_header_bytes) {
-            return fail(HttpError::headers_too_large);
-          }
-          return false;
-        }
-        header_bytes_ += before - buffer_.size();
-        if (header_bytes_ > limits_.max_header_bytes) return fail(HttpError::headers_too_large);
+        auto line = take_header_line();
+        if (!line) return state_ == State::done;
         if (line->empty()) state_ = State::done;  // trailer fields are ignored
         break;
       }

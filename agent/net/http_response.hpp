@@ -82,6 +82,9 @@ class HttpResponseParser {
   bool consume_counted(State next);
   /// The next line of buffer_ (without CRLF or LF), or nullopt when none is complete yet.
   std::optional<std::string> take_line();
+  /// The same for the header block (status line, fields, trailers), counted against the
+  /// header limit; nullopt also when the limit is passed (then the parser is done).
+  std::optional<std::string> take_header_line();
 
   HttpLimits limits_;
   State state_ = State::status_line;
