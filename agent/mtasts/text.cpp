@@ -76,8 +76,21 @@ bool is_valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+namespace {
+constexpr char kHex[] = "0123456789abcdef";
+}  // namespace
+
+std::string to_hex(std::span<const unsigned char> bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
 std::string printable(std::string_view s, std::size_t max_chars) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() < max_chars ? s.size() : max_chars);
   for (char c : s) {

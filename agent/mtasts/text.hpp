@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,9 @@ std::string_view trim_wsp_right(std::string_view s) noexcept;
 
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view s) noexcept;
+
+/// Lower-case hex of bytes: digests, fingerprints.
+std::string to_hex(std::span<const unsigned char> bytes);
 
 /// Untrusted text made safe to show in a message or on a terminal: bytes outside printable
 /// ASCII become \xNN, and text longer than `max_chars` is cut with "...". Never contains

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "mtasts/text.hpp"
+
 namespace mtasts::net {
 namespace {
 
@@ -110,7 +112,7 @@ CertificateFacts describe_certificate(X509* cert) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (X509_digest(cert, EVP_sha256(), digest, &length) == 1) {
-    for (unsigned i = 0; i < length; ++i) facts.sha256 += fmt::format("{:02x}", digest[i]);
+    facts.sha256 = to_hex(std::span<const unsigned char>(digest, length));
   }
   return facts;
 }

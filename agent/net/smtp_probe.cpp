@@ -70,6 +70,14 @@ std::string first_line(const SmtpReply& reply) {
                      printable(reply.lines.empty() ? "" : reply.lines[0], 200));
 }
 
+/// A 4xx/5xx where the dialogue needed a 2xx: keep the reply, say goodbye.
+asio::awaitable<void> reject(asio::ip::tcp::socket& socket, SmtpProbe& out, SmtpError error,
+                             const SmtpReply& reply) {
+  out.error = error;
+  out.detail = first_line(reply);
+  co_await send(socket, "QUIT\r\n", out);
+}
+
 asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
                                 asio::ip::tcp::endpoint endpoint, SmtpOptions options,
                                 std::shared_ptr<SmtpProbe> out) {
@@ -91,9 +99,7 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   if (!banner) co_return;
   out->banner = printable(banner->lines.empty() ? "" : banner->lines[0], 200);
   if (banner->code != 220) {
-    out->error = SmtpError::banner_rejected;
-    out->detail = first_line(*banner);
-    co_await send(socket, "QUIT\r\n", *out);
+    co_await reject(socket, *out, SmtpError::banner_rejected, *banner);
     co_return;
   }
 
@@ -102,9 +108,7 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   auto ehlo = co_await read_reply(socket, reader, options.step_timeout, *out);
   if (!ehlo) co_return;
   if (ehlo->code != 250) {
-    out->error = SmtpError::ehlo_rejected;
-    out->detail = first_line(*ehlo);
-    co_await send(socket, "QUIT\r\n", *out);
+    co_await reject(socket, *out, SmtpError::ehlo_rejected, *ehlo);
     co_return;
   }
   out->ehlo_keywords = ehlo->ehlo_keywords();
@@ -124,9 +128,7 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   auto ready = co_await read_reply(socket, reader, options.step_timeout, *out);
   if (!ready) co_return;
   if (ready->code != 220) {
-    out->error = SmtpError::starttls_rejected;
-    out->detail = first_line(*ready);
-    co_await send(socket, "QUIT\r\n", *out);
+    co_await reject(socket, *out, SmtpError::starttls_rejected, *ready);
     co_return;
   }
   if (reader.has_pending()) {

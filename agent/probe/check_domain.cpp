@@ -63,13 +63,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xF];
-  }
-  return out;
+  return to_hex(std::span<const unsigned char>(digest, length));
 }
 
 std::chrono::milliseconds remaining(Clock::time_point deadline) {

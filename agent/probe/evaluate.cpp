@@ -197,14 +197,14 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
 
   Grouped grouped;
   bool v4_ok = false, v6_ok = false, v4_tried = false, v6_tried = false;
-  std::optional<std::string> v4_result, v6_result;  // what each family served
+  const net::HttpResponse* v4_served = nullptr;  // what each family served, to compare
+  const net::HttpResponse* v6_served = nullptr;
   const net::PolicyFetch* served = nullptr;
   for (const auto& f : p.fetches) {
     const bool v6 = f.endpoint.address().is_v6();
     (v6 ? v6_tried : v4_tried) = true;
     const std::string address = f.endpoint.address().to_string();
     if (f.tls) certificate_findings(*f.tls, false, p.host, address, std::nullopt, options, grouped);
-    std::string outcome;
     switch (f.error) {
       case net::FetchError::none:
       case net::FetchError::body_too_large: break;
@@ -234,7 +234,6 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     }
     if (f.response) {
       const auto& resp = *f.response;
-      outcome = fmt::format("{} {}", resp.status, resp.body);  // what a sender would get
       if (resp.status >= 300 && resp.status < 400) {
         grouped.add(
             FindingCode::policy_redirect, p.host,
@@ -259,11 +258,11 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
         }
         if (f.error == net::FetchError::none) {
           (v6 ? v6_ok : v4_ok) = true;
+          if ((v6 ? v6_served : v4_served) == nullptr) (v6 ? v6_served : v4_served) = &resp;
           if (served == nullptr) served = &f;
         }
       }
     }
-    (v6 ? v6_result : v4_result) = outcome;
   }
   grouped.flush(r.findings);
 
@@ -287,7 +286,7 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
         v4_tried ? "the policy is served over IPv6 but not over IPv4"
                  : "the policy host has no IPv4 address; most senders cannot reach it"));
   }
-  if (v4_ok && v6_ok && v4_result != v6_result) {
+  if (v4_ok && v6_ok && v4_served->body != v6_served->body) {
     r.findings.push_back(make_finding(FindingCode::policy_family_mismatch, p.host,
                                       "IPv4 and IPv6 serve different policies"));
   }

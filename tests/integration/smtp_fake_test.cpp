@@ -22,6 +22,14 @@ using mtasts::testing::run_awaitable;
 using mtasts::testing::send_text;
 using Socket = asio::ip::tcp::socket;
 
+/// Greets, answers EHLO with STARTTLS, and reads the STARTTLS command.
+asio::awaitable<void> offer_starttls(Socket& s) {
+  co_await send_text(s, "220 mx ESMTP\r\n");
+  co_await read_line(s);
+  co_await send_text(s, "250-mx\r\n250 STARTTLS\r\n");
+  co_await read_line(s);
+}
+
 class SmtpAgainstFakes : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -112,10 +120,7 @@ TEST_F(SmtpAgainstFakes, GarbageIsAProtocolError) {
 
 TEST_F(SmtpAgainstFakes, StarttlsRefusedWithTemporaryFailure) {
   FakeTcpServer server(io_, [](Socket s) -> asio::awaitable<void> {
-    co_await send_text(s, "220 mx ESMTP\r\n");
-    co_await read_line(s);
-    co_await send_text(s, "250-mx\r\n250 STARTTLS\r\n");
-    co_await read_line(s);
+    co_await offer_starttls(s);
     co_await send_text(s, "454 4.7.0 TLS not available due to local problem\r\n");
     co_await read_line(s);
   });
@@ -127,10 +132,7 @@ TEST_F(SmtpAgainstFakes, StarttlsRefusedWithTemporaryFailure) {
 
 TEST_F(SmtpAgainstFakes, HandshakeThatNeverEndsTimesOutAtTls) {
   FakeTcpServer server(io_, [](Socket s) -> asio::awaitable<void> {
-    co_await send_text(s, "220 mx ESMTP\r\n");
-    co_await read_line(s);
-    co_await send_text(s, "250-mx\r\n250 STARTTLS\r\n");
-    co_await read_line(s);
+    co_await offer_starttls(s);
     co_await send_text(s, "220 go ahead\r\n");
     co_await hang(s);  // reads the ClientHello and never answers
   });
@@ -141,10 +143,7 @@ TEST_F(SmtpAgainstFakes, HandshakeThatNeverEndsTimesOutAtTls) {
 
 TEST_F(SmtpAgainstFakes, DataBeforeTlsIsRefused) {
   FakeTcpServer server(io_, [](Socket s) -> asio::awaitable<void> {
-    co_await send_text(s, "220 mx ESMTP\r\n");
-    co_await read_line(s);
-    co_await send_text(s, "250-mx\r\n250 STARTTLS\r\n");
-    co_await read_line(s);
+    co_await offer_starttls(s);
     co_await send_text(s, "220 go ahead\r\n250 injected\r\n");
     co_await hang(s);
   });
@@ -157,10 +156,7 @@ TEST_F(SmtpAgainstFakes, OldTlsVersionIsRecordedNotFailed) {
   auto server_tls =
       mtasts::testing::self_signed_server_context("mx.fake.test", TLS1_VERSION, TLS1_VERSION);
   FakeTcpServer server(io_, [server_tls](Socket s) -> asio::awaitable<void> {
-    co_await send_text(s, "220 mx ESMTP\r\n");
-    co_await read_line(s);
-    co_await send_text(s, "250-mx\r\n250 STARTTLS\r\n");
-    co_await read_line(s);
+    co_await offer_starttls(s);
     co_await send_text(s, "220 go ahead\r\n");
     asio::ssl::stream<Socket&> tls(s, *server_tls);
     co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);

@@ -19,17 +19,22 @@ std::vector<std::string> codes(const DomainReport& r) {
   return out;
 }
 
-net::PolicyFetch served(const std::string& ip, int status, std::string body,
-                        std::string type = "text/plain") {
-  net::PolicyFetch f;
-  f.endpoint = {asio::ip::make_address(ip), 443};
-  f.stage = net::FetchStage::done;
+/// A TLS 1.3 connection with a valid certificate for 90 more days.
+net::TlsFacts trusted_tls() {
   net::TlsFacts tls;
   tls.has_certificate = true;
   tls.version = "TLSv1.3";
   tls.certificate.verified = true;
   tls.certificate.not_after = std::time(nullptr) + 90 * 86400;
-  f.tls = tls;
+  return tls;
+}
+
+net::PolicyFetch served(const std::string& ip, int status, std::string body,
+                        std::string type = "text/plain") {
+  net::PolicyFetch f;
+  f.endpoint = {asio::ip::make_address(ip), 443};
+  f.stage = net::FetchStage::done;
+  f.tls = trusted_tls();
   net::HttpResponse response;
   response.status = status;
   response.headers = {{"content-type", std::move(type)}};
@@ -43,12 +48,7 @@ net::SmtpProbe starttls_ok(const std::string& ip) {
   p.endpoint = {asio::ip::make_address(ip), 25};
   p.stage = net::SmtpStage::done;
   p.starttls_offered = true;
-  net::TlsFacts tls;
-  tls.has_certificate = true;
-  tls.version = "TLSv1.3";
-  tls.certificate.verified = true;
-  tls.certificate.not_after = std::time(nullptr) + 90 * 86400;
-  p.tls = tls;
+  p.tls = trusted_tls();
   return p;
 }
 
