@@ -9,6 +9,8 @@ find_package(CLI11 CONFIG REQUIRED)               # libcli11-dev: subcommands, f
 find_package(OpenSSL 3 REQUIRED)                  # libssl-dev: TLS and certificates
 find_package(yaml-cpp CONFIG REQUIRED)            # libyaml-cpp-dev: the daemon's configuration
 find_package(prometheus-cpp CONFIG REQUIRED)      # prometheus-cpp-dev: metrics exposition
+find_package(ZLIB REQUIRED)                       # zlib1g-dev: gzip of /metrics (as prometheus-cpp)
+pkg_check_modules(CRYPT REQUIRED IMPORTED_TARGET libcrypt)  # libcrypt-dev: bcrypt for basic auth
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
 
 # libasio-dev (standalone Asio) ships headers only, without a CMake package.

@@ -19,7 +19,6 @@
 #include "report/check_text.hpp"
 
 namespace mtasts::app {
-namespace {
 
 std::string default_ehlo_name() {
   char name[256] = {};
@@ -29,8 +28,6 @@ std::string default_ehlo_name() {
   }
   return "mta-sts-agent.invalid";
 }
-
-}  // namespace
 
 int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
   const auto usage = [&err](const std::string& message) {

@@ -26,6 +26,9 @@ struct CheckCommandOptions {
   std::uint16_t smtp_port = 25;
 };
 
+/// This machine's fully qualified host name, or "mta-sts-agent.invalid" when it has none.
+std::string default_ehlo_name();
+
 int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace mtasts::app

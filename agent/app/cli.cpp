@@ -5,6 +5,7 @@
 
 #include "app/check_command.hpp"
 #include "app/lint_command.hpp"
+#include "app/serve_command.hpp"
 #include "config/config.hpp"
 
 #ifndef MTASTS_VERSION
@@ -51,6 +52,44 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->default_str("mta-sts-agent.yml");
   app.require_subcommand(0, 1);
   app.fallthrough(false);
+
+  // The daemon's flags live on the top level, so `mta-sts-agent --web.listen-address=...`
+  // and `mta-sts-agent serve --web.listen-address=...` both work (serve is the default).
+  ServeOptions serve_options;
+  app.add_option("--web.listen-address", serve_options.listen_address,
+                 "Address to serve /metrics, the status page and the API on: :PORT (every "
+                 "address), IP:PORT, [IPv6]:PORT or localhost:PORT")
+      ->default_str(":8461");
+  app.add_option("--web.config.file", serve_options.web_config_file,
+                 "exporter-toolkit web config (YAML): tls_server_config (cert_file, key_file, "
+                 "client_ca_file, client_auth_type, min_version), basic_auth_users (bcrypt "
+                 "hashes), http_server_config.headers");
+  app.add_option("--log.level", serve_options.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->default_str("info");
+  app.add_option("--log.format", serve_options.log_format, "Log line format on stderr")
+      ->check(CLI::IsMember({"logfmt", "json"}))
+      ->default_str("logfmt");
+  app.add_option("--storage.path", serve_options.storage_path,
+                 "Writable directory for state.json: each domain's last policy id and body hash, "
+                 "so change detection survives restarts. Unset: kept in memory only");
+  app.add_option("--shard.index", serve_options.shard_index,
+                 "This replica's shard, 0 .. total-1. Default: the ordinal at the end of the "
+                 "host name (a StatefulSet pod's mta-sts-agent-3 is 3) when --shard.total > 1");
+  app.add_option("--shard.total", serve_options.shard_total,
+                 "How many replicas split the configured domains; each checks only the domains "
+                 "whose stable hash falls in its shard")
+      ->default_str("1")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--shutdown.grace", serve_options.shutdown_grace,
+                 "On SIGTERM, how long running checks may take to finish")
+      ->default_str("10s");
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Run the daemon (the default): check every configured domain on its schedule and serve "
+      "/metrics, the status page (/), /api/v1/domains, /-/healthy, /-/ready and POST "
+      "/-/reload. SIGHUP reloads the configuration; a changed target file is picked up by itself.");
+  serve->fallthrough(true);
 
   LintOptions options;
   CLI::App* lint = app.add_subcommand(
@@ -142,6 +181,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     return kExitOk;
   }
   if (check->parsed()) return run_check(check_options, out, err);
+  if (serve->parsed() || app.get_subcommands().empty()) {
+    serve_options.config_file = config_file;
+    return run_serve(serve_options, err);
+  }
   if (record->parsed()) return lint_record(options, out, err);
   if (tlsrpt->parsed()) return lint_tlsrpt(options, out, err);
   if (policy->parsed()) return lint_policy(options, out, err);

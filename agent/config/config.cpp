@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <glob.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -142,14 +143,18 @@ void read_families(const YAML::Node& node, const std::string& path, CheckSetting
   out.ipv6 = v6;
 }
 
-constexpr std::array<std::string_view, 7> kCheckKeys = {
-    "interval", "timeout", "probe_mx", "ip_families", "expiry_warning", "policy_port", "smtp_port"};
+constexpr std::array<std::string_view, 8> kCheckKeys = {
+    "interval",    "timeout",        "retry_interval", "probe_mx",
+    "ip_families", "expiry_warning", "policy_port",    "smtp_port"};
 
 /// Applies the check settings present in `map` on top of `out`.
 void read_check_settings(const YAML::Node& map, const std::string& path, CheckSettings& out,
                          Errors& errors) {
   if (auto n = map["interval"]) read_duration(n, join_path(path, "interval"), out.interval, errors);
   if (auto n = map["timeout"]) read_duration(n, join_path(path, "timeout"), out.timeout, errors);
+  if (auto n = map["retry_interval"]) {
+    read_duration(n, join_path(path, "retry_interval"), out.retry_interval, errors);
+  }
   if (auto n = map["probe_mx"]) read_bool(n, join_path(path, "probe_mx"), out.probe_mx, errors);
   if (auto n = map["ip_families"]) read_families(n, join_path(path, "ip_families"), out, errors);
   if (auto n = map["expiry_warning"]) {
@@ -356,6 +361,7 @@ class Builder {
       if (!pattern) continue;
       config_.target_files.push_back(*pattern);
       const std::string full = pattern->starts_with('/') ? *pattern : base_dir_ + "/" + *pattern;
+      config_.target_file_globs.push_back(full);
       glob_t found{};
       const int status = glob(full.c_str(), GLOB_ERR, nullptr, &found);
       if (status == GLOB_NOMATCH && full.find_first_of("*?[") == std::string::npos) {
@@ -468,6 +474,31 @@ ConfigResult load_config(const std::string& path) {
   if (!error.empty()) return std::vector<ConfigError>{{path, 0, "", error}};
   const auto slash = path.rfind('/');
   return parse_config(text, path, slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
+}  // namespace mtasts::config
+
+namespace mtasts::config {
+
+std::string target_files_fingerprint(const Config& config) {
+  std::string out;
+  for (const auto& pattern : config.target_file_globs) {
+    glob_t found{};
+    if (glob(pattern.c_str(), 0, nullptr, &found) == 0) {
+      for (std::size_t k = 0; k < found.gl_pathc; ++k) {
+        struct stat info {};
+        out += found.gl_pathv[k];
+        if (::stat(found.gl_pathv[k], &info) == 0) {
+          out += fmt::format(" {}.{} {} {}\n", info.st_mtim.tv_sec, info.st_mtim.tv_nsec,
+                             info.st_size, info.st_ino);
+        } else {
+          out += " gone\n";
+        }
+      }
+    }
+    globfree(&found);
+  }
+  return out;
 }
 
 }  // namespace mtasts::config

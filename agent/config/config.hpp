@@ -19,6 +19,9 @@ namespace mtasts::config {
 struct CheckSettings {
   std::chrono::milliseconds interval{15 * 60 * 1000};  ///< between two checks of a domain
   std::chrono::milliseconds timeout{60 * 1000};        ///< of one check
+  /// After a failed check, the next one comes this much later (unless the regular slot is
+  /// sooner but not earlier than this): RFC 8461 §3.3 asks for no retry sooner than 5 min.
+  std::chrono::milliseconds retry_interval{5 * 60 * 1000};
   bool probe_mx = true;
   bool ipv4 = true;
   bool ipv6 = true;
@@ -47,9 +50,10 @@ struct Target {
 
 struct Config {
   GlobalSettings global;
-  std::vector<Target> targets;            ///< inline and from target files, each domain once
-  std::vector<std::string> target_files;  ///< the patterns as written
-  std::vector<std::string> files_read;    ///< the config file and every target file read
+  std::vector<Target> targets;                 ///< inline and from target files, each domain once
+  std::vector<std::string> target_files;       ///< the patterns as written
+  std::vector<std::string> files_read;         ///< the config file and every target file read
+  std::vector<std::string> target_file_globs;  ///< the patterns as full paths
 };
 
 struct ConfigError {
@@ -70,5 +74,9 @@ ConfigResult load_config(const std::string& path);
 /// The same for YAML text; target file patterns are resolved against `base_dir`.
 ConfigResult parse_config(std::string_view yaml, const std::string& file_name,
                           const std::string& base_dir = ".");
+
+/// Names, modification times and sizes of the files the target file patterns match now:
+/// when it differs from an earlier value, a target file was changed, added or removed.
+std::string target_files_fingerprint(const Config& config);
 
 }  // namespace mtasts::config

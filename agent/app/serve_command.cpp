@@ -1,0 +1,444 @@
+#include "app/serve_command.hpp"
+
+// GCC 12 follows Asio's frame allocator (its recycling cache, or aligned_alloc) into
+// awaitable_frame_base::operator delete and reports a mismatch that is not there.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "app/check_command.hpp"
+#include "app/lint_command.hpp"
+#include "common/duration.hpp"
+#include "common/log.hpp"
+#include "config/config.hpp"
+#include "dns/resolver.hpp"
+#include "metrics/collector.hpp"
+#include "net/tls_client.hpp"
+#include "probe/check_domain.hpp"
+#include "scheduler/scheduler.hpp"
+#include "scheduler/shard.hpp"
+#include "state/domain_store.hpp"
+#include "state/state_file.hpp"
+#include "web/endpoints.hpp"
+#include "web/http_server.hpp"
+#include "web/web_config.hpp"
+
+#ifndef MTASTS_VERSION
+#define MTASTS_VERSION "unknown"
+#endif
+
+namespace mtasts::app {
+namespace {
+
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr auto kStateSaveEvery = std::chrono::seconds(30);
+constexpr auto kTargetFilePollEvery = std::chrono::seconds(5);
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// What every check shares: a resolver and the TLS contexts. Replaced when a reload changes
+/// the DNS servers or the CA file; running checks keep the one they started with.
+struct ProbeTools {
+  std::vector<std::string> dns_servers;
+  std::optional<std::string> ca_file;
+  std::unique_ptr<dns::Resolver> resolver;
+  std::shared_ptr<asio::ssl::context> policy_tls;
+  std::shared_ptr<asio::ssl::context> smtp_tls;
+};
+
+std::variant<std::shared_ptr<ProbeTools>, std::string> make_tools(
+    asio::any_io_executor executor, const config::GlobalSettings& global) {
+  auto tools = std::make_shared<ProbeTools>();
+  tools->dns_servers = global.dns_servers;
+  tools->ca_file = global.ca_file;
+  dns::ResolverOptions resolver_options;
+  resolver_options.servers = global.dns_servers;
+  auto resolver = dns::Resolver::create(executor, resolver_options);
+  if (auto* message = std::get_if<std::string>(&resolver)) return *message;
+  tools->resolver = std::move(std::get<std::unique_ptr<dns::Resolver>>(resolver));
+  auto policy = net::make_tls_context({.ca_file = global.ca_file, .min_version = TLS1_2_VERSION});
+  auto smtp = net::make_tls_context({.ca_file = global.ca_file, .min_version = TLS1_VERSION});
+  if (auto* message = std::get_if<std::string>(&policy)) return *message;
+  if (auto* message = std::get_if<std::string>(&smtp)) return *message;
+  tools->policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(policy);
+  tools->smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(smtp);
+  return tools;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+class Daemon {
+ public:
+  Daemon(asio::io_context& io, const ServeOptions& options, std::size_t shard_index,
+         std::chrono::milliseconds grace)
+      : io_(io),
+        options_(options),
+        grace_(grace),
+        scheduler_(io.get_executor(), 1, [this](std::string d) { return check(std::move(d)); }),
+        collector_(store_, stats_),
+        save_timer_(io),
+        watch_timer_(io) {
+    stats_.shard_index = shard_index;
+    stats_.shard_total = options.shard_total;
+  }
+
+  /// Loads everything needed to serve; false (and the reasons on `err`) when it cannot.
+  bool start(std::ostream& err) {
+    auto loaded = config::load_config(options_.config_file);
+    if (auto* errors = std::get_if<std::vector<config::ConfigError>>(&loaded)) {
+      for (const auto& e : *errors) err << e.to_string() << '\n';
+      err << "mta-sts-agent: " << options_.config_file << " is not valid; not starting\n";
+      return false;
+    }
+    if (!options_.web_config_file.empty()) {
+      auto web = web::load_web_config(options_.web_config_file);
+      if (auto* message = std::get_if<std::string>(&web)) {
+        err << "mta-sts-agent: " << *message << '\n';
+        return false;
+      }
+      web_config_ = std::get<web::WebConfig>(web);
+      if (web_config_.tls) {
+        auto tls = web::make_server_tls(*web_config_.tls);
+        if (auto* message = std::get_if<std::string>(&tls)) {
+          err << "mta-sts-agent: " << options_.web_config_file << ": " << *message << '\n';
+          return false;
+        }
+        server_options_.tls = std::get<std::shared_ptr<asio::ssl::context>>(tls);
+      }
+      auth_ = std::make_unique<web::BasicAuth>(web_config_.basic_auth_users);
+    }
+    if (auto problem = apply(std::move(std::get<config::Config>(loaded))); !problem.empty()) {
+      err << "mta-sts-agent: " << problem << '\n';
+      return false;
+    }
+    if (!options_.storage_path.empty()) {
+      std::string problem;
+      auto histories = state::load_state(options_.storage_path, problem);
+      if (!problem.empty()) {
+        log::warn("state file ignored", {{"problem", problem}});
+      }
+      log::info("state loaded",
+                {{"path", options_.storage_path}, {"domains", std::to_string(histories.size())}});
+      store_.restore_history(std::move(histories));
+    }
+
+    endpoints_ = std::make_unique<web::Endpoints>(
+        web::Endpoints{.store = store_,
+                       .stats = stats_,
+                       .collector = collector_,
+                       .version = MTASTS_VERSION,
+                       .ready = [this] { return ready(); },
+                       .reload = [this] { return reload("http"); },
+                       .next_check = [this](const std::string& d) { return scheduler_.due(d); },
+                       .auth = auth_.get(),
+                       .extra_headers = web_config_.headers});
+    auto server =
+        web::HttpServer::start(io_.get_executor(), options_.listen_address, server_options_,
+                               [this](const web::HttpRequest& request, std::string_view body) {
+                                 refresh_stats();
+                                 return web::handle_request(*endpoints_, request, body);
+                               });
+    if (auto* message = std::get_if<std::string>(&server)) {
+      err << "mta-sts-agent: " << *message << '\n';
+      return false;
+    }
+    server_ = std::move(std::get<std::unique_ptr<web::HttpServer>>(server));
+    std::vector<std::string> addresses;
+    for (const auto& e : server_->local_endpoints()) {
+      addresses.push_back(e.address().is_v6()
+                              ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
+                              : fmt::format("{}:{}", e.address().to_string(), e.port()));
+    }
+    log::info("listening", {{"address", join(addresses, ",")},
+                            {"tls", server_options_.tls ? "true" : "false"},
+                            {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
+    scheduler_.start();
+    asio::co_spawn(io_, save_loop(), asio::detached);
+    asio::co_spawn(io_, watch_loop(), asio::detached);
+    return true;
+  }
+
+  /// Serves until SIGTERM or SIGINT; SIGHUP reloads. Then stops gracefully.
+  asio::awaitable<std::size_t> run_until_signalled() {
+    asio::signal_set signals(io_, SIGHUP, SIGTERM, SIGINT);
+    for (;;) {
+      auto [ec, signal] = co_await signals.async_wait(kTuple);
+      if (ec) break;
+      if (signal == SIGHUP) {
+        reload("SIGHUP");
+        continue;
+      }
+      log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      break;
+    }
+    stopping_ = true;
+    scheduler_.stop();
+    server_->stop();
+    save_timer_.cancel();
+    watch_timer_.cancel();
+    const auto still_running = co_await scheduler_.drain(std::chrono::steady_clock::now() + grace_);
+    save_state();
+    if (still_running > 0) {
+      log::warn("checks still running after the grace period; stopping anyway",
+                {{"checks", std::to_string(still_running)}, {"grace", format_duration(grace_)}});
+    }
+    tools_.reset();  // ends lookups that deadlines cut short, while the loop still runs
+    co_return still_running;
+  }
+
+ private:
+  bool ready() {
+    if (!initial_round_done_ && store_.checked_count() == store_.entries().size()) {
+      initial_round_done_ = true;
+    }
+    return config_loaded_ && initial_round_done_;
+  }
+
+  void refresh_stats() {
+    stats_.checks_in_flight = scheduler_.in_flight();
+    stats_.concurrency_limit = scheduler_.concurrency();
+    stats_.schedule_lag_seconds = scheduler_.lag_seconds();
+  }
+
+  /// Reads the config again; on failure keeps the running one. Returns the problem.
+  std::string reload(std::string_view trigger) {
+    auto loaded = config::load_config(options_.config_file);
+    std::string problem;
+    if (auto* errors = std::get_if<std::vector<config::ConfigError>>(&loaded)) {
+      std::vector<std::string> lines;
+      for (const auto& e : *errors) lines.push_back(e.to_string());
+      problem = join(lines, "; ");
+    } else {
+      problem = apply(std::move(std::get<config::Config>(loaded)));
+    }
+    if (!problem.empty()) {
+      stats_.config_last_reload_successful = false;
+      log::error(
+          "reload failed; keeping the running configuration",
+          {{"trigger", std::string(trigger)}, {"file", options_.config_file}, {"err", problem}});
+    } else {
+      log::info("configuration reloaded",
+                {{"trigger", std::string(trigger)}, {"domains", std::to_string(targets_.size())}});
+    }
+    return problem;
+  }
+
+  /// Makes `config` the running configuration. Returns a problem (and changes nothing) when
+  /// the resolver or TLS contexts it asks for cannot be made.
+  std::string apply(config::Config config) {
+    if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
+        tools_->ca_file != config.global.ca_file) {
+      auto tools = make_tools(io_.get_executor(), config.global);
+      if (auto* message = std::get_if<std::string>(&tools)) return *message;
+      tools_ = std::get<std::shared_ptr<ProbeTools>>(tools);
+    }
+    ehlo_name_ = config.global.ehlo_name.empty() ? default_ehlo_name() : config.global.ehlo_name;
+    std::map<std::string, config::Target> owned;
+    std::map<std::string, state::Labels> labels;
+    std::vector<scheduler::ScheduledTarget> scheduled;
+    for (auto& target : config.targets) {
+      if (scheduler::shard_of(target.domain, stats_.shard_total) != stats_.shard_index) continue;
+      labels[target.domain] = target.labels;
+      scheduled.push_back({target.domain, target.check.interval, target.check.retry_interval});
+      owned.emplace(target.domain, std::move(target));
+    }
+    targets_ = std::move(owned);
+    store_.retain(labels);
+    scheduler_.set_concurrency(config.global.concurrency);
+    scheduler_.set_targets(scheduled);
+    target_files_fingerprint_ = config::target_files_fingerprint(config);
+    config_ = std::move(config);
+    config_loaded_ = true;
+    stats_.domains = targets_.size();
+    stats_.config_last_reload_successful = true;
+    stats_.config_last_reload_success_timestamp = unix_now();
+    return {};
+  }
+
+  asio::awaitable<bool> check(std::string domain) {
+    auto target = targets_.find(domain);
+    if (target == targets_.end()) co_return false;
+    const config::CheckSettings settings = target->second.check;
+    auto tools = tools_;  // kept alive for this check even if a reload replaces it
+    probe::CheckContext context{*tools->resolver, *tools->policy_tls, *tools->smtp_tls};
+    probe::CheckOptions options;
+    options.timeout = settings.timeout;
+    options.probe_mx = settings.probe_mx;
+    options.ehlo_name = ehlo_name_;
+    options.policy_port = settings.policy_port;
+    options.smtp_port = settings.smtp_port;
+    options.ipv4 = settings.ipv4;
+    options.ipv6 = settings.ipv6;
+    options.evaluation.expiry_warning =
+        std::chrono::duration_cast<std::chrono::seconds>(settings.expiry_warning);
+    options.evaluation.now = std::chrono::system_clock::now();
+    probe::DomainReport report = co_await probe::check_domain(context, domain, options);
+
+    ++stats_.checks_total;
+    if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
+    auto stored = store_.record(std::move(report), unix_now());
+    const bool failed =
+        stored->verdict == probe::Verdict::fail || stored->verdict == probe::Verdict::unknown;
+    if (failed) ++stats_.check_failures_total;
+    if (failed || stored->verdict == probe::Verdict::warning) {
+      std::vector<std::string> codes;
+      for (const auto& f : stored->findings) {
+        if (f.severity != Severity::info) codes.emplace_back(to_string(f.code));
+      }
+      log::write(failed ? log::Level::warn : log::Level::info, "check finished",
+                 {{"domain", domain},
+                  {"verdict", std::string(probe::to_string(stored->verdict))},
+                  {"findings", join(codes, ",")},
+                  {"duration", fmt::format("{:.3f}s", stored->seconds)}});
+    } else if (log::enabled(log::Level::debug)) {
+      log::debug("check finished", {{"domain", domain},
+                                    {"verdict", "ok"},
+                                    {"duration", fmt::format("{:.3f}s", stored->seconds)}});
+    }
+    co_return failed;
+  }
+
+  void save_state() {
+    if (options_.storage_path.empty() || !store_.history_dirty()) return;
+    if (auto problem = state::save_state(options_.storage_path, store_.histories());
+        !problem.empty()) {
+      ++stats_.state_save_failures_total;
+      log::error("cannot save the state file", {{"err", problem}});
+      return;
+    }
+    store_.mark_saved();
+  }
+
+  asio::awaitable<void> save_loop() {
+    while (!stopping_) {
+      save_timer_.expires_after(kStateSaveEvery);
+      co_await save_timer_.async_wait(kTuple);
+      if (!stopping_) save_state();
+    }
+  }
+
+  /// file_sd semantics: a target file that changes, appears or disappears is picked up
+  /// without a signal.
+  asio::awaitable<void> watch_loop() {
+    while (!stopping_) {
+      watch_timer_.expires_after(kTargetFilePollEvery);
+      co_await watch_timer_.async_wait(kTuple);
+      if (stopping_) break;
+      if (config::target_files_fingerprint(config_) != target_files_fingerprint_) {
+        // Whatever the outcome, wait for the next change before trying again.
+        target_files_fingerprint_ = config::target_files_fingerprint(config_);
+        reload("target file changed");
+      }
+    }
+  }
+
+  asio::io_context& io_;
+  ServeOptions options_;
+  std::chrono::milliseconds grace_;
+  config::Config config_;
+  bool config_loaded_ = false;
+  bool initial_round_done_ = false;
+  bool stopping_ = false;
+  std::map<std::string, config::Target> targets_;  ///< the domains of this shard
+  std::string ehlo_name_;
+  std::string target_files_fingerprint_;
+  std::shared_ptr<ProbeTools> tools_;
+  state::DomainStore store_;
+  metrics::AgentStats stats_;
+  scheduler::Scheduler scheduler_;
+  metrics::Collector collector_;
+  web::WebConfig web_config_;
+  web::ServerOptions server_options_;
+  std::unique_ptr<web::BasicAuth> auth_;
+  std::unique_ptr<web::Endpoints> endpoints_;
+  std::unique_ptr<web::HttpServer> server_;
+  asio::steady_timer save_timer_;
+  asio::steady_timer watch_timer_;
+};
+
+}  // namespace
+
+int run_serve(const ServeOptions& options, std::ostream& err) {
+  const auto usage = [&err](const std::string& message) {
+    err << "mta-sts-agent serve: " << message << '\n';
+    return kExitUsage;
+  };
+  const auto level = log::level_from_name(options.log_level);
+  const auto format = log::format_from_name(options.log_format);
+  if (!level) return usage("--log.level must be debug, info, warn or error");
+  if (!format) return usage("--log.format must be logfmt or json");
+  log::configure(*level, *format);
+  const auto grace = parse_duration(options.shutdown_grace);
+  if (!grace) return usage("--shutdown.grace is not a duration such as 10s");
+  if (options.shard_total == 0) return usage("--shard.total must be at least 1");
+  std::size_t shard_index = 0;
+  if (options.shard_index) {
+    shard_index = *options.shard_index;
+  } else if (options.shard_total > 1) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const auto ordinal = scheduler::ordinal_from_hostname(host);
+    if (!ordinal) {
+      return usage(
+          fmt::format("--shard.total is {} but --shard.index is not set and the host "
+                      "name \"{}\" does not end in -<ordinal>",
+                      options.shard_total, host));
+    }
+    shard_index = *ordinal;
+  }
+  if (shard_index >= options.shard_total) {
+    return usage(fmt::format("--shard.index {} must be less than --shard.total {}", shard_index,
+                             options.shard_total));
+  }
+  if (!options.storage_path.empty() && access(options.storage_path.c_str(), W_OK) != 0) {
+    return usage(
+        fmt::format("--storage.path {} is not a writable directory", options.storage_path));
+  }
+
+  asio::io_context io(1);
+  Daemon daemon(io, options, shard_index, *grace);
+  log::info("starting mta-sts-agent",
+            {{"version", MTASTS_VERSION},
+             {"config", options.config_file},
+             {"shard", fmt::format("{}/{}", shard_index, options.shard_total)}});
+  if (!daemon.start(err)) return kExitUsage;
+  std::size_t still_running = 0;
+  asio::co_spawn(io, daemon.run_until_signalled(), [&](std::exception_ptr e, std::size_t n) {
+    if (e) std::rethrow_exception(e);
+    still_running = n;
+    io.stop();
+  });
+  io.run();
+  log::info("stopped");
+  // Checks cut off by the grace period still hold sockets and lookups on the stopped loop;
+  // ending the process now is cleaner than unwinding them.
+  if (still_running > 0) std::_Exit(kExitOk);
+  return kExitOk;
+}
+
+}  // namespace mtasts::app

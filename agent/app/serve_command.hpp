@@ -1,0 +1,28 @@
+/// @file
+/// @brief `mta-sts-agent serve`: the daemon. Wires the configuration, the scheduler, the
+/// checks, the state store and file, the metrics and the HTTP endpoints onto one event loop,
+/// and handles SIGHUP (reload) and SIGTERM/SIGINT (a graceful stop).
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace mtasts::app {
+
+struct ServeOptions {
+  std::string config_file = "mta-sts-agent.yml";
+  std::string listen_address = ":8461";
+  std::string web_config_file;  ///< empty: plain HTTP, no authentication
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  std::string storage_path;  ///< empty: change detection is not kept across restarts
+  std::optional<std::size_t> shard_index;
+  std::size_t shard_total = 1;
+  std::string shutdown_grace = "10s";
+};
+
+int run_serve(const ServeOptions& options, std::ostream& err);
+
+}  // namespace mtasts::app

@@ -1,0 +1,127 @@
+#include "common/log.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace mtasts::log {
+namespace {
+
+struct Sink {
+  Level level = Level::info;
+  Format format = Format::logfmt;
+  std::ostream* out = &std::cerr;
+};
+
+Sink& sink() {
+  static Sink s;
+  return s;
+}
+
+std::string_view name_of(Level level) {
+  switch (level) {
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+  }
+  return "info";
+}
+
+/// logfmt values are bare when they hold no space, quote, '=' or control character.
+void append_logfmt_value(std::string& out, std::string_view value) {
+  bool bare = !value.empty();
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= ' ' || c == '"' || c == '=' || c == 0x7f) bare = false;
+  }
+  if (bare) {
+    out += value;
+    return;
+  }
+  out += '"';
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                     static_cast<int>(millis.count() % 1000));
+}
+
+}  // namespace
+
+std::optional<Level> level_from_name(std::string_view name) noexcept {
+  for (auto level : {Level::debug, Level::info, Level::warn, Level::error}) {
+    if (name == name_of(level)) return level;
+  }
+  return std::nullopt;
+}
+
+std::optional<Format> format_from_name(std::string_view name) noexcept {
+  if (name == "logfmt") return Format::logfmt;
+  if (name == "json") return Format::json;
+  return std::nullopt;
+}
+
+std::string format_line(Format format, std::string_view timestamp, Level level,
+                        std::string_view message, std::initializer_list<Field> fields) {
+  if (format == Format::json) {
+    nlohmann::ordered_json line;
+    line["ts"] = timestamp;
+    line["level"] = name_of(level);
+    line["msg"] = message;
+    for (const auto& [key, value] : fields) line[std::string(key)] = value;
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  std::string out = "ts=";
+  out += timestamp;
+  out += " level=";
+  out += name_of(level);
+  out += " msg=";
+  append_logfmt_value(out, message);
+  for (const auto& [key, value] : fields) {
+    out += ' ';
+    out += key;
+    out += '=';
+    append_logfmt_value(out, value);
+  }
+  return out;
+}
+
+void configure(Level level, Format format, std::ostream* out) {
+  sink() = Sink{level, format, out ? out : &std::cerr};
+}
+
+bool enabled(Level level) noexcept {
+  return level >= sink().level;
+}
+
+void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+  if (!enabled(level)) return;
+  *sink().out << format_line(sink().format, now_rfc3339(), level, message, fields) << '\n'
+              << std::flush;
+}
+
+}  // namespace mtasts::log

@@ -1,0 +1,223 @@
+#include "metrics/collector.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "metrics/families.hpp"
+#include "metrics/process.hpp"
+
+#ifndef MTASTS_VERSION
+#define MTASTS_VERSION "unknown"
+#endif
+
+namespace mtasts::metrics {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+/// The families under construction, each sample's labels named by its family's spec.
+class Samples {
+ public:
+  Samples() {
+    for (const auto& spec : metric_families()) {
+      families_.push_back(
+          MetricFamily{std::string(spec.name), std::string(spec.help), spec.type, {}});
+      std::vector<std::string> names;
+      for (std::string_view rest = spec.labels; !rest.empty();) {
+        const auto comma = rest.find(',');
+        names.emplace_back(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+      label_names_.push_back(std::move(names));
+    }
+  }
+
+  ClientMetric& add(Family family, std::initializer_list<std::string_view> values, double value) {
+    const auto index = static_cast<std::size_t>(family);
+    ClientMetric metric;
+    const auto& names = label_names_[index];
+    auto value_it = values.begin();
+    for (std::size_t i = 0; i < names.size() && value_it != values.end(); ++i, ++value_it) {
+      metric.label.push_back({names[i], std::string(*value_it)});
+    }
+    if (families_[index].type == MetricType::Counter) {
+      metric.counter.value = value;
+    } else {
+      metric.gauge.value = value;
+    }
+    return families_[index].metric.emplace_back(std::move(metric));
+  }
+
+  std::vector<MetricFamily> take() { return std::move(families_); }
+
+ private:
+  std::vector<MetricFamily> families_;
+  std::vector<std::vector<std::string>> label_names_;
+};
+
+double as_number(bool b) {
+  return b ? 1.0 : 0.0;
+}
+
+/// The certificate facts of one host over all its addresses: the earliest expiry, and
+/// whether every address presented a verified certificate.
+struct HostCertificate {
+  std::time_t not_after = 0;
+  bool valid = true;
+  bool seen = false;
+
+  void add(const std::optional<net::TlsFacts>& tls) {
+    if (!tls || !tls->has_certificate) return;
+    const auto& cert = tls->certificate;
+    not_after = seen ? std::min(not_after, cert.not_after) : cert.not_after;
+    valid = valid && cert.verified;
+    seen = true;
+  }
+};
+
+void add_certificate(Samples& out, const std::string& domain, const std::string& host,
+                     std::string_view role, const HostCertificate& cert) {
+  if (!cert.seen) return;
+  out.add(Family::cert_not_after_timestamp_seconds, {domain, host, role},
+          static_cast<double>(cert.not_after));
+  out.add(Family::cert_valid, {domain, host, role}, as_number(cert.valid));
+}
+
+void add_domain(Samples& out, const std::string& domain, const state::DomainEntry& entry) {
+  ClientMetric& info = out.add(Family::domain_info, {domain}, 1);
+  for (const auto& [name, value] : entry.labels) {
+    if (name != "domain") info.label.push_back({name, value});
+  }
+  if (!entry.report) return;
+  const probe::DomainReport& r = *entry.report;
+
+  for (auto verdict : {probe::Verdict::ok, probe::Verdict::warning, probe::Verdict::fail,
+                       probe::Verdict::unknown}) {
+    out.add(Family::domain_verdict, {domain, probe::to_string(verdict)},
+            as_number(r.verdict == verdict));
+  }
+  // One series per (code, subject): a finding repeated per address is one active problem.
+  std::set<std::pair<FindingCode, std::string_view>> seen;
+  for (const auto& f : r.findings) {
+    if (!seen.emplace(f.code, f.subject).second) continue;
+    out.add(Family::finding, {domain, to_string(f.code), to_string(f.severity), f.subject}, 1);
+  }
+  out.add(Family::sts_record_valid, {domain}, as_number(r.sts_status == "valid"));
+  out.add(Family::tlsrpt_record_valid, {domain}, as_number(r.tlsrpt_status == "valid"));
+  out.add(Family::policy_valid, {domain}, as_number(r.policy_status == "valid"));
+  if (const auto& policy = r.policy.parsed) {
+    if (policy->mode) {
+      out.add(Family::policy_info, {domain, r.sts_record.id.value_or(""), to_string(*policy->mode)},
+              1);
+    }
+    if (policy->max_age) {
+      out.add(Family::policy_max_age_seconds, {domain}, static_cast<double>(*policy->max_age));
+    }
+  }
+  int http_status = 0;
+  HostCertificate policy_cert;
+  for (const auto& fetch : r.policy.fetches) {
+    if (http_status == 0 && fetch.response) http_status = fetch.response->status;
+    policy_cert.add(fetch.tls);
+  }
+  if (!r.policy.fetches.empty()) {
+    out.add(Family::policy_http_status_code, {domain}, http_status);
+  }
+  add_certificate(out, domain, r.policy.host, "policy", policy_cert);
+  if (entry.history && entry.history->last_change != 0) {
+    out.add(Family::policy_last_change_timestamp_seconds, {domain},
+            static_cast<double>(entry.history->last_change));
+  }
+  if (entry.history && entry.history->mode_since != 0) {
+    out.add(Family::policy_mode_since_timestamp_seconds, {domain},
+            static_cast<double>(entry.history->mode_since));
+  }
+
+  const bool policy_usable = r.policy.parsed && r.policy.parsed->valid;
+  std::set<std::string_view> hosts;
+  for (const auto& mx : r.mx) {
+    if (!hosts.insert(mx.host).second) continue;
+    if (policy_usable) {
+      out.add(Family::mx_policy_match, {domain, mx.host}, as_number(mx.policy_match.has_value()));
+    }
+    HostCertificate cert;
+    std::set<std::string_view> versions;
+    bool v4_seen = false, v4_ok = true, v6_seen = false, v6_ok = true;
+    for (const auto& probe : mx.probes) {
+      const bool ok = probe.stage == net::SmtpStage::quit || probe.stage == net::SmtpStage::done;
+      if (probe.endpoint.address().is_v4()) {
+        v4_seen = true;
+        v4_ok = v4_ok && ok;
+      } else {
+        v6_seen = true;
+        v6_ok = v6_ok && ok;
+      }
+      if (probe.tls && !probe.tls->version.empty()) versions.insert(probe.tls->version);
+      cert.add(probe.tls);
+    }
+    if (v4_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv4"}, as_number(v4_ok));
+    if (v6_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv6"}, as_number(v6_ok));
+    for (auto version : versions)
+      out.add(Family::mx_tls_version_info, {domain, mx.host, version}, 1);
+    add_certificate(out, domain, mx.host, "mx", cert);
+  }
+  out.add(Family::check_duration_seconds, {domain}, r.seconds);
+  out.add(Family::check_last_run_timestamp_seconds, {domain},
+          std::chrono::duration<double>(r.started.time_since_epoch()).count());
+}
+
+void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& stats) {
+#if defined(__clang__)
+  const std::string compiler = "clang " __clang_version__;
+#elif defined(__GNUC__)
+  const std::string compiler = "gcc " __VERSION__;
+#else
+  const std::string compiler = "unknown";
+#endif
+  out.add(Family::agent_build_info, {MTASTS_VERSION, compiler}, 1);
+  out.add(Family::agent_domains, {}, static_cast<double>(stats.domains));
+  out.add(Family::agent_domains_checked, {}, static_cast<double>(store.checked_count()));
+  out.add(Family::agent_checks_total, {}, static_cast<double>(stats.checks_total));
+  out.add(Family::agent_check_failures_total, {}, static_cast<double>(stats.check_failures_total));
+  out.add(Family::agent_checks_in_flight, {}, static_cast<double>(stats.checks_in_flight));
+  out.add(Family::agent_check_concurrency_limit, {}, static_cast<double>(stats.concurrency_limit));
+  out.add(Family::agent_schedule_lag_seconds, {}, stats.schedule_lag_seconds);
+  out.add(Family::agent_config_last_reload_successful, {},
+          as_number(stats.config_last_reload_successful));
+  out.add(Family::agent_config_last_reload_success_timestamp_seconds, {},
+          static_cast<double>(stats.config_last_reload_success_timestamp));
+  out.add(Family::agent_shard_index, {}, static_cast<double>(stats.shard_index));
+  out.add(Family::agent_shard_total, {}, static_cast<double>(stats.shard_total));
+  out.add(Family::agent_state_save_failures_total, {},
+          static_cast<double>(stats.state_save_failures_total));
+  if (auto process = read_process_stats()) {
+    out.add(Family::process_cpu_seconds_total, {}, process->cpu_seconds);
+    out.add(Family::process_resident_memory_bytes, {}, process->resident_bytes);
+    out.add(Family::process_virtual_memory_bytes, {}, process->virtual_bytes);
+    out.add(Family::process_start_time_seconds, {}, process->start_time_seconds);
+    out.add(Family::process_open_fds, {}, process->open_fds);
+    out.add(Family::process_max_fds, {}, process->max_fds);
+  }
+}
+
+}  // namespace
+
+std::vector<MetricFamily> collect(const state::DomainStore& store, const AgentStats& stats) {
+  Samples out;
+  for (const auto& [domain, entry] : store.entries()) add_domain(out, domain, entry);
+  add_agent(out, store, stats);
+  return out.take();
+}
+
+std::string serialize(const std::vector<MetricFamily>& families) {
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, families);
+  return text.str();
+}
+
+}  // namespace mtasts::metrics

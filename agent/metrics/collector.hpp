@@ -1,0 +1,54 @@
+/// @file
+/// @brief Renders every metric family at scrape time from the latest report of each domain
+/// and the agent's own counters (architecture.md §1: no gauge per series is kept, so a domain
+/// that leaves the config simply stops being rendered).
+#pragma once
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/domain_store.hpp"
+
+namespace mtasts::metrics {
+
+/// The agent's own figures, kept by the daemon.
+struct AgentStats {
+  std::size_t domains = 0;
+  std::uint64_t checks_total = 0;
+  std::uint64_t check_failures_total = 0;
+  std::size_t checks_in_flight = 0;
+  std::size_t concurrency_limit = 0;
+  double schedule_lag_seconds = 0;
+  bool config_last_reload_successful = false;
+  std::int64_t config_last_reload_success_timestamp = 0;
+  std::size_t shard_index = 0;
+  std::size_t shard_total = 1;
+  std::uint64_t state_save_failures_total = 0;
+};
+
+/// Every family of metric_families(), in that order, with the samples of `store` and `stats`
+/// (families without samples included, so HELP and TYPE are always there).
+std::vector<prometheus::MetricFamily> collect(const state::DomainStore& store,
+                                              const AgentStats& stats);
+
+/// The Collectable the HTTP endpoint serializes; reads the store and the stats by reference,
+/// so it must be used on the thread that changes them.
+class Collector : public prometheus::Collectable {
+ public:
+  Collector(const state::DomainStore& store, const AgentStats& stats)
+      : store_(store), stats_(stats) {}
+  std::vector<prometheus::MetricFamily> Collect() const override { return collect(store_, stats_); }
+
+ private:
+  const state::DomainStore& store_;
+  const AgentStats& stats_;
+};
+
+/// The text exposition format (version 0.0.4) of `families`.
+std::string serialize(const std::vector<prometheus::MetricFamily>& families);
+
+}  // namespace mtasts::metrics

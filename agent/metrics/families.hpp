@@ -1,0 +1,69 @@
+/// @file
+/// @brief Every metric family the agent exports, declared once (architecture.md §6): its
+/// name, type, labels and help. The collector renders only these, and a test keeps the
+/// README's metrics table in step with this list.
+#pragma once
+
+#include <prometheus/metric_type.h>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace mtasts::metrics {
+
+enum class Family : std::uint8_t {
+  // What the agent observes, from the latest scheduled check of each domain.
+  domain_verdict,
+  domain_info,
+  finding,
+  sts_record_valid,
+  policy_valid,
+  policy_info,
+  policy_max_age_seconds,
+  policy_http_status_code,
+  policy_last_change_timestamp_seconds,
+  policy_mode_since_timestamp_seconds,
+  tlsrpt_record_valid,
+  cert_not_after_timestamp_seconds,
+  cert_valid,
+  mx_policy_match,
+  mx_starttls_success,
+  mx_tls_version_info,
+  check_duration_seconds,
+  check_last_run_timestamp_seconds,
+  // The agent itself.
+  agent_build_info,
+  agent_domains,
+  agent_domains_checked,
+  agent_checks_total,
+  agent_check_failures_total,
+  agent_checks_in_flight,
+  agent_check_concurrency_limit,
+  agent_schedule_lag_seconds,
+  agent_config_last_reload_successful,
+  agent_config_last_reload_success_timestamp_seconds,
+  agent_shard_index,
+  agent_shard_total,
+  agent_state_save_failures_total,
+  process_cpu_seconds_total,
+  process_resident_memory_bytes,
+  process_virtual_memory_bytes,
+  process_start_time_seconds,
+  process_open_fds,
+  process_max_fds,
+};
+
+struct FamilySpec {
+  Family family;
+  std::string_view name;
+  prometheus::MetricType type;
+  std::string_view labels;  ///< comma-separated, in the order samples give their values
+  std::string_view help;
+};
+
+/// Every family, in the order of Family.
+std::span<const FamilySpec> metric_families() noexcept;
+const FamilySpec& spec(Family family) noexcept;
+
+}  // namespace mtasts::metrics

@@ -1,0 +1,80 @@
+#include "probe/policy_change.hpp"
+
+#include <fmt/format.h>
+
+#include "mtasts/text.hpp"
+#include "probe/evaluate.hpp"
+#include "report/check_json.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+std::string short_hash(const std::string& sha256) {
+  return sha256.substr(0, 12);
+}
+
+}  // namespace
+
+PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
+                                  DomainReport& report, std::int64_t now) {
+  const bool complete = report.sts_record.valid && report.sts_record.id &&
+                        report.policy.parsed.has_value() && !report.policy.body_sha256.empty();
+  if (!complete) return previous.value_or(PolicyHistory{});
+
+  const std::string& id = *report.sts_record.id;
+  const std::string& body = report.policy.body_sha256;
+  const auto& mode = report.policy.parsed->mode;
+  const std::string mode_name = mode ? std::string(to_string(*mode)) : std::string();
+  PolicyHistory next;
+  if (!previous || previous->id.empty()) {
+    next.id = id;
+    next.body_sha256 = body;
+    next.first_seen = next.last_change = next.mode_since = now;
+    next.mode = mode_name;
+    return next;
+  }
+  next = *previous;
+  if (next.mode != mode_name) {
+    next.mode = mode_name;
+    next.mode_since = now;
+  }
+  const bool id_changed = previous->id != id;
+  const bool body_changed = previous->body_sha256 != body;
+  if (id_changed || body_changed) {
+    next.id = id;
+    next.body_sha256 = body;
+    next.first_seen = now;
+    next.last_change = now;
+  }
+  if (id_changed) next.unannounced_change_since = 0;
+  if (body_changed && !id_changed && next.unannounced_change_since == 0) {
+    next.unannounced_change_since = now;
+  }
+  if (id_changed && !body_changed) next.needless_id_change_at = now;
+  if (body_changed) next.needless_id_change_at = 0;
+  if (next.needless_id_change_at != 0 &&
+      now - next.needless_id_change_at >= kNeedlessIdChangeShownSeconds) {
+    next.needless_id_change_at = 0;
+  }
+
+  const std::string subject = "_mta-sts." + report.domain;
+  if (next.unannounced_change_since != 0) {
+    report.findings.push_back(make_finding(
+        FindingCode::policy_changed_without_id_change, subject,
+        fmt::format("the policy changed on {} (sha256 now {}…) but the TXT id is still {}; "
+                    "senders that cached the old policy keep it until max_age ends",
+                    report::rfc3339(next.unannounced_change_since), short_hash(body),
+                    in_quotes(id))));
+  }
+  if (next.needless_id_change_at != 0) {
+    report.findings.push_back(make_finding(
+        FindingCode::id_changed_policy_unchanged, subject,
+        fmt::format("the TXT id changed to {} on {} while the policy stayed the same (sha256 "
+                    "{}…)",
+                    in_quotes(id), report::rfc3339(next.needless_id_change_at), short_hash(body))));
+  }
+  report.verdict = verdict_of(report.findings);
+  return next;
+}
+
+}  // namespace mtasts::probe

@@ -1,0 +1,42 @@
+/// @file
+/// @brief Change detection across checks (RFC 8461 §8.1): a policy must be published before
+/// the TXT record's id changes, and every policy change needs a new id, or senders that cached
+/// the old policy keep using it. What one check saw is compared with the domain's history.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "probe/domain_report.hpp"
+
+namespace mtasts::probe {
+
+/// What the agent remembers of a domain's policy between checks (and restarts).
+struct PolicyHistory {
+  std::string id;                ///< the TXT record's id at the last complete look
+  std::string body_sha256;       ///< the policy body's hash at the last complete look
+  std::int64_t first_seen = 0;   ///< Unix seconds: when this id and body were first seen
+  std::int64_t last_change = 0;  ///< Unix seconds: when the id or the body last changed
+  /// The body changed while the id stayed: since when (0: not so). Cleared when the id
+  /// changes, because only then do senders fetch the new policy.
+  std::int64_t unannounced_change_since = 0;
+  /// The id changed while the body stayed: when (0: not so). Harmless news, shown for a day.
+  std::int64_t needless_id_change_at = 0;
+  std::string mode;             ///< the policy's mode at the last complete look
+  std::int64_t mode_since = 0;  ///< Unix seconds: since when the policy has had that mode
+
+  friend bool operator==(const PolicyHistory&, const PolicyHistory&) = default;
+};
+
+/// How long id_changed_policy_unchanged stays active: it breaks nothing, so it is news
+/// rather than a state to fix.
+inline constexpr std::int64_t kNeedlessIdChangeShownSeconds = 24 * 3600;
+
+/// Compares `report` (already evaluated) with `previous`, adds the change findings to it,
+/// recomputes its verdict and returns the history to keep. A check that did not see both a
+/// valid id and a policy body changes nothing: an outage is not a change.
+PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
+                                  DomainReport& report, std::int64_t now);
+
+}  // namespace mtasts::probe

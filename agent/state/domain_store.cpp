@@ -1,0 +1,60 @@
+#include "state/domain_store.hpp"
+
+namespace mtasts::state {
+
+std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainReport report,
+                                                               std::int64_t now) {
+  DomainEntry& entry = entries_[report.domain];
+  auto history = probe::track_policy_change(entry.history, report, now);
+  if (!entry.history || *entry.history != history) {
+    entry.history = std::move(history);
+    history_dirty_ = true;
+  }
+  CheckSummary summary{.at = std::chrono::system_clock::to_time_t(report.started),
+                       .verdict = report.verdict,
+                       .seconds = report.seconds,
+                       .codes = {}};
+  for (const auto& f : report.findings) {
+    if (f.severity != Severity::info) summary.codes.emplace_back(to_string(f.code));
+  }
+  entry.recent.push_front(std::move(summary));
+  if (entry.recent.size() > kRecentChecks) entry.recent.pop_back();
+  if (!entry.report) ++checked_;
+  entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
+  return entry.report;
+}
+
+void DomainStore::retain(const std::map<std::string, Labels>& domains) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (domains.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    if (it->second.report) --checked_;
+    if (it->second.history) history_dirty_ = true;
+    it = entries_.erase(it);
+  }
+  for (const auto& [domain, labels] : domains) entries_[domain].labels = labels;
+}
+
+void DomainStore::restore_history(std::map<std::string, probe::PolicyHistory> histories) {
+  for (auto& [domain, history] : histories) {
+    auto it = entries_.find(domain);
+    if (it != entries_.end()) it->second.history = std::move(history);
+  }
+}
+
+std::map<std::string, probe::PolicyHistory> DomainStore::histories() const {
+  std::map<std::string, probe::PolicyHistory> out;
+  for (const auto& [domain, entry] : entries_) {
+    if (entry.history && !entry.history->id.empty()) out.emplace(domain, *entry.history);
+  }
+  return out;
+}
+
+const DomainEntry* DomainStore::find(const std::string& domain) const {
+  auto it = entries_.find(domain);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+}  // namespace mtasts::state

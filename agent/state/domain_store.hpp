@@ -1,0 +1,67 @@
+/// @file
+/// @brief The latest report per domain, a short history of results, and what change
+/// detection remembers (architecture.md §1, "state store"). Everything the web endpoints and
+/// the metrics show is read from here. Used from the one event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/domain_report.hpp"
+#include "probe/policy_change.hpp"
+
+namespace mtasts::state {
+
+/// One line of a domain's recent history, for the status page.
+struct CheckSummary {
+  std::int64_t at = 0;  ///< Unix seconds when the check started
+  probe::Verdict verdict = probe::Verdict::unknown;
+  double seconds = 0;
+  std::vector<std::string> codes;  ///< the warning and error finding codes, report order
+};
+
+using Labels = std::map<std::string, std::string>;
+
+struct DomainEntry {
+  Labels labels;                                      ///< from the domain's target file group
+  std::shared_ptr<const probe::DomainReport> report;  ///< null until checked once
+  std::deque<CheckSummary> recent;                    ///< newest first
+  std::optional<probe::PolicyHistory> history;
+};
+
+class DomainStore {
+ public:
+  static constexpr std::size_t kRecentChecks = 20;
+
+  /// Stores a finished check: runs change detection against the domain's history (which may
+  /// add findings and change the verdict), keeps the report and a summary line.
+  std::shared_ptr<const probe::DomainReport> record(probe::DomainReport report, std::int64_t now);
+
+  /// Forgets every domain not in `domains` (removed from the config, or now another shard's);
+  /// adds an empty entry for each new one, so it is listed before its first check.
+  void retain(const std::map<std::string, Labels>& domains);
+
+  /// Change-detection state read back from the state file at start-up.
+  void restore_history(std::map<std::string, probe::PolicyHistory> histories);
+  std::map<std::string, probe::PolicyHistory> histories() const;
+
+  const std::map<std::string, DomainEntry>& entries() const { return entries_; }
+  const DomainEntry* find(const std::string& domain) const;
+  std::size_t checked_count() const { return checked_; }
+
+  /// True when the history changed since the last call to mark_saved().
+  bool history_dirty() const { return history_dirty_; }
+  void mark_saved() { history_dirty_ = false; }
+
+ private:
+  std::map<std::string, DomainEntry> entries_;
+  std::size_t checked_ = 0;  ///< entries with a report
+  bool history_dirty_ = false;
+};
+
+}  // namespace mtasts::state

@@ -1,0 +1,135 @@
+#include "web/endpoints.hpp"
+
+#include <fmt/format.h>
+
+#include "report/check_json.hpp"
+#include "web/status_page.hpp"
+
+namespace mtasts::web {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kHtml = "text/html; charset=utf-8";
+// The text exposition format that Prometheus negotiates by default.
+constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+
+HttpServerResponse text(int status, std::string body) {
+  return HttpServerResponse{.status = status, .body = std::move(body) + "\n"};
+}
+
+HttpServerResponse json(int status, const report::Json& value) {
+  return HttpServerResponse{
+      .status = status, .content_type = std::string(kJson), .body = report::dump(value) + "\n"};
+}
+
+HttpServerResponse json_error(int status, std::string message) {
+  return json(status, report::Json{{"error", std::move(message)}});
+}
+
+HttpServerResponse method_not_allowed(std::string_view allowed) {
+  auto response = text(405, fmt::format("method not allowed; use {}", allowed));
+  response.headers.emplace_back("Allow", allowed);
+  return response;
+}
+
+report::Json domain_json(const Endpoints& e, const std::string& domain,
+                         const state::DomainEntry& entry, bool with_history) {
+  report::Json out = report::to_json(*entry.report);
+  if (!with_history) return out;
+  report::Json agent = {{"labels", entry.labels}};
+  if (auto next = e.next_check(domain)) {
+    agent["next_check"] = report::rfc3339(std::chrono::system_clock::to_time_t(*next));
+  } else {
+    agent["next_check"] = nullptr;
+  }
+  if (entry.history) {
+    agent["policy_last_change"] = report::rfc3339(entry.history->last_change);
+    agent["mode_since"] = entry.history->mode_since != 0
+                              ? report::Json(report::rfc3339(entry.history->mode_since))
+                              : report::Json(nullptr);
+  }
+  report::Json recent = report::Json::array();
+  for (const auto& s : entry.recent) {
+    recent.push_back({{"started", report::rfc3339(s.at)},
+                      {"verdict", probe::to_string(s.verdict)},
+                      {"seconds", s.seconds},
+                      {"codes", s.codes}});
+  }
+  agent["recent"] = std::move(recent);
+  out["agent"] = std::move(agent);
+  return out;
+}
+
+HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
+  const std::string& path = request.path;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/-/reload") {
+    if (request.method != "POST" && request.method != "PUT") return method_not_allowed("POST, PUT");
+    if (auto problem = e.reload(); !problem.empty()) {
+      return text(500, "failed to reload config: " + problem);
+    }
+    return text(200, "config reloaded");
+  }
+  if (!get) return method_not_allowed("GET, HEAD");
+  if (path == "/metrics") {
+    return HttpServerResponse{.status = 200,
+                              .content_type = std::string(kMetricsType),
+                              .body = metrics::serialize(e.collector.Collect())};
+  }
+  if (path == "/-/healthy") return text(200, "mta-sts-agent is Healthy.");
+  if (path == "/-/ready") {
+    if (e.ready()) return text(200, "mta-sts-agent is Ready.");
+    return text(503, fmt::format("not ready: {} of {} domains checked once",
+                                 e.store.checked_count(), e.store.entries().size()));
+  }
+  const PageContext page{e.store, e.stats, e.version};
+  if (path == "/") {
+    return HttpServerResponse{
+        .status = 200, .content_type = std::string(kHtml), .body = render_status_page(page)};
+  }
+  if (path == "/api/v1/domains") {
+    report::Json all = report::Json::array();
+    for (const auto& [domain, entry] : e.store.entries()) {
+      if (entry.report) all.push_back(domain_json(e, domain, entry, false));
+    }
+    return json(200, all);
+  }
+  constexpr std::string_view kApiPrefix = "/api/v1/domains/";
+  constexpr std::string_view kPagePrefix = "/domains/";
+  const bool api = path.starts_with(kApiPrefix);
+  if (api || path.starts_with(kPagePrefix)) {
+    std::string domain = path.substr(api ? kApiPrefix.size() : kPagePrefix.size());
+    if (domain.ends_with('.')) domain.pop_back();
+    for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto* entry = e.store.find(domain);
+    if (!entry) {
+      const std::string message = fmt::format("{} is not a domain this agent checks", domain);
+      return api ? json_error(404, message) : text(404, message);
+    }
+    if (!api) {
+      return HttpServerResponse{
+          .status = 200,
+          .content_type = std::string(kHtml),
+          .body = render_domain_page(page, domain, *entry, e.next_check(domain))};
+    }
+    if (!entry->report) return json_error(503, fmt::format("{} has not been checked yet", domain));
+    return json(200, domain_json(e, domain, *entry, true));
+  }
+  return text(404, "not found; try /, /metrics, /api/v1/domains, /-/healthy, /-/ready");
+}
+
+}  // namespace
+
+HttpServerResponse handle_request(Endpoints& e, const HttpRequest& request, std::string_view) {
+  HttpServerResponse response;
+  if (e.auth && e.auth->enabled() && !e.auth->allows(request.header("authorization"))) {
+    response = text(401, "Unauthorized");
+    response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"mta-sts-agent\"");
+  } else {
+    response = route(e, request);
+  }
+  for (const auto& header : e.extra_headers) response.headers.push_back(header);
+  return response;
+}
+
+}  // namespace mtasts::web

@@ -1,0 +1,54 @@
+/// @file
+/// @brief The request side of the daemon's small HTTP/1.1 server: parsing a request head
+/// (RFC 9112 §2-§5) and the response it sends. Pure code, bytes in, so it is fuzzed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace mtasts::web {
+
+struct HttpRequest {
+  std::string method;     ///< "GET", as sent (methods are case-sensitive)
+  std::string target;     ///< the request target as sent: "/api/v1/domains?x=1"
+  std::string path;       ///< the target's path, percent-decoded: "/api/v1/domains"
+  std::string query;      ///< after '?', not decoded
+  int minor_version = 1;  ///< HTTP/1.x
+  std::vector<std::pair<std::string, std::string>> headers;  ///< names in lower case
+
+  /// The first header with this (lower-case) name.
+  std::optional<std::string_view> header(std::string_view name) const;
+  /// Whether the client wants the connection kept open after this request.
+  bool keep_alive() const;
+  /// Whether the client accepts a gzip-compressed answer (Accept-Encoding, q > 0).
+  bool accepts_gzip() const;
+  /// Content-Length, 0 when absent; nullopt when malformed.
+  std::optional<std::size_t> content_length() const;
+};
+
+struct HttpServerResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};  ///< extra headers
+};
+
+/// The reason phrase of the status codes the server sends.
+std::string_view reason_phrase(int status) noexcept;
+
+/// Parses a request head: the request line and the header lines, ending with an empty line
+/// (which may be missing from `head`). Returns the request or what is wrong with it.
+std::variant<HttpRequest, std::string> parse_request_head(std::string_view head);
+
+/// Decodes %XX escapes; nullopt for a malformed escape or an encoded NUL.
+std::optional<std::string> percent_decode(std::string_view text);
+
+/// The whole response as bytes: status line, headers (Content-Length included) and body.
+std::string serialize_response(const HttpServerResponse& response, bool keep_alive,
+                               bool head_only = false);
+
+}  // namespace mtasts::web

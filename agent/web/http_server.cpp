@@ -1,0 +1,260 @@
+#include "web/http_server.hpp"
+
+#include <fmt/format.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/read.hpp>
+#include <asio/read_until.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/write.hpp>
+#include <charconv>
+
+#include "common/with_deadline.hpp"
+#include "web/gzip.hpp"
+
+namespace mtasts::web {
+
+struct HttpServer::Shared {
+  explicit Shared(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+  ServerOptions options;
+  Handler handler;
+  std::vector<asio::ip::tcp::acceptor> acceptors;
+  std::size_t connections = 0;
+  bool stopping = false;
+};
+
+namespace {
+
+using asio::ip::tcp;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::chrono::steady_clock::time_point after(std::chrono::milliseconds d) {
+  return std::chrono::steady_clock::now() + d;
+}
+
+/// Sends `response` (compressed when the client accepts it and it is worth it).
+template <class Stream>
+asio::awaitable<bool> send(Stream& stream, const HttpServer::Shared& shared,
+                           const HttpRequest* request, HttpServerResponse response,
+                           bool keep_alive) {
+  if (request && request->accepts_gzip() && response.body.size() >= shared.options.gzip_min_bytes) {
+    if (auto compressed = gzip_compress(response.body)) {
+      response.body = std::move(*compressed);
+      response.headers.emplace_back("Content-Encoding", "gzip");
+    }
+  }
+  if (request) response.headers.emplace_back("Vary", "Accept-Encoding");
+  const bool head_only = request && request->method == "HEAD";
+  const std::string bytes = serialize_response(response, keep_alive, head_only);
+  auto written = co_await with_deadline(asio::async_write(stream, asio::buffer(bytes), kTuple),
+                                        after(shared.options.write_timeout));
+  co_return written && !std::get<0>(*written);
+}
+
+HttpServerResponse error_response(int status, std::string message) {
+  return HttpServerResponse{.status = status, .body = std::move(message) + "\n"};
+}
+
+template <class Stream>
+asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer::Shared> shared) {
+  const ServerOptions& options = shared->options;
+  std::string buffer;
+  for (;;) {
+    auto head = co_await with_deadline(
+        asio::async_read_until(stream, asio::dynamic_buffer(buffer, options.max_head_bytes),
+                               "\r\n\r\n", kTuple),
+        after(options.request_timeout));
+    if (!head) co_return;  // idle or too slow: close
+    auto [ec, head_size] = *head;
+    if (ec == asio::error::not_found) {
+      co_await send(stream, *shared, nullptr,
+                    error_response(431, "request head larger than " +
+                                            std::to_string(options.max_head_bytes) + " bytes"),
+                    false);
+      co_return;
+    }
+    if (ec) co_return;
+    auto parsed = parse_request_head(std::string_view(buffer).substr(0, head_size));
+    buffer.erase(0, head_size);
+    if (auto* problem = std::get_if<std::string>(&parsed)) {
+      co_await send(stream, *shared, nullptr, error_response(400, *problem), false);
+      co_return;
+    }
+    const HttpRequest& request = std::get<HttpRequest>(parsed);
+    if (request.header("transfer-encoding")) {
+      co_await send(stream, *shared, &request,
+                    error_response(501, "Transfer-Encoding is not supported; send Content-Length"),
+                    false);
+      co_return;
+    }
+    const auto length = request.content_length();
+    if (!length) {
+      co_await send(stream, *shared, &request, error_response(400, "malformed Content-Length"),
+                    false);
+      co_return;
+    }
+    if (*length > options.max_body_bytes) {
+      co_await send(stream, *shared, &request,
+                    error_response(413, "request body larger than " +
+                                            std::to_string(options.max_body_bytes) + " bytes"),
+                    false);
+      co_return;
+    }
+    if (buffer.size() < *length) {
+      auto body = co_await with_deadline(
+          asio::async_read(stream, asio::dynamic_buffer(buffer),
+                           asio::transfer_exactly(*length - buffer.size()), kTuple),
+          after(options.request_timeout));
+      if (!body || std::get<0>(*body)) co_return;
+    }
+    const std::string body = buffer.substr(0, *length);
+    buffer.erase(0, *length);
+
+    HttpServerResponse response;
+    try {
+      response = shared->handler(request, body);
+    } catch (const std::exception& e) {
+      response = error_response(500, std::string("internal error: ") + e.what());
+    }
+    const bool keep_alive = request.keep_alive() && !shared->stopping;
+    if (!co_await send(stream, *shared, &request, std::move(response), keep_alive)) co_return;
+    if (!keep_alive) co_return;
+  }
+}
+
+asio::awaitable<void> serve_connection(tcp::socket socket,
+                                       std::shared_ptr<HttpServer::Shared> shared) {
+  struct Count {  // connections open, for the cap
+    HttpServer::Shared& s;
+    explicit Count(HttpServer::Shared& shared) : s(shared) { ++s.connections; }
+    ~Count() { --s.connections; }
+  } count(*shared);
+  socket.set_option(tcp::no_delay(true));
+  if (!shared->options.tls) {
+    co_await serve_requests(socket, shared);
+    asio::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), *shared->options.tls);
+  auto handshake =
+      co_await with_deadline(stream.async_handshake(asio::ssl::stream_base::server, kTuple),
+                             after(shared->options.request_timeout));
+  if (!handshake || std::get<0>(*handshake)) co_return;
+  co_await serve_requests(stream, shared);
+  co_await with_deadline(stream.async_shutdown(kTuple), after(std::chrono::seconds(2)));
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor,
+                                  std::shared_ptr<HttpServer::Shared> shared) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+    if (shared->stopping || ec == asio::error::operation_aborted) co_return;
+    if (ec) continue;  // e.g. EMFILE: keep serving the connections that are open
+    if (shared->connections >= shared->options.max_connections) continue;  // closes it
+    asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), shared),
+                   asio::detached);
+  }
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || port > 65535) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+}  // namespace
+
+std::variant<std::vector<tcp::endpoint>, std::string> parse_listen_address(
+    const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    return fmt::format("listen address \"{}\" has no port; use HOST:PORT or :PORT", address);
+  }
+  const auto port = parse_port(std::string_view(address).substr(colon + 1));
+  if (!port) return fmt::format("listen address \"{}\": the port is not 0-65535", address);
+  std::string host = address.substr(0, colon);
+  if (host.empty()) return std::vector<tcp::endpoint>{{asio::ip::address_v6::any(), *port}};
+  if (host == "localhost") {
+    return std::vector<tcp::endpoint>{{asio::ip::address_v4::loopback(), *port},
+                                      {asio::ip::address_v6::loopback(), *port}};
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return fmt::format("listen address \"{}\": write an IPv6 address in brackets, [::1]:8461",
+                       address);
+  }
+  asio::error_code ec;
+  const auto ip = asio::ip::make_address(host, ec);
+  if (ec) return fmt::format("listen address \"{}\": \"{}\" is not an IP address", address, host);
+  return std::vector<tcp::endpoint>{{ip, *port}};
+}
+
+std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
+    asio::any_io_executor executor, const std::string& listen_address, ServerOptions options,
+    Handler handler) {
+  auto endpoints = parse_listen_address(listen_address);
+  if (auto* message = std::get_if<std::string>(&endpoints)) return *message;
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  server->shared_ = std::make_shared<Shared>(std::move(options), std::move(handler));
+  for (auto endpoint : std::get<std::vector<tcp::endpoint>>(endpoints)) {
+    const bool wildcard = endpoint.address() == asio::ip::address_v6::any();
+    tcp::acceptor acceptor(executor);
+    asio::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (ec && wildcard) {
+      // No IPv6 on this machine: every IPv4 address instead.
+      endpoint = tcp::endpoint(asio::ip::address_v4::any(), endpoint.port());
+      ec.clear();
+      acceptor.open(endpoint.protocol(), ec);
+    }
+    if (!ec && endpoint.address().is_v6()) {
+      acceptor.set_option(asio::ip::v6_only(!wildcard), ec);  // ":PORT" serves IPv4 too
+    }
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return fmt::format("cannot listen on {} ({}): {}", listen_address,
+                         endpoint.address().to_string() + ":" + std::to_string(endpoint.port()),
+                         ec.message());
+    }
+    server->shared_->acceptors.push_back(std::move(acceptor));
+  }
+  for (auto& acceptor : server->shared_->acceptors) {
+    asio::co_spawn(executor, accept_loop(acceptor, server->shared_), asio::detached);
+  }
+  return server;
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+std::vector<tcp::endpoint> HttpServer::local_endpoints() const {
+  std::vector<tcp::endpoint> out;
+  for (const auto& acceptor : shared_->acceptors) {
+    asio::error_code ec;
+    auto endpoint = acceptor.local_endpoint(ec);
+    if (!ec) out.push_back(endpoint);
+  }
+  return out;
+}
+
+void HttpServer::stop() {
+  if (!shared_ || shared_->stopping) return;
+  shared_->stopping = true;
+  for (auto& acceptor : shared_->acceptors) {
+    asio::error_code ignored;
+    acceptor.close(ignored);
+  }
+}
+
+}  // namespace mtasts::web

@@ -1,0 +1,226 @@
+#include "web/web_config.hpp"
+
+#include <crypt.h>
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace mtasts::web {
+namespace {
+
+std::string where(const std::string& file, const YAML::Node& node, std::string_view field) {
+  return fmt::format("{}:{}: {}", file, node.Mark().line + 1, field);
+}
+
+std::string resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  return (std::filesystem::path(base_dir) / path).string();
+}
+
+std::optional<std::string> unknown_key(const YAML::Node& map, std::set<std::string_view> allowed) {
+  for (const auto& entry : map) {
+    const auto key = entry.first.as<std::string>();
+    if (!allowed.contains(key)) return key;
+  }
+  return std::nullopt;
+}
+
+std::string sha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  if (!text.empty() && text.back() == '=') --size;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+std::variant<WebConfig, std::string> parse_web_config(std::string_view yaml,
+                                                      const std::string& file_name,
+                                                      const std::string& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg);
+  }
+  WebConfig config;
+  if (root.IsNull()) return config;
+  if (!root.IsMap()) return fmt::format("{}: must be a map", file_name);
+  if (auto key =
+          unknown_key(root, {"tls_server_config", "basic_auth_users", "http_server_config"})) {
+    return fmt::format(
+        "{}: unknown field \"{}\"; allowed: tls_server_config, basic_auth_users, "
+        "http_server_config",
+        where(file_name, root, *key), *key);
+  }
+  try {
+    if (auto tls = root["tls_server_config"]) {
+      if (!tls.IsMap()) return where(file_name, tls, "tls_server_config") + ": must be a map";
+      if (auto key = unknown_key(tls, {"cert_file", "key_file", "client_ca_file",
+                                       "client_auth_type", "min_version"})) {
+        return fmt::format(
+            "{}: unknown field (mta-sts-agent supports cert_file, key_file, "
+            "client_ca_file, client_auth_type, min_version)",
+            where(file_name, tls, "tls_server_config." + *key));
+      }
+      WebConfig::Tls t;
+      t.cert_file = resolve(base_dir, tls["cert_file"].as<std::string>(""));
+      t.key_file = resolve(base_dir, tls["key_file"].as<std::string>(""));
+      t.client_ca_file = resolve(base_dir, tls["client_ca_file"].as<std::string>(""));
+      t.client_auth_type = tls["client_auth_type"].as<std::string>("NoClientCert");
+      t.min_version = tls["min_version"].as<std::string>("TLS12");
+      if (t.cert_file.empty() || t.key_file.empty()) {
+        return where(file_name, tls, "tls_server_config") + ": needs cert_file and key_file";
+      }
+      static const std::set<std::string_view> kAuthTypes = {
+          "NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven",
+          "RequireAndVerifyClientCert"};
+      if (!kAuthTypes.contains(t.client_auth_type)) {
+        return where(file_name, tls, "tls_server_config.client_auth_type") +
+               ": must be NoClientCert, RequestClientCert, RequireAnyClientCert, "
+               "VerifyClientCertIfGiven or RequireAndVerifyClientCert";
+      }
+      if (t.client_auth_type.find("Verify") != std::string::npos && t.client_ca_file.empty()) {
+        return where(file_name, tls, "tls_server_config.client_ca_file") + ": needed by " +
+               t.client_auth_type;
+      }
+      if (t.min_version != "TLS12" && t.min_version != "TLS13") {
+        return where(file_name, tls, "tls_server_config.min_version") + ": must be TLS12 or TLS13";
+      }
+      config.tls = std::move(t);
+    }
+    if (auto users = root["basic_auth_users"]) {
+      if (!users.IsMap()) return where(file_name, users, "basic_auth_users") + ": must be a map";
+      for (const auto& entry : users) {
+        const auto user = entry.first.as<std::string>();
+        const auto hash = entry.second.as<std::string>("");
+        if (user.find(':') != std::string::npos) {
+          return where(file_name, entry.first, "basic_auth_users." + user) +
+                 ": a user name must not contain ':'";
+        }
+        if (!hash.starts_with("$2")) {
+          return where(file_name, entry.second, "basic_auth_users." + user) +
+                 ": must be a bcrypt hash ($2y$...), e.g. from htpasswd -nBC 10 USER";
+        }
+        config.basic_auth_users[user] = hash;
+      }
+    }
+    if (auto server = root["http_server_config"]) {
+      if (!server.IsMap())
+        return where(file_name, server, "http_server_config") + ": must be a map";
+      if (auto key = unknown_key(server, {"headers"})) {
+        return where(file_name, server, "http_server_config." + *key) +
+               ": unknown field (mta-sts-agent supports headers)";
+      }
+      if (auto headers = server["headers"]) {
+        for (const auto& entry : headers) {
+          config.headers.emplace_back(entry.first.as<std::string>(),
+                                      entry.second.as<std::string>());
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg);
+  }
+  return config;
+}
+
+std::variant<WebConfig, std::string> load_web_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fmt::format("{}: cannot read the web config file", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_web_config(text.str(), path, std::filesystem::path(path).parent_path().string());
+}
+
+std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_server_tls(
+    const WebConfig::Tls& tls) {
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_min_proto_version(ctx, tls.min_version == "TLS13" ? TLS1_3_VERSION : TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+    return fmt::format("cannot load the certificate chain {}", tls.cert_file);
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    return fmt::format("cannot load the private key {}, or it does not match {}", tls.key_file,
+                       tls.cert_file);
+  }
+  if (!tls.client_ca_file.empty() &&
+      SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+    return fmt::format("cannot load the client CA file {}", tls.client_ca_file);
+  }
+  int mode = SSL_VERIFY_NONE;
+  if (tls.client_auth_type == "RequestClientCert" ||
+      tls.client_auth_type == "VerifyClientCertIfGiven") {
+    mode = SSL_VERIFY_PEER;
+  } else if (tls.client_auth_type == "RequireAnyClientCert" ||
+             tls.client_auth_type == "RequireAndVerifyClientCert") {
+    mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  }
+  if (tls.client_auth_type == "RequestClientCert" ||
+      tls.client_auth_type == "RequireAnyClientCert") {
+    // Ask for a certificate but accept any (exporter-toolkit's meaning of these types).
+    SSL_CTX_set_verify(ctx, mode, [](int, X509_STORE_CTX*) { return 1; });
+  } else {
+    SSL_CTX_set_verify(ctx, mode, nullptr);
+  }
+  return context;
+}
+
+bool password_matches(const std::string& password, const std::string& hash) {
+  crypt_data data{};
+  const char* computed = crypt_r(password.c_str(), hash.c_str(), &data);
+  if (!computed || computed[0] == '*') return false;
+  const std::string_view result(computed);
+  return result.size() == hash.size() &&
+         CRYPTO_memcmp(result.data(), hash.data(), hash.size()) == 0;
+}
+
+bool BasicAuth::allows(std::optional<std::string_view> authorization) {
+  if (users_.empty()) return true;
+  if (!authorization || !authorization->starts_with("Basic ")) return false;
+  auto decoded = base64_decode(authorization->substr(6));
+  if (!decoded) return false;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return false;
+  const std::string user = decoded->substr(0, colon);
+  const std::string password = decoded->substr(colon + 1);
+  const auto it = users_.find(user);
+  if (it == users_.end()) {
+    // The same bcrypt work for an unknown user, so timing does not tell which users exist.
+    password_matches(password, "$2y$10$......................");
+    return false;
+  }
+  const std::string key = sha256(user + '\0' + it->second + '\0' + password);
+  if (std::find(accepted_.begin(), accepted_.end(), key) != accepted_.end()) return true;
+  if (!password_matches(password, it->second)) return false;
+  if (accepted_.size() >= 64) accepted_.erase(accepted_.begin());
+  accepted_.push_back(key);
+  return true;
+}
+
+}  // namespace mtasts::web
