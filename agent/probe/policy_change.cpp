@@ -46,11 +46,13 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
     next.first_seen = now;
     next.last_change = now;
   }
+  // A new id for an unchanged body is needless, unless it announces an earlier change.
+  const bool announces_change = previous->unannounced_change_since != 0;
   if (id_changed) next.unannounced_change_since = 0;
   if (body_changed && !id_changed && next.unannounced_change_since == 0) {
     next.unannounced_change_since = now;
   }
-  if (id_changed && !body_changed) next.needless_id_change_at = now;
+  if (id_changed && !body_changed && !announces_change) next.needless_id_change_at = now;
   if (body_changed) next.needless_id_change_at = 0;
   if (next.needless_id_change_at != 0 &&
       now - next.needless_id_change_at >= kNeedlessIdChangeShownSeconds) {

@@ -14,8 +14,8 @@ namespace mtasts::probe {
 
 /// What the agent remembers of a domain's policy between checks (and restarts).
 struct PolicyHistory {
-  std::string id;                ///< the TXT record's id at the last complete look
-  std::string body_sha256;       ///< the policy body's hash at the last complete look
+  std::string id{};              ///< the TXT record's id at the last complete look
+  std::string body_sha256{};     ///< the policy body's hash at the last complete look
   std::int64_t first_seen = 0;   ///< Unix seconds: when this id and body were first seen
   std::int64_t last_change = 0;  ///< Unix seconds: when the id or the body last changed
   /// The body changed while the id stayed: since when (0: not so). Cleared when the id
@@ -23,7 +23,7 @@ struct PolicyHistory {
   std::int64_t unannounced_change_since = 0;
   /// The id changed while the body stayed: when (0: not so). Harmless news, shown for a day.
   std::int64_t needless_id_change_at = 0;
-  std::string mode;             ///< the policy's mode at the last complete look
+  std::string mode{};           ///< the policy's mode at the last complete look
   std::int64_t mode_since = 0;  ///< Unix seconds: since when the policy has had that mode
 
   friend bool operator==(const PolicyHistory&, const PolicyHistory&) = default;

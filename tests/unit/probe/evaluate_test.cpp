@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "sample_report.hpp"
+
 namespace mtasts::probe {
 namespace {
 
@@ -19,63 +21,11 @@ std::vector<std::string> codes(const DomainReport& r) {
   return out;
 }
 
-/// A TLS 1.3 connection with a valid certificate for 90 more days.
-net::TlsFacts trusted_tls() {
-  net::TlsFacts tls;
-  tls.has_certificate = true;
-  tls.version = "TLSv1.3";
-  tls.certificate.verified = true;
-  tls.certificate.not_after = std::time(nullptr) + 90 * 86400;
-  return tls;
-}
-
-net::PolicyFetch served(const std::string& ip, int status, std::string body,
-                        std::string type = "text/plain") {
-  net::PolicyFetch f;
-  f.endpoint = {asio::ip::make_address(ip), 443};
-  f.stage = net::FetchStage::done;
-  f.tls = trusted_tls();
-  net::HttpResponse response;
-  response.status = status;
-  response.headers = {{"content-type", std::move(type)}};
-  response.body = std::move(body);
-  f.response = response;
-  return f;
-}
-
-net::SmtpProbe starttls_ok(const std::string& ip) {
-  net::SmtpProbe p;
-  p.endpoint = {asio::ip::make_address(ip), 25};
-  p.stage = net::SmtpStage::done;
-  p.starttls_offered = true;
-  p.tls = trusted_tls();
-  return p;
-}
-
-const std::string kPolicy =
-    "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 1209600\r\n";
+using testing::served;
 
 /// A healthy domain: record, TLS-RPT, policy over both families, one covered MX.
 DomainReport healthy() {
-  DomainReport r;
-  r.domain = "example.com";
-  r.sts = {"_mta-sts.example.com", dns::DnsFailure::none, "", {"v=STSv1; id=1"}, {}};
-  r.tlsrpt = {"_smtp._tls.example.com",
-              dns::DnsFailure::none,
-              "",
-              {"v=TLSRPTv1; rua=mailto:r@example.com"},
-              {}};
-  r.policy.host = "mta-sts.example.com";
-  r.policy.lookup.addresses = {asio::ip::make_address("192.0.2.1"),
-                               asio::ip::make_address("2001:db8::1")};
-  r.policy.fetches = {served("192.0.2.1", 200, kPolicy), served("2001:db8::1", 200, kPolicy)};
-  MxHostFacts mx;
-  mx.host = "mx.example.com";
-  mx.preference = 10;
-  mx.lookup.addresses = {asio::ip::make_address("192.0.2.25")};
-  mx.probes = {starttls_ok("192.0.2.25")};
-  r.mx = {mx};
-  return r;
+  return testing::healthy_facts();
 }
 
 TEST(Evaluate, HealthyDomainIsOk) {
@@ -141,7 +91,7 @@ TEST(Evaluate, OnlyIpv4ServesThePolicy) {
 
 TEST(Evaluate, FamiliesServingDifferentPolicies) {
   DomainReport r = healthy();
-  r.policy.fetches[1] = served("2001:db8::1", 200, kPolicy + "x-note: old\r\n");
+  r.policy.fetches[1] = served("2001:db8::1", 200, testing::kEnforcePolicy + "x-note: old\r\n");
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("policy_family_mismatch"));
 }

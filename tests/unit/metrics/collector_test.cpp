@@ -1,0 +1,130 @@
+// Metric families rendered from reports: names, labels and values per domain.
+#include "metrics/collector.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "metrics/families.hpp"
+#include "probe/evaluate.hpp"
+#include "sample_report.hpp"
+
+namespace mtasts::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string render(const state::DomainStore& store, const AgentStats& stats = {}) {
+  return serialize(collect(store, stats));
+}
+
+TEST(Families, DeclaredInEnumOrderWithUniqueNames) {
+  std::set<std::string_view> names;
+  for (std::size_t i = 0; i < metric_families().size(); ++i) {
+    const auto& spec = metric_families()[i];
+    EXPECT_EQ(static_cast<std::size_t>(spec.family), i) << spec.name;
+    EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+    EXPECT_TRUE(spec.name.starts_with("mtasts_") || spec.name.starts_with("process_")) << spec.name;
+    if (spec.type == prometheus::MetricType::Counter) {
+      EXPECT_TRUE(spec.name.ends_with("_total")) << spec.name;
+    }
+  }
+}
+
+TEST(Collector, HealthyDomain) {
+  state::DomainStore store;
+  store.retain({{"example.com", {{"team", "mail"}}}});
+  auto r = testing::healthy_facts();
+  probe::evaluate(r, {});
+  store.record(std::move(r), 1'800'000'000);
+  const std::string text = render(store);
+  EXPECT_THAT(text, HasSubstr("mtasts_domain_verdict{domain=\"example.com\",verdict=\"ok\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("mtasts_domain_verdict{domain=\"example.com\",verdict=\"fail\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_domain_info{domain=\"example.com\",team=\"mail\"} 1\n"));
+  EXPECT_THAT(
+      text, HasSubstr("mtasts_policy_info{domain=\"example.com\",id=\"1\",mode=\"enforce\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_policy_max_age_seconds{domain=\"example.com\"} 1209600\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_policy_http_status_code{domain=\"example.com\"} 200\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "mtasts_policy_last_change_timestamp_seconds{domain=\"example.com\"} 1800000000\n"));
+  EXPECT_THAT(
+      text, HasSubstr("mtasts_mx_policy_match{domain=\"example.com\",mx=\"mx.example.com\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_mx_starttls_success{domain=\"example.com\",mx=\"mx.example."
+                              "com\",family=\"ipv4\"} 1\n"));
+  EXPECT_THAT(text, Not(HasSubstr("family=\"ipv6\"")));  // no IPv6 address, no series
+  EXPECT_THAT(text, HasSubstr("mtasts_mx_tls_version_info{domain=\"example.com\",mx=\"mx.example."
+                              "com\",version=\"TLSv1.3\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_cert_valid{domain=\"example.com\",host=\"mta-sts.example."
+                              "com\",role=\"policy\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "mtasts_cert_valid{domain=\"example.com\",host=\"mx.example.com\",role=\"mx\"} 1\n"));
+  EXPECT_THAT(text, Not(HasSubstr("mtasts_finding{")));
+}
+
+TEST(Collector, ExpiryIsExportedEvenWhenVerificationFailed) {
+  state::DomainStore store;
+  store.retain({{"example.com", {}}});
+  auto r = testing::healthy_facts();
+  auto& cert = r.mx[0].probes[0].tls->certificate;
+  cert.verified = false;
+  cert.not_after = 1'700'000'000;
+  cert.problems = {net::CertProblem::expired};
+  probe::evaluate(r, {});
+  store.record(std::move(r), 1'800'000'000);
+  const std::string text = render(store);
+  EXPECT_THAT(text, HasSubstr("mtasts_cert_not_after_timestamp_seconds{domain=\"example.com\",host="
+                              "\"mx.example.com\",role=\"mx\"} 1700000000\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "mtasts_cert_valid{domain=\"example.com\",host=\"mx.example.com\",role=\"mx\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_finding{domain=\"example.com\",code=\"mx_cert_expired\","
+                              "severity=\"error\",subject=\"mx.example.com\"} 1\n"));
+}
+
+TEST(Collector, RepeatedFindingsAreOneSeries) {
+  state::DomainStore store;
+  store.retain({{"example.com", {}}});
+  auto r = testing::healthy_facts();
+  r.mx[0].lookup.addresses.push_back(asio::ip::make_address("192.0.2.26"));
+  r.mx[0].probes.push_back(testing::starttls_ok("192.0.2.26"));
+  for (auto& p : r.mx[0].probes) {
+    p.error = net::SmtpError::starttls_missing;
+    p.stage = net::SmtpStage::starttls;
+    p.tls.reset();
+  }
+  probe::evaluate(r, {});
+  store.record(std::move(r), 1'800'000'000);
+  const std::string text = render(store);
+  const std::string series = "mtasts_finding{domain=\"example.com\",code=\"mx_starttls_missing\"";
+  const auto first = text.find(series);
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(text.find(series, first + 1), std::string::npos);
+}
+
+TEST(Collector, AgentFiguresAlwaysPresent) {
+  state::DomainStore store;
+  AgentStats stats;
+  stats.domains = 3;
+  stats.checks_total = 7;
+  stats.shard_index = 1;
+  stats.shard_total = 4;
+  stats.config_last_reload_successful = true;
+  const std::string text = render(store, stats);
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_domains 3\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_checks_total 7\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE mtasts_agent_checks_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_shard_index 1\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_shard_total 4\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_config_last_reload_successful 1\n"));
+  EXPECT_THAT(text, HasSubstr("process_resident_memory_bytes "));
+  EXPECT_THAT(text, HasSubstr("# HELP mtasts_domain_verdict "));  // declared even when empty
+}
+
+}  // namespace
+}  // namespace mtasts::metrics

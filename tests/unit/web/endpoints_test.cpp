@@ -1,0 +1,137 @@
+// The daemon's routes over a hand-filled store: status codes, content types, what each says.
+#include "web/endpoints.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "probe/evaluate.hpp"
+#include "sample_report.hpp"
+#include "web/status_page.hpp"
+
+namespace mtasts::web {
+namespace {
+
+using ::testing::HasSubstr;
+
+class EndpointsTest : public ::testing::Test {
+ protected:
+  EndpointsTest() {
+    store_.retain({{"good.example", {}}, {"bad.example", {}}, {"new.example", {}}});
+    auto good = testing::healthy_facts("good.example");
+    probe::evaluate(good, {});
+    store_.record(std::move(good), 1000);
+    auto bad = testing::healthy_facts("bad.example");
+    bad.mx[0].probes[0].error = net::SmtpError::starttls_missing;
+    bad.mx[0].probes[0].stage = net::SmtpStage::starttls;
+    bad.mx[0].probes[0].tls.reset();
+    probe::evaluate(bad, {});
+    store_.record(std::move(bad), 1000);
+  }
+
+  HttpServerResponse get(const std::string& target, const std::string& method = "GET",
+                         const std::string& extra = "") {
+    auto request =
+        parse_request_head(method + " " + target + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n");
+    return handle_request(endpoints_, std::get<HttpRequest>(request), "");
+  }
+
+  state::DomainStore store_;
+  metrics::AgentStats stats_;
+  metrics::Collector collector_{store_, stats_};
+  bool ready_ = false;
+  std::string reload_problem_;
+  int reloads_ = 0;
+  Endpoints endpoints_{.store = store_,
+                       .stats = stats_,
+                       .collector = collector_,
+                       .version = "1.2.3",
+                       .ready = [this] { return ready_; },
+                       .reload =
+                           [this] {
+                             ++reloads_;
+                             return reload_problem_;
+                           },
+                       .next_check = [](const std::string&) { return std::nullopt; }};
+};
+
+TEST_F(EndpointsTest, HealthAndReadiness) {
+  EXPECT_EQ(get("/-/healthy").status, 200);
+  const auto not_ready = get("/-/ready");
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_THAT(not_ready.body, HasSubstr("2 of 3 domains checked"));
+  ready_ = true;
+  EXPECT_EQ(get("/-/ready").status, 200);
+}
+
+TEST_F(EndpointsTest, ReloadOnlyByPost) {
+  EXPECT_EQ(get("/-/reload").status, 405);
+  EXPECT_EQ(reloads_, 0);
+  EXPECT_EQ(get("/-/reload", "POST").status, 200);
+  reload_problem_ = "mta-sts-agent.yml:3: global.interval: not a duration";
+  const auto failed = get("/-/reload", "POST");
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_THAT(failed.body, HasSubstr("global.interval"));
+  EXPECT_EQ(reloads_, 2);
+}
+
+TEST_F(EndpointsTest, MetricsInTheTextFormat) {
+  const auto response = get("/metrics");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_THAT(response.content_type, HasSubstr("version=0.0.4"));
+  EXPECT_THAT(response.body,
+              HasSubstr("mtasts_domain_verdict{domain=\"bad.example\",verdict=\"fail\"} 1"));
+  EXPECT_THAT(response.body, HasSubstr("mtasts_domain_info{domain=\"new.example\"} 1"));
+}
+
+TEST_F(EndpointsTest, ApiListsCheckedDomainsWithTheCheckJson) {
+  const auto all = get("/api/v1/domains");
+  EXPECT_EQ(all.status, 200);
+  EXPECT_EQ(all.content_type, "application/json");
+  auto json = nlohmann::json::parse(all.body);
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["domain"], "bad.example");
+  EXPECT_EQ(json[0]["verdict"], "fail");
+
+  const auto one = nlohmann::json::parse(get("/api/v1/domains/Good.Example.").body);
+  EXPECT_EQ(one["verdict"], "ok");
+  EXPECT_EQ(one["agent"]["recent"].size(), 1u);
+  EXPECT_EQ(get("/api/v1/domains/new.example").status, 503);
+  EXPECT_EQ(get("/api/v1/domains/other.example").status, 404);
+}
+
+TEST_F(EndpointsTest, StatusPageListsWorstFirst) {
+  const auto page = get("/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.content_type, HasSubstr("text/html"));
+  const auto bad = page.body.find("data-domain=\"bad.example\"");
+  const auto good = page.body.find("data-domain=\"good.example\"");
+  const auto fresh = page.body.find("data-domain=\"new.example\"");
+  ASSERT_NE(bad, std::string::npos);
+  EXPECT_LT(bad, good);
+  EXPECT_LT(good, fresh);  // not checked yet: last
+  EXPECT_THAT(page.body, HasSubstr("mx_starttls_missing"));
+  EXPECT_THAT(page.body, HasSubstr("enforce"));
+
+  const auto domain = get("/domains/bad.example");
+  EXPECT_EQ(domain.status, 200);
+  EXPECT_THAT(domain.body, HasSubstr("Enable STARTTLS"));  // the advice of each finding
+  EXPECT_THAT(domain.body, HasSubstr("starttls_missing"));
+  EXPECT_EQ(get("/domains/nope.example").status, 404);
+}
+
+TEST_F(EndpointsTest, UnknownPathsAndMethods) {
+  EXPECT_EQ(get("/nope").status, 404);
+  const auto response = get("/metrics", "DELETE");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.headers.at(0).first, "Allow");
+}
+
+TEST(StatusPage, EscapesHtml) {
+  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+}  // namespace
+}  // namespace mtasts::web

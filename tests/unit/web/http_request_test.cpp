@@ -1,0 +1,133 @@
+// Parsing request heads for the daemon's HTTP server, and the bytes of its answers.
+#include "web/http_request.hpp"
+
+#include <gtest/gtest.h>
+
+#include "web/gzip.hpp"
+#include "web/http_server.hpp"
+
+namespace mtasts::web {
+namespace {
+
+HttpRequest parsed(std::string_view head) {
+  auto result = parse_request_head(head);
+  if (auto* problem = std::get_if<std::string>(&result)) {
+    ADD_FAILURE() << "rejected: " << *problem;
+    return {};
+  }
+  return std::get<HttpRequest>(result);
+}
+
+std::string problem_of(std::string_view head) {
+  auto result = parse_request_head(head);
+  auto* problem = std::get_if<std::string>(&result);
+  return problem ? *problem : "accepted";
+}
+
+TEST(HttpRequest, ParsesAPrometheusScrape) {
+  const auto r = parsed(
+      "GET /metrics HTTP/1.1\r\nHost: agent:8461\r\nUser-Agent: Prometheus/2.42.0\r\n"
+      "Accept-Encoding: gzip\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n");
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.path, "/metrics");
+  EXPECT_EQ(r.minor_version, 1);
+  EXPECT_EQ(r.header("user-agent"), "Prometheus/2.42.0");
+  EXPECT_TRUE(r.accepts_gzip());
+  EXPECT_TRUE(r.keep_alive());
+  EXPECT_EQ(r.content_length(), 0u);
+}
+
+TEST(HttpRequest, DecodesThePathAndKeepsTheQuery) {
+  const auto r = parsed("GET /api/v1/domains/ex%61mple.com?pretty=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(r.path, "/api/v1/domains/example.com");
+  EXPECT_EQ(r.query, "pretty=1");
+}
+
+TEST(HttpRequest, ConnectionHandling) {
+  EXPECT_FALSE(parsed("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").keep_alive());
+  EXPECT_FALSE(parsed("GET / HTTP/1.0\r\n\r\n").keep_alive());
+  EXPECT_TRUE(parsed("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive());
+}
+
+TEST(HttpRequest, GzipRefusedWithQZero) {
+  EXPECT_FALSE(
+      parsed("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0, br\r\n\r\n").accepts_gzip());
+  EXPECT_TRUE(parsed("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, GZIP;q=0.5\r\n\r\n")
+                  .accepts_gzip());
+  EXPECT_FALSE(
+      parsed("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n").accepts_gzip());
+}
+
+TEST(HttpRequest, RejectsWhatIsNotHttp) {
+  EXPECT_EQ(problem_of(""), "empty request");
+  EXPECT_NE(problem_of("\x16\x03\x01\x02\x00").find("not METHOD TARGET"), std::string::npos);
+  EXPECT_NE(problem_of("GET / HTTP/2.0\r\n\r\n").find("not HTTP/1.0 or HTTP/1.1"),
+            std::string::npos);
+  EXPECT_NE(problem_of("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n").find("absolute path"),
+            std::string::npos);
+  EXPECT_NE(problem_of("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n").find("%-escape"), std::string::npos);
+  EXPECT_NE(problem_of("GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n").find("%-escape"), std::string::npos);
+  EXPECT_NE(problem_of("GET / HTTP/1.1\r\nHost : x\r\n\r\n").find("not a token"),
+            std::string::npos);
+  EXPECT_NE(problem_of("GET / HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n").find("no name"),
+            std::string::npos);
+  EXPECT_EQ(problem_of("GET / HTTP/1.1\r\n\r\n"), "HTTP/1.1 request without Host");
+  std::string many = "GET / HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 120; ++i) many += "X-" + std::to_string(i) + ": y\r\n";
+  EXPECT_EQ(problem_of(many + "\r\n"), "too many header lines");
+}
+
+TEST(HttpRequest, MalformedContentLength) {
+  EXPECT_EQ(
+      parsed("POST /-/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n").content_length(),
+      12u);
+  EXPECT_EQ(parsed("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n").content_length(),
+            std::nullopt);
+  EXPECT_EQ(parsed("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1 2\r\n\r\n").content_length(),
+            std::nullopt);
+}
+
+TEST(HttpResponse, SerializesWithLengthAndConnection) {
+  HttpServerResponse response{.status = 503, .body = "not ready\n"};
+  response.headers.emplace_back("Retry-After", "5");
+  EXPECT_EQ(serialize_response(response, false),
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Length: 10\r\nRetry-After: 5\r\nConnection: close\r\n\r\nnot ready\n");
+  EXPECT_EQ(serialize_response(response, true, true).find("not ready\n"), std::string::npos);
+}
+
+TEST(Gzip, RoundTripsAndCompressesMetricsText) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text +=
+        "mtasts_domain_verdict{domain=\"d" + std::to_string(i) + ".example\",verdict=\"ok\"} 1\n";
+  }
+  const auto compressed = gzip_compress(text);
+  ASSERT_TRUE(compressed);
+  EXPECT_LT(compressed->size() * 10, text.size());
+  EXPECT_EQ(static_cast<unsigned char>((*compressed)[0]), 0x1f);  // gzip magic
+  EXPECT_EQ(gzip_decompress(*compressed, text.size()), text);
+  EXPECT_EQ(gzip_decompress(*compressed, text.size() - 1), std::nullopt);  // the size bound
+  EXPECT_EQ(gzip_decompress("not gzip", 100), std::nullopt);
+}
+
+TEST(ListenAddress, Forms) {
+  using Endpoints = std::vector<asio::ip::tcp::endpoint>;
+  auto endpoints = [](const std::string& a) {
+    return std::get<Endpoints>(parse_listen_address(a));
+  };
+  EXPECT_EQ(endpoints(":8461"), (Endpoints{{asio::ip::address_v6::any(), 8461}}));
+  EXPECT_EQ(endpoints("127.0.0.1:0"), (Endpoints{{asio::ip::make_address("127.0.0.1"), 0}}));
+  EXPECT_EQ(endpoints("[::1]:9000"), (Endpoints{{asio::ip::make_address("::1"), 9000}}));
+  EXPECT_EQ(endpoints("localhost:1").size(), 2u);
+  auto problem = [](const std::string& a) {
+    return std::get<std::string>(parse_listen_address(a));
+  };
+  EXPECT_NE(problem("8461").find("no port"), std::string::npos);
+  EXPECT_NE(problem(":70000").find("0-65535"), std::string::npos);
+  EXPECT_NE(problem("::1:8461").find("brackets"), std::string::npos);
+  EXPECT_NE(problem("example.org:8461").find("not an IP address"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mtasts::web
