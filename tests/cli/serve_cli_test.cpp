@@ -1,0 +1,138 @@
+// `serve` from the outside, without the lab: flags, start-up errors, the HTTP endpoints, the
+// signals, the state file. Checks go to a DNS server that does not exist, so they end fast.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "agent_process.hpp"
+#include "run_process.hpp"
+
+namespace mtasts::testing {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+class ServeCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mtasts-serve-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "state");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write_config(const std::string& targets) {
+    // Port 9 on loopback: nothing answers, so every lookup fails at once (unknown verdicts).
+    std::ofstream(dir_ / "agent.yml") << "global:\n  dns_servers: [\"127.0.0.1:9\"]\n"
+                                         "  interval: 1m\n  timeout: 5s\n"
+                                      << "targets:\n"
+                                      << targets;
+    return (dir_ / "agent.yml").string();
+  }
+
+  std::vector<std::string> flags(const std::string& config) {
+    return {"serve", "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+            "--storage.path=" + (dir_ / "state").string()};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ServeCli, ServesEndpointsAndStopsCleanlyOnSigterm) {
+  AgentProcess agent(MTASTS_AGENT_BINARY, flags(write_config("  - a.invalid\n  - b.invalid\n")),
+                     (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  EXPECT_EQ(agent.get("/-/healthy").response.status, 200);
+  EXPECT_TRUE(agent.eventually([&] { return agent.get("/-/ready").response.status == 200; },
+                               std::chrono::seconds(20)))
+      << agent.log();
+  const std::string metrics = agent.metrics();
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_domains"), 2);
+  EXPECT_EQ(
+      metric_value(metrics, "mtasts_domain_verdict{domain=\"a.invalid\",verdict=\"unknown\"}"), 1)
+      << metrics;
+  EXPECT_EQ(agent.get("/").response.status, 200);
+  EXPECT_EQ(agent.get("/api/v1/domains/b.invalid").response.status, 200);
+  EXPECT_EQ(agent.get("/nothing").response.status, 404);
+
+  const auto gz = agent.get("/metrics", {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gz.response.header("content-encoding"), "gzip");
+
+  agent.signal(SIGTERM);
+  EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0) << agent.log();
+  EXPECT_THAT(agent.log(), HasSubstr("msg=stopping signal=SIGTERM"));
+  EXPECT_THAT(agent.log(),
+              HasSubstr("level=warn msg=\"check finished\" domain=a.invalid verdict=unknown"));
+}
+
+TEST_F(ServeCli, JsonLogs) {
+  auto args = flags(write_config("  - a.invalid\n"));
+  args.push_back("--log.format=json");
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_TRUE(agent.eventually(
+      [&] { return agent.log().find("\"msg\":\"listening\"") != std::string::npos; },
+      std::chrono::seconds(10)))
+      << agent.log();
+  agent.signal(SIGINT);
+  EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0);
+  EXPECT_THAT(agent.log(), HasSubstr("{\"ts\":"));
+}
+
+TEST_F(ServeCli, InvalidConfigDoesNotStart) {
+  const auto config = write_config("  - not a domain\n");
+  const auto run = run_process(MTASTS_AGENT_BINARY, flags(config));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("agent.yml:"));
+  EXPECT_THAT(run.err, HasSubstr("is not valid; not starting"));
+}
+
+TEST_F(ServeCli, BadFlagsExitTwoWithTheReason) {
+  const auto config = write_config("  - a.invalid\n");
+  auto run =
+      run_process(MTASTS_AGENT_BINARY, {"--config.file=" + config, "--shard.index=3",
+                                        "--shard.total=2", "--web.listen-address=127.0.0.1:0"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--shard.index 3 must be less than --shard.total 2"));
+  run = run_process(MTASTS_AGENT_BINARY,
+                    {"serve", "--config.file=" + config, "--web.listen-address=nowhere"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("has no port"));
+  run = run_process(MTASTS_AGENT_BINARY,
+                    {"serve", "--config.file=" + config, "--storage.path=/nonexistent/dir"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("not a writable directory"));
+  run = run_process(MTASTS_AGENT_BINARY, {"serve", "--log.level=loud"});
+  EXPECT_EQ(run.exit_code, 2);
+}
+
+TEST_F(ServeCli, HelpNamesEveryDaemonFlag) {
+  const auto run = run_process(MTASTS_AGENT_BINARY, {"--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* flag : {"--web.listen-address", "--web.config.file", "--log.level",
+                           "--log.format", "--storage.path", "--shard.index", "--shard.total",
+                           "--shutdown.grace", "--config.file", "--config.check"}) {
+    EXPECT_THAT(run.out, HasSubstr(flag));
+  }
+}
+
+TEST_F(ServeCli, BasicAuthFromTheWebConfig) {
+  // bcrypt("secret") at cost 4, made with crypt(3).
+  std::ofstream(dir_ / "web.yml")
+      << "basic_auth_users:\n  prom: "
+         "\"$2y$04$abcdefghijklmnopqrstuu2r9OfJnfCsdneAXAGHnS4UpFFP8WIrW\"\n";
+  auto args = flags(write_config("  - a.invalid\n"));
+  args.push_back("--web.config.file=" + (dir_ / "web.yml").string());
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  EXPECT_EQ(agent.get("/metrics").response.status, 401);
+  EXPECT_EQ(agent.get("/metrics", {"Authorization: Basic cHJvbTpzZWNyZXQ="}).response.status, 200);
+  EXPECT_EQ(agent.get("/metrics", {"Authorization: Basic cHJvbTp3cm9uZw=="}).response.status, 401);
+}
+
+}  // namespace
+}  // namespace mtasts::testing
