@@ -160,12 +160,15 @@ asio::awaitable<void> Scheduler::run_check(std::string domain) {
     Entry& entry = it->second;
     entry.running = false;
     const Millis interval = entry.target.interval;
+    const Millis retry = entry.target.retry_after;
+    // The jitter is a small share of the wait it is added to.
+    const Millis spread_limit = max_jitter(failed ? std::min(interval, retry) : interval);
     std::uniform_int_distribution<std::int64_t> spread(
-        0, std::max<std::int64_t>(max_jitter(interval).count(), 0));
+        0, std::max<std::int64_t>(spread_limit.count(), 0));
     const Millis jitter(spread(random_));
-    const Millis next = failed ? next_due_after_failure(domain, to_millis(started), interval,
-                                                        entry.target.retry_after, jitter)
-                               : next_due(domain, to_millis(started), interval, jitter);
+    const Millis next =
+        failed ? next_due_after_failure(domain, to_millis(started), interval, retry, jitter)
+               : next_due(domain, to_millis(started), interval, jitter);
     enqueue(domain, Clock::time_point(std::chrono::duration_cast<Clock::duration>(next)));
   }
   wake();
