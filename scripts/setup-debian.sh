@@ -9,11 +9,13 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # libraries the agent links (architecture.md §2.8)
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
+  # promtool checks our /metrics exposition; Chromium renders the status page in a test
+  prometheus chromium
 )
 
 as_root() {
@@ -47,4 +49,9 @@ fi
 if ! apt_install; then
   as_root apt-get update -q
   apt_install
+fi
+# The prometheus package starts a system Prometheus where systemd runs; the tests start
+# their own, so do not leave one running (or listening on :9090).
+if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi

@@ -192,7 +192,7 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   out.add(Family::agent_config_last_reload_success_timestamp_seconds, {},
           static_cast<double>(stats.config_last_reload_success_timestamp));
   out.add(Family::agent_shard_index, {}, static_cast<double>(stats.shard_index));
-  out.add(Family::agent_shard_total, {}, static_cast<double>(stats.shard_total));
+  out.add(Family::agent_shards, {}, static_cast<double>(stats.shard_total));
   out.add(Family::agent_state_save_failures_total, {},
           static_cast<double>(stats.state_save_failures_total));
   if (auto process = read_process_stats()) {

@@ -44,7 +44,7 @@ enum class Family : std::uint8_t {
   agent_config_last_reload_successful,
   agent_config_last_reload_success_timestamp_seconds,
   agent_shard_index,
-  agent_shard_total,
+  agent_shards,
   agent_state_save_failures_total,
   process_cpu_seconds_total,
   process_resident_memory_bytes,

@@ -185,6 +185,8 @@ start_web() {
   policy badpolicy 'version: STSv1\nmode: enforcing\nmx: mx1.good.test\nmax_age: 86400\n'
   policy shortmaxage 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 3600\r\n'
   policy implicit 'version: STSv1\r\nmode: enforce\r\nmx: implicit.test\r\nmax_age: 1209600\r\n'
+  # The daemon's tests rewrite this one to make the policy change (serve_lab_test.cpp).
+  policy changing 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 1209600\r\n'
   mkdir -p "$LAB_DIR/www/big/.well-known"
   head -c 10485760 /dev/zero | tr '\0' 'x' > "$LAB_DIR/www/big/.well-known/mta-sts.txt"
   {
@@ -212,6 +214,7 @@ CONF
     server_block mta-sts.badpolicy.test lab "    root $LAB_DIR/www/badpolicy;"
     server_block mta-sts.shortmaxage.test lab "    root $LAB_DIR/www/shortmaxage;"
     server_block mta-sts.implicit.test lab "    root $LAB_DIR/www/implicit;"
+    server_block mta-sts.changing.test lab "    root $LAB_DIR/www/changing;"
     # IPv4 and IPv6 serve different policies.
     cat <<BLOCK
   server {
@@ -321,7 +324,7 @@ up() {
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
   LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big badpolicy
-    shortmaxage familymismatch implicit" \
+    shortmaxage familymismatch implicit changing" \
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_recursive_dns

@@ -120,7 +120,7 @@ TEST(Collector, AgentFiguresAlwaysPresent) {
   EXPECT_THAT(text, HasSubstr("mtasts_agent_checks_total 7\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE mtasts_agent_checks_total counter\n"));
   EXPECT_THAT(text, HasSubstr("mtasts_agent_shard_index 1\n"));
-  EXPECT_THAT(text, HasSubstr("mtasts_agent_shard_total 4\n"));
+  EXPECT_THAT(text, HasSubstr("mtasts_agent_shards 4\n"));
   EXPECT_THAT(text, HasSubstr("mtasts_agent_config_last_reload_successful 1\n"));
   EXPECT_THAT(text, HasSubstr("process_resident_memory_bytes "));
   EXPECT_THAT(text, HasSubstr("# HELP mtasts_domain_verdict "));  // declared even when empty

@@ -1,0 +1,358 @@
+// `mta-sts-agent serve` against the lab, as operators run it: the metrics of each lab
+// domain, reloads (changed, broken, target file), change detection that survives a restart,
+// sharding, promtool on the exposition, and the status page in headless Chromium.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "agent_process.hpp"
+#include "run_process.hpp"
+
+namespace mtasts::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string lab_dir() {
+  const char* dir = std::getenv("MTASTS_LAB_DIR");
+  return dir != nullptr ? dir : "/tmp/mtasts-lab";
+}
+
+class ServeLab : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mtasts-serve-lab-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "state");
+    fs::create_directories(dir_ / "targets");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  /// A config for the lab: its DNS server and CA, and `targets` (YAML list items).
+  std::string write_config(const std::string& targets, const std::string& interval = "1m",
+                           const std::string& extra = "") {
+    std::ofstream(dir_ / "agent.yml")
+        << "global:\n  dns_servers: [\"127.0.0.53\"]\n  ca_file: " << lab_dir() << "/certs/ca.pem\n"
+        << "  ehlo_name: probe.lab.test\n  interval: " << interval << "\n  timeout: " << interval
+        << "\n"
+        << extra << "targets:\n"
+        << targets;
+    return (dir_ / "agent.yml").string();
+  }
+
+  std::unique_ptr<AgentProcess> start(std::vector<std::string> extra = {},
+                                      const std::string& log = "log") {
+    std::vector<std::string> args = {"serve", "--config.file=" + (dir_ / "agent.yml").string(),
+                                     "--web.listen-address=127.0.0.1:0",
+                                     "--storage.path=" + (dir_ / "state").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto agent = std::make_unique<AgentProcess>(MTASTS_AGENT_BINARY, args, (dir_ / log).string());
+    EXPECT_NE(agent->wait_for_port(), 0) << agent->log();
+    return agent;
+  }
+
+  static bool ready(const AgentProcess& agent) {
+    return agent.eventually([&] { return agent.get("/-/ready").response.status == 200; }, 30s);
+  }
+
+  fs::path dir_;
+};
+
+double now_seconds() {
+  return static_cast<double>(std::time(nullptr));
+}
+
+TEST_F(ServeLab, MetricsMatchEachLabDomain) {
+  write_config(
+      "  - good.test\n  - testing.test\n  - notls.test\n  - mxexpired.test\n  - uncovered.test\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string m = agent->metrics();
+  std::ofstream(dir_ / "metrics.txt") << m;
+
+  auto value = [&m](const std::string& series) { return metric_value(m, series); };
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="good.test",verdict="ok"})"), 1) << m;
+  EXPECT_EQ(value(R"(mtasts_policy_info{domain="good.test",id="20261127T1200",mode="enforce"})"),
+            1);
+  EXPECT_EQ(value(R"(mtasts_policy_valid{domain="good.test"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_sts_record_valid{domain="good.test"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_tlsrpt_record_valid{domain="good.test"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_policy_http_status_code{domain="good.test"})"), 200);
+  EXPECT_EQ(value(R"(mtasts_policy_max_age_seconds{domain="good.test"})"), 1209600);
+  EXPECT_EQ(value(R"(mtasts_mx_policy_match{domain="good.test",mx="mx1.good.test"})"), 1);
+  EXPECT_EQ(
+      value(R"(mtasts_mx_starttls_success{domain="good.test",mx="mx1.good.test",family="ipv4"})"),
+      1);
+  EXPECT_EQ(
+      value(R"(mtasts_mx_starttls_success{domain="good.test",mx="mx1.good.test",family="ipv6"})"),
+      1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_mx_tls_version_info{domain="good.test",mx="mx1.good.test",version="TLSv1.3"})"),
+      1);
+  EXPECT_EQ(
+      value(R"(mtasts_cert_valid{domain="good.test",host="mta-sts.good.test",role="policy"})"), 1);
+  const auto policy_expiry = value(
+      R"(mtasts_cert_not_after_timestamp_seconds{domain="good.test",host="mta-sts.good.test",role="policy"})");
+  ASSERT_TRUE(policy_expiry);
+  EXPECT_GT(*policy_expiry, now_seconds() + 80 * 86400);  // the lab makes 90-day certificates
+  EXPECT_THAT(m, Not(HasSubstr("mtasts_finding{domain=\"good.test\"")));
+
+  // Mode testing is information, not a problem.
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="testing.test",verdict="ok"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_policy_info{domain="testing.test",id="20261127T1200",mode="testing"})"),
+            1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="testing.test",code="policy_mode_testing",severity="info",subject="mta-sts.testing.test"})"),
+      1);
+
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="notls.test",verdict="fail"})"), 1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_mx_starttls_success{domain="notls.test",mx="notls.mx.good.test",family="ipv4"})"),
+      0);
+  EXPECT_EQ(
+      value(R"(mtasts_mx_starttls_success{domain="notls.test",mx="mx1.good.test",family="ipv4"})"),
+      1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="notls.test",code="mx_starttls_missing",severity="error",subject="notls.mx.good.test"})"),
+      1);
+
+  // An expired certificate: not valid, and its expiry exported all the same.
+  EXPECT_EQ(
+      value(R"(mtasts_cert_valid{domain="mxexpired.test",host="expired.mx.good.test",role="mx"})"),
+      0);
+  const auto expired = value(
+      R"(mtasts_cert_not_after_timestamp_seconds{domain="mxexpired.test",host="expired.mx.good.test",role="mx"})");
+  ASSERT_TRUE(expired);
+  EXPECT_LT(*expired, now_seconds());
+
+  EXPECT_EQ(value(R"(mtasts_mx_policy_match{domain="uncovered.test",mx="mx1.good.test"})"), 0);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="uncovered.test",code="mx_not_covered",severity="error",subject="mx1.good.test"})"),
+      1);
+
+  EXPECT_EQ(value("mtasts_agent_domains"), 5);
+  EXPECT_EQ(value("mtasts_agent_domains_checked"), 5);
+  EXPECT_GE(*value("mtasts_agent_checks_total"), 5);
+  EXPECT_EQ(value("mtasts_agent_config_last_reload_successful"), 1);
+
+  // The exposition passes Prometheus' own linter.
+  const auto promtool =
+      run_process("/bin/sh", {"-c", "promtool check metrics < " + (dir_ / "metrics.txt").string()});
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.out << promtool.err;
+
+  // The API has the same report as `check --json`.
+  const auto api = agent->get("/api/v1/domains/notls.test");
+  EXPECT_EQ(api.response.status, 200);
+  EXPECT_THAT(api.response.body, HasSubstr("\"verdict\": \"fail\""));
+}
+
+TEST_F(ServeLab, ReloadsChangedBrokenAndTargetFileConfigs) {
+  write_config("  - good.test\n", "1m", "");
+  std::ofstream(dir_ / "agent.yml", std::ios::app) << "target_files: [\"targets/*.yml\"]\n";
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const auto good_run = metric_value(
+      agent->metrics(), R"(mtasts_check_last_run_timestamp_seconds{domain="good.test"})");
+  ASSERT_TRUE(good_run);
+
+  // A changed config: testing.test is added and checked; good.test keeps its schedule.
+  write_config("  - good.test\n  - testing.test\n");
+  std::ofstream(dir_ / "agent.yml", std::ios::app) << "target_files: [\"targets/*.yml\"]\n";
+  EXPECT_EQ(agent->post("/-/reload").response.status, 200);
+  EXPECT_TRUE(agent->eventually(
+      [&] {
+        return metric_value(agent->metrics(),
+                            R"(mtasts_domain_verdict{domain="testing.test",verdict="ok"})") == 1;
+      },
+      20s))
+      << agent->log();
+  EXPECT_EQ(metric_value(agent->metrics(),
+                         R"(mtasts_check_last_run_timestamp_seconds{domain="good.test"})"),
+            good_run);
+
+  // A broken config is refused, the running one stays.
+  std::ofstream(dir_ / "agent.yml") << "global:\n  interval: often\ntargets: [good.test]\n";
+  const auto refused = agent->post("/-/reload");
+  EXPECT_EQ(refused.response.status, 500);
+  EXPECT_THAT(refused.response.body, HasSubstr("global.interval"));
+  std::string m = agent->metrics();
+  EXPECT_EQ(metric_value(m, "mtasts_agent_config_last_reload_successful"), 0);
+  EXPECT_EQ(metric_value(m, "mtasts_agent_domains"), 2);
+  EXPECT_THAT(agent->log(), HasSubstr("reload failed; keeping the running configuration"));
+
+  // Fixed again, by SIGHUP this time; and a new target file is picked up without a signal.
+  write_config("  - good.test\n  - testing.test\n");
+  std::ofstream(dir_ / "agent.yml", std::ios::app) << "target_files: [\"targets/*.yml\"]\n";
+  agent->signal(SIGHUP);
+  EXPECT_TRUE(agent->eventually(
+      [&] {
+        return metric_value(agent->metrics(), "mtasts_agent_config_last_reload_successful") == 1;
+      },
+      10s))
+      << agent->log();
+  std::ofstream(dir_ / "targets" / "ops.yml")
+      << "- targets: [none.test]\n  labels:\n    team: ops\n";
+  EXPECT_TRUE(agent->eventually(
+      [&] {
+        return metric_value(agent->metrics(),
+                            R"(mtasts_domain_info{domain="none.test",team="ops"})") == 1;
+      },
+      20s))
+      << agent->log();
+  EXPECT_THAT(agent->log(), HasSubstr("trigger=\"target file changed\""));
+
+  // Removing the file removes the domain and its series.
+  fs::remove(dir_ / "targets" / "ops.yml");
+  EXPECT_TRUE(agent->eventually(
+      [&] { return agent->metrics().find("domain=\"none.test\"") == std::string::npos; }, 20s));
+}
+
+TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
+  const fs::path policy = fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt";
+  const std::string original = slurp(policy);
+  ASSERT_FALSE(original.empty());
+  struct Restore {
+    fs::path path;
+    std::string text;
+    ~Restore() { std::ofstream(path, std::ios::binary) << text; }
+  } restore{policy, original};
+
+  write_config("  - changing.test\n", "3s", "  retry_interval: 3s\n");
+  const std::string change_series =
+      R"(mtasts_finding{domain="changing.test",code="policy_changed_without_id_change",severity="warning",subject="_mta-sts.changing.test"})";
+  const std::string last_change =
+      R"(mtasts_policy_last_change_timestamp_seconds{domain="changing.test"})";
+  double changed_at = 0;
+  {
+    auto agent = start();
+    ASSERT_TRUE(ready(*agent)) << agent->log();
+    EXPECT_EQ(metric_value(agent->metrics(),
+                           R"(mtasts_domain_verdict{domain="changing.test",verdict="ok"})"),
+              1);
+    const auto first_seen = metric_value(agent->metrics(), last_change);
+    ASSERT_TRUE(first_seen);
+
+    // The operator edits the policy and forgets the id.
+    std::ofstream(policy, std::ios::binary)
+        << "version: STSv1\r\nmode: testing\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n";
+    ASSERT_TRUE(
+        agent->eventually([&] { return metric_value(agent->metrics(), change_series) == 1; }, 20s))
+        << agent->log();
+    std::string m = agent->metrics();
+    changed_at = *metric_value(m, last_change);
+    EXPECT_GT(changed_at, *first_seen);
+    EXPECT_EQ(metric_value(m, R"(mtasts_domain_verdict{domain="changing.test",verdict="warning"})"),
+              1);
+    EXPECT_EQ(
+        metric_value(m, R"(mtasts_policy_info{domain="changing.test",id="1",mode="testing"})"), 1);
+
+    agent->signal(SIGTERM);
+    EXPECT_EQ(agent->wait_exit(15s), 0) << agent->log();
+  }
+  const std::string state = slurp(dir_ / "state" / "state.json");
+  EXPECT_THAT(state, HasSubstr("\"changing.test\""));
+  EXPECT_THAT(state, HasSubstr("\"unannounced_change_since\""));
+
+  // After a restart the agent still knows: the finding stays, the change keeps its time.
+  auto again = start({}, "log2");
+  ASSERT_TRUE(ready(*again)) << again->log();
+  const std::string m = again->metrics();
+  EXPECT_EQ(metric_value(m, change_series), 1) << m;
+  EXPECT_EQ(metric_value(m, last_change), changed_at);
+}
+
+TEST_F(ServeLab, ShardsSplitTheDomainsWithoutOverlapOrGap) {
+  std::vector<std::string> domains = {"good.test",   "testing.test",   "none.test",
+                                      "notls.test",  "uncovered.test", "badid.test",
+                                      "twosts.test", "implicit.test",  "mxexpired.test",
+                                      "v4only.test", "nullmx.test",    "changing.test"};
+  // Names without records too (checked fast: NXDOMAIN), so 30 domains split 8/10/12.
+  for (int i = 0; i < 18; ++i) domains.push_back("absent" + std::to_string(i) + ".test");
+  std::string targets;
+  for (const auto& d : domains) targets += "  - " + d + "\n";
+  write_config(targets, "1m", "  probe_mx: false\n");
+  std::vector<std::unique_ptr<AgentProcess>> shards;
+  for (int i = 0; i < 3; ++i) {
+    shards.push_back(start(
+        {
+            "--shard.total=3",
+            "--shard.index=" + std::to_string(i),
+        },
+        "log" + std::to_string(i)));
+  }
+  std::multiset<std::string> seen;
+  const std::regex info(R"(mtasts_domain_info\{domain="([^"]+)\"[^}]*\} 1)");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(ready(*shards[static_cast<std::size_t>(i)]))
+        << shards[static_cast<std::size_t>(i)]->log();
+    const std::string m = shards[static_cast<std::size_t>(i)]->metrics();
+    EXPECT_EQ(metric_value(m, "mtasts_agent_shard_index"), i);
+    EXPECT_EQ(metric_value(m, "mtasts_agent_shards"), 3);
+    std::size_t owned = 0;
+    for (std::sregex_iterator it(m.begin(), m.end(), info), end; it != end; ++it, ++owned) {
+      seen.insert((*it)[1]);
+    }
+    EXPECT_EQ(metric_value(m, "mtasts_agent_domains"), owned);
+    EXPECT_GT(owned, 0u) << "shard " << i << " owns nothing";
+  }
+  EXPECT_EQ(seen, std::multiset<std::string>(domains.begin(), domains.end()));
+}
+
+TEST_F(ServeLab, StatusPageRendersInChromium) {
+  write_config("  - good.test\n  - notls.test\n  - testing.test\n  - badpolicy.test\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string url = "http://127.0.0.1:" + std::to_string(agent->port()) + "/";
+  const std::vector<std::string> common = {"--headless", "--no-sandbox", "--disable-gpu",
+                                           "--user-data-dir=" + (dir_ / "chromium").string(),
+                                           "--window-size=1400,900"};
+  auto dom_args = common;
+  dom_args.insert(dom_args.end(), {"--dump-dom", url});
+  const auto dom = run_process("/usr/bin/chromium", dom_args);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  // What a person sees: every domain, worst first, with its findings.
+  const auto badpolicy = dom.out.find("data-domain=\"badpolicy.test\"");
+  const auto notls = dom.out.find("data-domain=\"notls.test\"");
+  const auto good = dom.out.find("data-domain=\"good.test\"");
+  const auto testing = dom.out.find("data-domain=\"testing.test\"");
+  ASSERT_NE(notls, std::string::npos) << dom.out;
+  ASSERT_NE(testing, std::string::npos);
+  EXPECT_LT(badpolicy, notls);  // both fail: by name
+  EXPECT_LT(notls, good);       // fail before ok
+  EXPECT_LT(good, testing);
+  EXPECT_THAT(dom.out, HasSubstr("mx_starttls_missing"));
+  EXPECT_THAT(dom.out, HasSubstr("policy_mode_invalid"));
+  EXPECT_THAT(dom.out, HasSubstr("4 domains"));
+
+  const fs::path artifacts = MTASTS_ARTIFACT_DIR;
+  fs::create_directories(artifacts);
+  for (const auto& [page, file] :
+       {std::pair{std::string("/"), "status-page.png"},
+        std::pair{std::string("/domains/notls.test"), "domain-page.png"}}) {
+    auto shot_args = common;
+    shot_args.insert(shot_args.end(), {"--screenshot=" + (artifacts / file).string(),
+                                       "http://127.0.0.1:" + std::to_string(agent->port()) + page});
+    const auto shot = run_process("/usr/bin/chromium", shot_args);
+    EXPECT_EQ(shot.exit_code, 0) << shot.err;
+    EXPECT_GT(fs::file_size(artifacts / file), 10000u);
+  }
+}
+
+}  // namespace
+}  // namespace mtasts::testing
