@@ -75,6 +75,7 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   probe::CheckOptions check;
   check.timeout = *timeout;
   check.probe_mx = !options.no_mx;
+  check.deny_private_addresses = options.deny_private_addresses;
   check.ehlo_name = ehlo;
   check.policy_port = options.policy_port;
   check.smtp_port = options.smtp_port;

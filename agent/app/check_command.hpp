@@ -20,6 +20,7 @@ struct CheckCommandOptions {
   std::optional<std::string> ca_file;
   std::string timeout = "60s";
   bool no_mx = false;
+  bool deny_private_addresses = false;
   std::string ehlo_name;  ///< empty: this machine's host name
   std::string expiry_warning = "14d";
   std::uint16_t policy_port = 443;

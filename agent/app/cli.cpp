@@ -147,6 +147,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   check->add_flag("--no-mx", check_options.no_mx,
                   "Do not connect to the MX hosts (DNS and policy only), e.g. where port 25 is "
                   "blocked");
+  check->add_flag("--deny-private-addresses", check_options.deny_private_addresses,
+                  "Do not connect to loopback, private, link-local or ULA addresses; report them "
+                  "(address_private_refused), as the daemon does with deny_private_addresses");
   check->add_option("--ehlo-name", check_options.ehlo_name,
                     "Name to send in EHLO. Default: this machine's fully qualified host name");
   check

@@ -294,6 +294,7 @@ class Daemon {
     options.smtp_port = settings.smtp_port;
     options.ipv4 = settings.ipv4;
     options.ipv6 = settings.ipv6;
+    options.deny_private_addresses = config_.global.deny_private_addresses;
     options.evaluation.expiry_warning =
         std::chrono::duration_cast<std::chrono::seconds>(settings.expiry_warning);
     options.evaluation.now = std::chrono::system_clock::now();

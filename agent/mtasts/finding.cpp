@@ -194,6 +194,9 @@ constexpr std::array kCatalogue = {
   FindingSpec{mx_dns_error, "mx_dns_error", warning, fixed, "RFC 5321 §5.1",
               "the MX lookup failed (timeout, SERVFAIL): the MX hosts are unknown",
               "Check the domain's name servers; the next check tells which MX hosts there are."},
+  FindingSpec{address_private_refused, "address_private_refused", error, fixed, "RFC 6890",
+              "a policy or MX host resolves to a loopback, private, link-local or ULA address",
+              "Publish public addresses: senders on the Internet cannot reach these (the agent refuses them under deny_private_addresses)."},
 };
 // clang-format on
 

@@ -87,10 +87,11 @@ enum class FindingCode : std::uint8_t {
   // added after the initial catalogue
   tlsrpt_dns_error,
   mx_dns_error,
+  address_private_refused,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::mx_dns_error) + 1;
+    static_cast<std::size_t>(FindingCode::address_private_refused) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
 enum class SeverityRule : std::uint8_t {

@@ -10,6 +10,7 @@
 #include "common/run_all.hpp"
 #include "common/with_deadline.hpp"
 #include "mtasts/text.hpp"
+#include "net/address_class.hpp"
 #include "net/policy_fetch.hpp"
 #include "net/smtp_probe.hpp"
 
@@ -51,7 +52,11 @@ asio::awaitable<AddressLookupFacts> lookup_addresses(dns::Resolver& resolver, st
   const auto take = [&](const std::vector<asio::ip::address>& list, bool wanted) {
     if (!wanted) return;
     for (std::size_t i = 0; i < list.size() && i < options.max_addresses_per_family; ++i) {
-      facts.addresses.push_back(list[i]);
+      if (options.deny_private_addresses && net::is_private_address(list[i])) {
+        facts.refused.push_back(list[i]);
+      } else {
+        facts.addresses.push_back(list[i]);
+      }
     }
   };
   take(v4.records, options.ipv4);

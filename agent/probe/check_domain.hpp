@@ -25,6 +25,8 @@ struct CheckOptions {
   std::uint16_t smtp_port = 25;
   bool ipv4 = true;
   bool ipv6 = true;
+  /// Refuse loopback, private, link-local and ULA addresses (customer-supplied domains).
+  bool deny_private_addresses = false;
   std::size_t max_mx_hosts = 10;
   std::size_t max_addresses_per_family = 4;
   EvaluationOptions evaluation{};

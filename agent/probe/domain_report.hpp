@@ -36,6 +36,8 @@ struct AddressLookupFacts {
   dns::DnsFailure v4_failure = dns::DnsFailure::none;
   dns::DnsFailure v6_failure = dns::DnsFailure::none;
   std::vector<asio::ip::address> addresses;  ///< IPv4 first, then IPv6
+  /// Addresses not probed because they are private (deny_private_addresses).
+  std::vector<asio::ip::address> refused{};
 };
 
 struct PolicyFacts {

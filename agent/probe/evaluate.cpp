@@ -171,18 +171,33 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
   }
 }
 
+/// deny_private_addresses kept the agent from these addresses of `host`.
+void refused_findings(DomainReport& r, const std::string& host, const AddressLookupFacts& lookup) {
+  if (lookup.refused.empty()) return;
+  std::vector<std::string> addresses;
+  for (const auto& a : lookup.refused) addresses.push_back(a.to_string());
+  r.findings.push_back(make_finding(
+      FindingCode::address_private_refused, host,
+      fmt::format("{} resolves to {} ({}): not reachable from the Internet, and not probed "
+                  "(deny_private_addresses)",
+                  host, addresses.size() == 1 ? "a private address" : "private addresses",
+                  fmt::join(addresses, ", "))));
+}
+
 void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
   PolicyFacts& p = r.policy;
   // Without a record where senders look, a missing policy host is not a further problem.
   const bool record_present =
       r.sts_status == "valid" || r.sts_status == "invalid" || r.sts_status == "multiple";
   const auto& lookup = p.lookup;
+  if (record_present) refused_findings(r, p.host, lookup);
   if (lookup.addresses.empty()) {
     if (!record_present) {
       r.policy_status = "none";
       return;
     }
     r.policy_status = "unreachable";
+    if (!lookup.refused.empty()) return;  // said above
     if (is_absent(lookup.v4_failure) && is_absent(lookup.v6_failure)) {
       r.findings.push_back(make_finding(FindingCode::policy_host_unresolvable, p.host,
                                         fmt::format("{} has no A or AAAA record", p.host)));
@@ -337,6 +352,8 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
           mode));
     }
     if (!r.mx_probed) continue;
+    refused_findings(r, host.host, host.lookup);
+    if (host.lookup.addresses.empty() && !host.lookup.refused.empty()) continue;
     if (host.lookup.addresses.empty()) {
       r.findings.push_back(make_finding(
           FindingCode::mx_unresolvable, host.host,

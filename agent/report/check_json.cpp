@@ -37,6 +37,13 @@ std::string_view family_of(const asio::ip::address& address) {
   return address.is_v6() ? "ipv6" : "ipv4";
 }
 
+/// Addresses deny_private_addresses kept the agent from.
+Json refused_json(const probe::AddressLookupFacts& lookup) {
+  Json out = Json::array();
+  for (const auto& a : lookup.refused) out.push_back(a.to_string());
+  return out;
+}
+
 }  // namespace
 
 std::string rfc3339(std::time_t time) {
@@ -92,6 +99,7 @@ Json to_json(const probe::DomainReport& r) {
   policy["sha256"] = p.body_sha256.empty() ? Json(nullptr) : Json(p.body_sha256);
   policy["certificate"] = first_tls ? certificate_json(first_tls->certificate) : Json(nullptr);
   policy["addresses"] = std::move(addresses);
+  policy["refused_addresses"] = refused_json(p.lookup);
   out["policy"] = std::move(policy);
 
   Json mx = Json::array();
@@ -123,7 +131,8 @@ Json to_json(const probe::DomainReport& r) {
                       {"preference", host.preference},
                       {"implicit", host.implicit},
                       {"policy_match", nullable(host.policy_match)},
-                      {"addresses", std::move(addresses_json)}});
+                      {"addresses", std::move(addresses_json)},
+                      {"refused_addresses", refused_json(host.lookup)}});
   }
   out["mx"] = std::move(mx);
   out["null_mx"] = r.null_mx;

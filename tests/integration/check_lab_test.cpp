@@ -187,3 +187,21 @@ TEST(CheckLabReport, TextReportHasTheSections) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CheckLabPrivate, DenyPrivateAddressesRefusesTheLabsLoopbackAndUlaAddresses) {
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", "good.test", "--deny-private-addresses"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto report = nlohmann::json::parse(run.out);
+  // The policy host and both MX hosts: one finding each, and nothing was connected to.
+  EXPECT_THAT(codes(report), ElementsAreArray({"address_private_refused", "address_private_refused",
+                                               "address_private_refused"}))
+      << report.at("findings").dump(2);
+  EXPECT_TRUE(report.at("policy").at("addresses").empty()) << report.at("policy").dump(2);
+  EXPECT_EQ(report.at("policy").at("refused_addresses").size(), 2u);  // 127.0.0.80 and ULA
+}
+
+}  // namespace

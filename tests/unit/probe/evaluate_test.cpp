@@ -128,3 +128,24 @@ TEST(VerdictOf, ErrorBeatsUnknownBeatsWarning) {
 
 }  // namespace
 }  // namespace mtasts::probe
+
+namespace mtasts::probe {
+namespace {
+
+TEST(Evaluate, RefusedPrivateAddressesAreOneFindingPerHostNotUnresolvable) {
+  DomainReport r = healthy();
+  r.policy.lookup.refused = {asio::ip::make_address("10.0.0.80")};
+  r.policy.lookup.addresses.clear();
+  r.policy.fetches.clear();
+  r.mx[0].lookup.refused = {asio::ip::make_address("192.168.0.25")};
+  r.mx[0].lookup.addresses.clear();
+  r.mx[0].probes.clear();
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("address_private_refused", "address_private_refused"));
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.policy_status, "unreachable");
+  EXPECT_NE(r.findings[0].message.find("10.0.0.80"), std::string::npos) << r.findings[0].message;
+}
+
+}  // namespace
+}  // namespace mtasts::probe

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The benchmark (not a test): N generated healthy domains in a lab (bench_lab.sh), checked
+# once by mta-sts-agent at concurrency C, then probed the same way by Debian's
+# prometheus-blackbox-exporter at the same concurrency, both measured from /proc.
+#   tests/bench/bench.sh [N=10000] [C=100]        (as root, on Debian 12)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-10000}
+C=${2:-100}
+LAB=tests/bench/bench_lab.sh
+export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
+DIR=$MTASTS_BENCH_DIR
+LISTEN=127.0.1.1
+
+scripts/setup-debian.sh
+if ! dpkg-query -W -f='${Status}' prometheus-blackbox-exporter 2>/dev/null | grep -q "ok installed"; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-blackbox-exporter
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus-blackbox-exporter >/dev/null 2>&1 || true
+  fi
+fi
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DMTASTS_BUILD_TESTS=ON \
+  -DMTASTS_LAB_TESTS=OFF >/dev/null
+cmake --build build-bench -j2 --target mta-sts-agent bench_driver
+AGENT=build-bench/mta-sts-agent
+DRIVER=build-bench/tests/bench/bench_driver
+
+echo "bench: setting up $N domains"
+$LAB up "$N"
+trap '$LAB down >/dev/null 2>&1 || true' EXIT
+RUN="$DIR/run"
+mkdir -p "$RUN"
+ticks=$(getconf CLK_TCK)
+
+cpu_seconds() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+value() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<< "$2"; }
+
+# ---- mta-sts-agent ------------------------------------------------------------------
+cat > "$RUN/agent.yml" <<CONF
+global:
+  dns_servers: ["127.0.1.53"]
+  ca_file: $DIR/certs/ca.pem
+  ehlo_name: bench.lab.test
+  ip_families: [ipv4]
+  concurrency: $C
+  interval: 15m
+  timeout: 60s
+target_files: [$DIR/targets.yml]
+CONF
+$LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
+  --log.level=error 2> "$RUN/agent.log" &
+agent=$!
+ready=$($LAB exec "$DRIVER" wait-ready $LISTEN 8461 1800)
+agent_cpu=$(cpu_seconds $agent)
+agent_rss=$(peak_rss_mb $agent)
+scrapes=""
+for i in 1 2 3; do
+  before=$(cpu_seconds $agent)
+  s=$($LAB exec "$DRIVER" scrape $LISTEN 8461)
+  after=$(cpu_seconds $agent)
+  scrapes="$scrapes$s scrape_cpu_seconds=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.3f", a - b }')"$'\n'
+done
+agent_rss_after_scrape=$(peak_rss_mb $agent)
+kill -TERM $agent
+wait $agent || true
+
+# ---- blackbox_exporter, the same probes ---------------------------------------------
+# Its DNS prober takes the name to ask from the module, so each domain needs its own modules.
+{
+  cat <<CONF
+modules:
+  policy:
+    prober: http
+    timeout: 60s
+    http:
+      method: GET
+      no_follow_redirects: true
+      valid_status_codes: [200]
+      fail_if_not_ssl: true
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
+      tls_config:
+        ca_file: $DIR/certs/ca.pem
+  smtp_starttls:
+    prober: tcp
+    timeout: 60s
+    tcp:
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
+      tls_config:
+        ca_file: $DIR/certs/ca.pem
+      query_response:
+        - expect: "^220 "
+        - send: "EHLO bench.lab.test\r"
+        - expect: "^250-STARTTLS"
+        - send: "STARTTLS\r"
+        - expect: "^220 "
+        - starttls: true
+        - send: "QUIT\r"
+CONF
+  for ((i = 0; i < N; i++)); do
+    d=$(printf 'd%05d.bench.test' "$i")
+    for kind in "sts _mta-sts.$d TXT" "tlsrpt _smtp._tls.$d TXT" "mx $d MX"; do
+      set -- $kind
+      printf '  %s_%s:\n    prober: dns\n    timeout: 60s\n    dns:\n      query_name: "%s"\n      query_type: "%s"\n      preferred_ip_protocol: ip4\n      valid_rcodes: [NOERROR]\n' \
+        "$1" "$d" "$2" "$3"
+    done
+  done
+} > "$RUN/blackbox.yml"
+{
+  for ((i = 0; i < N; i++)); do
+    d=$(printf 'd%05d.bench.test' "$i")
+    echo "/probe?module=sts_$d&target=127.0.1.53"
+    echo "/probe?module=tlsrpt_$d&target=127.0.1.53"
+    echo "/probe?module=mx_$d&target=127.0.1.53"
+    echo "/probe?module=policy&target=https://mta-sts.$d/.well-known/mta-sts.txt"
+    echo "/probe?module=smtp_starttls&target=a-${d%.bench.test}.mx.bench.test:25"
+    echo "/probe?module=smtp_starttls&target=b-${d%.bench.test}.mx.bench.test:25"
+  done
+} > "$RUN/blackbox.targets"
+$LAB exec prometheus-blackbox-exporter --config.file="$RUN/blackbox.yml" \
+  --web.listen-address=$LISTEN:9115 --log.level=error 2> "$RUN/blackbox.log" &
+blackbox=$!
+for _ in $(seq 600); do
+  $LAB exec bash -c "exec 3<>/dev/tcp/$LISTEN/9115" 2>/dev/null && break
+  sleep 0.1
+done
+blackbox_start_cpu=$(cpu_seconds $blackbox)
+probes=$($LAB exec "$DRIVER" probe $LISTEN 9115 "$C" "$RUN/blackbox.targets" || true)
+blackbox_cpu_total=$(cpu_seconds $blackbox)
+blackbox_rss=$(peak_rss_mb $blackbox)
+kill -TERM $blackbox
+wait $blackbox || true
+
+# ---- report -------------------------------------------------------------------------
+agent_wall=$(value ready_seconds "$ready")
+blackbox_wall=$(value wall_seconds "$probes")
+blackbox_cpu=$(awk -v a="$blackbox_cpu_total" -v b="$blackbox_start_cpu" 'BEGIN { printf "%.3f", a - b }')
+scrape=$(sed -n 2p <<< "$scrapes")
+per() { awk -v x="$1" -v n="$N" 'BEGIN { printf "%.3f", x * 1000 / n }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+cat <<REPORT
+
+mta-sts-agent benchmark: $N domains (TXT x2, policy over HTTPS, 2 MX hosts with STARTTLS each),
+concurrency $C, $(nproc) cores, $(date -u +%Y-%m-%d)
+
+| measure | mta-sts-agent | blackbox_exporter | agent / blackbox |
+| --- | --- | --- | --- |
+| wall time of a full round (s) | $agent_wall | $blackbox_wall | $(ratio "$agent_wall" "$blackbox_wall") |
+| CPU (s) | $agent_cpu | $blackbox_cpu | $(ratio "$agent_cpu" "$blackbox_cpu") |
+| CPU per domain check (ms) | $(per "$agent_cpu") | $(per "$blackbox_cpu") | $(ratio "$agent_cpu" "$blackbox_cpu") |
+| peak RSS (MB) | $agent_rss | $blackbox_rss | $(ratio "$agent_rss" "$blackbox_rss") |
+
+blackbox_exporter: $probes (CPU counted from after it loaded its config; the config has 3 DNS
+modules per domain, because its DNS prober takes the query name from the module)
+agent /metrics scrapes (gzip): 
+$scrapes
+peak RSS after the scrapes: $agent_rss_after_scrape MB
+budgets: CPU per domain check <= 1.5 ms; RSS < 100 MB; scrape < 1 s; a round within the 15m interval
+REPORT

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# The benchmark's lab: N generated healthy domains in their own network namespace.
+#   bench_lab.sh up N | down | exec CMD...
+# Each domain dNNNNN.bench.test has a _mta-sts and a _smtp._tls TXT record, a policy at
+# https://mta-sts.dNNNNN.bench.test (nginx, certificates of 100 names each, chosen by SNI),
+# and two MX hosts, a-dNNNNN.mx.bench.test and b-dNNNNN.mx.bench.test (Postfix on two
+# addresses, one wildcard certificate). NSD answers for bench.test.
+set -euo pipefail
+
+NETNS=${MTASTS_BENCH_NETNS:-mtasts-bench}
+DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
+DNS=127.0.1.53
+WEB=127.0.1.80
+MX_A=127.0.1.25
+MX_B=127.0.1.26
+
+in_lab() { ip netns exec "$NETNS" "$@"; }
+
+name() { printf 'd%05d.bench.test' "$1"; }
+
+stop_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid
+  pid=$(cat "$1" 2>/dev/null || true)
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  rm -f "$1"
+}
+
+down() {
+  if [ -f "$DIR/postfix/main.cf" ]; then in_lab postfix -c "$DIR/postfix" stop >/dev/null 2>&1 || true; fi
+  stop_pidfile "$DIR/nginx/nginx.pid"
+  stop_pidfile "$DIR/nsd/nsd.pid"
+  if ip netns list | grep -qw "$NETNS"; then
+    for pid in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$NETNS"
+  fi
+  rm -rf "$DIR" "/etc/netns/$NETNS"
+}
+
+wait_for_port() {
+  for _ in $(seq 200); do
+    if in_lab bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench lab: nothing listens on $1:$2" >&2
+  return 1
+}
+
+certificates() {
+  local n=$1 dir="$DIR/certs"
+  mkdir -p "$dir"
+  cd "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 30 -subj "/CN=mta-sts-agent bench CA" \
+    -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+  leaf() {  # leaf FILE SAN
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+      -subj "/CN=$1" -out "$1.csr" 2>/dev/null
+    printf 'basicConstraints=CA:false\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$2" > "$1.ext"
+    openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+      -extfile "$1.ext" -out "$1.pem" 2>/dev/null
+    rm -f "$1.csr" "$1.ext"
+  }
+  leaf mx "DNS:*.mx.bench.test"
+  # Policy hosts: 100 names per certificate, as a hosting provider would group them.
+  local group san i
+  for ((group = 0; group * 100 < n; group++)); do
+    san=""
+    for ((i = group * 100; i < n && i < group * 100 + 100; i++)); do
+      san="${san:+$san,}DNS:mta-sts.$(name "$i")"
+    done
+    leaf "policy$group" "$san"
+  done
+  cd - >/dev/null
+}
+
+zone() {
+  local n=$1 i d
+  {
+    printf '$ORIGIN bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n'
+    printf '@ IN NS ns.bench.test.\nns IN A %s\n' "$DNS"
+    for ((i = 0; i < n; i++)); do
+      d=$(printf 'd%05d' "$i")
+      printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d"
+      printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d"
+      printf '%s IN MX 10 a-%s.mx.bench.test.\n%s IN MX 20 b-%s.mx.bench.test.\n' "$d" "$d" "$d" "$d"
+      printf 'mta-sts.%s IN A %s\n' "$d" "$WEB"
+      printf 'a-%s.mx IN A %s\nb-%s.mx IN A %s\n' "$d" "$MX_A" "$d" "$MX_B"
+    done
+  } > "$DIR/nsd/bench.zone"
+}
+
+start_dns() {
+  local dir="$DIR/nsd"
+  mkdir -p "$dir"
+  zone "$1"
+  cat > "$dir/nsd.conf" <<CONF
+server:
+  ip-address: $DNS
+  port: 53
+  username: ""
+  chroot: ""
+  zonesdir: "$dir"
+  zonelistfile: "$dir/zone.list"
+  xfrdfile: "$dir/xfrd.state"
+  xfrdir: "$dir"
+  database: ""
+  pidfile: "$dir/nsd.pid"
+  logfile: "$dir/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "bench.test."
+  zonefile: "bench.zone"
+CONF
+  in_lab nsd -c "$dir/nsd.conf"
+  wait_for_port "$DNS" 53
+}
+
+start_web() {
+  local n=$1 dir="$DIR/nginx" group i names
+  mkdir -p "$dir" "$DIR/www/.well-known"
+  printf 'version: STSv1\r\nmode: enforce\r\nmx: *.mx.bench.test\r\nmax_age: 604800\r\n' \
+    > "$DIR/www/.well-known/mta-sts.txt"
+  {
+    cat <<CONF
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+worker_processes 1;
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  types { text/plain txt; }
+  ssl_protocols TLSv1.2 TLSv1.3;
+  server_names_hash_max_size 65536;
+  server_names_hash_bucket_size 128;
+CONF
+    for ((group = 0; group * 100 < n; group++)); do
+      names=""
+      for ((i = group * 100; i < n && i < group * 100 + 100; i++)); do names="$names mta-sts.$(name "$i")"; done
+      cat <<BLOCK
+  server {
+    listen $WEB:443 ssl;
+    server_name$names;
+    ssl_certificate $DIR/certs/policy$group.pem;
+    ssl_certificate_key $DIR/certs/policy$group.key;
+    root $DIR/www;
+  }
+BLOCK
+    done
+    echo "}"
+  } > "$dir/nginx.conf"
+  in_lab nginx -c "$dir/nginx.conf" -g 'user root;'
+  wait_for_port "$WEB" 443
+}
+
+start_smtp() {
+  local dir="$DIR/postfix"
+  mkdir -p "$dir/queue" "$dir/data"
+  cat > "$dir/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.bench.test
+mydestination =
+inet_interfaces = all
+inet_protocols = ipv4
+smtpd_banner = mx.bench.test ESMTP bench
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $DIR/certs/mx.key, $DIR/certs/mx.pem
+smtpd_tls_loglevel = 0
+maillog_file = $dir/maillog
+maillog_file_prefixes = /
+default_process_limit = 300
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+smtpd_client_event_limit_exceptions = static:all
+# No reverse lookups of the prober (there is no resolver for 127.0.1.0/24).
+smtpd_peername_lookup = no
+CONF
+  {
+    echo "$MX_A:smtp inet n - n - - smtpd"
+    echo "$MX_B:smtp inet n - n - - smtpd"
+    grep -E '^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|anvil|scache|postlog) ' /etc/postfix/master.cf
+  } > "$dir/master.cf"
+  in_lab postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
+  in_lab postfix -c "$dir" start 2>> "$dir/start.log"
+  wait_for_port "$MX_A" 25
+  wait_for_port "$MX_B" 25
+}
+
+up() {
+  local n=$1
+  [ "$(id -u)" -eq 0 ] || { echo "bench lab: needs root (ip netns)" >&2; exit 1; }
+  down
+  mkdir -p "$DIR" "$DIR/nsd"
+  ip netns add "$NETNS"
+  in_lab ip link set lo up
+  # Programs that use the system resolver (blackbox_exporter) ask the lab's NSD: ip netns
+  # exec bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
+  mkdir -p "/etc/netns/$NETNS"
+  echo "nameserver $DNS" > "/etc/netns/$NETNS/resolv.conf"
+  certificates "$n"
+  start_dns "$n"
+  start_web "$n"
+  start_smtp
+  # The domains as a file_sd target file for the agent.
+  {
+    echo "- targets:"
+    for ((i = 0; i < n; i++)); do echo "  - $(name "$i")"; done
+  } > "$DIR/targets.yml"
+  echo "bench lab: up with $n domains (namespace $NETNS, DNS $DNS, HTTPS $WEB, SMTP $MX_A $MX_B)"
+}
+
+case "${1:-}" in
+  up) up "${2:-10000}" ;;
+  down) down; echo "bench lab: down" ;;
+  exec) shift; in_lab "$@" ;;
+  *) echo "usage: $0 up [N] | down | exec CMD..." >&2; exit 2 ;;
+esac
