@@ -3,6 +3,8 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -23,7 +25,9 @@ using prometheus::MetricType;
 /// The families under construction, each sample's labels named by its family's spec.
 class Samples {
  public:
-  Samples() {
+  /// `only`: keep the samples of this family and drop the others (a scrape renders one
+  /// family at a time, so 10,000 domains never hold every series in memory at once).
+  explicit Samples(std::optional<Family> only = std::nullopt) : only_(only) {
     for (const auto& spec : metric_families()) {
       families_.push_back(
           MetricFamily{std::string(spec.name), std::string(spec.help), spec.type, {}});
@@ -37,7 +41,8 @@ class Samples {
     }
   }
 
-  ClientMetric& add(Family family, std::initializer_list<std::string_view> values, double value) {
+  ClientMetric* add(Family family, std::initializer_list<std::string_view> values, double value) {
+    if (only_ && family != *only_) return nullptr;
     const auto index = static_cast<std::size_t>(family);
     ClientMetric metric;
     const auto& names = label_names_[index];
@@ -50,12 +55,16 @@ class Samples {
     } else {
       metric.gauge.value = value;
     }
-    return families_[index].metric.emplace_back(std::move(metric));
+    return &families_[index].metric.emplace_back(std::move(metric));
   }
 
   std::vector<MetricFamily> take() { return std::move(families_); }
+  MetricFamily take(Family family) {
+    return std::move(families_[static_cast<std::size_t>(family)]);
+  }
 
  private:
+  std::optional<Family> only_;
   std::vector<MetricFamily> families_;
   std::vector<std::vector<std::string>> label_names_;
 };
@@ -89,9 +98,10 @@ void add_certificate(Samples& out, const std::string& domain, const std::string&
 }
 
 void add_domain(Samples& out, const std::string& domain, const state::DomainEntry& entry) {
-  ClientMetric& info = out.add(Family::domain_info, {domain}, 1);
-  for (const auto& [name, value] : entry.labels) {
-    if (name != "domain") info.label.push_back({name, value});
+  if (ClientMetric* info = out.add(Family::domain_info, {domain}, 1)) {
+    for (const auto& [name, value] : entry.labels) {
+      if (name != "domain") info->label.push_back({name, value});
+    }
   }
   if (!entry.report) return;
   const probe::DomainReport& r = *entry.report;
@@ -212,6 +222,19 @@ std::vector<MetricFamily> collect(const state::DomainStore& store, const AgentSt
   for (const auto& [domain, entry] : store.entries()) add_domain(out, domain, entry);
   add_agent(out, store, stats);
   return out.take();
+}
+
+void render(const state::DomainStore& store, const AgentStats& stats,
+            const std::function<void(std::string_view)>& sink) {
+  const prometheus::TextSerializer serializer;
+  for (const auto& spec : metric_families()) {
+    Samples out(spec.family);
+    for (const auto& [domain, entry] : store.entries()) add_domain(out, domain, entry);
+    add_agent(out, store, stats);
+    std::ostringstream text;
+    serializer.Serialize(text, {out.take(spec.family)});
+    sink(text.str());
+  }
 }
 
 std::string serialize(const std::vector<MetricFamily>& families) {

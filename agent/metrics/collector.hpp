@@ -8,7 +8,9 @@
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "state/domain_store.hpp"
@@ -35,13 +37,21 @@ struct AgentStats {
 std::vector<prometheus::MetricFamily> collect(const state::DomainStore& store,
                                               const AgentStats& stats);
 
-/// The Collectable the HTTP endpoint serializes; reads the store and the stats by reference,
-/// so it must be used on the thread that changes them.
+/// The same families in the text exposition format, one family at a time into `sink`, so a
+/// scrape of 10,000 domains holds one family's samples in memory, not all of them.
+void render(const state::DomainStore& store, const AgentStats& stats,
+            const std::function<void(std::string_view)>& sink);
+
+/// The Collectable that renders the metrics at scrape time; reads the store and the stats by
+/// reference, so it must be used on the thread that changes them. /metrics uses Render().
 class Collector : public prometheus::Collectable {
  public:
   Collector(const state::DomainStore& store, const AgentStats& stats)
       : store_(store), stats_(stats) {}
   std::vector<prometheus::MetricFamily> Collect() const override { return collect(store_, stats_); }
+  void Render(const std::function<void(std::string_view)>& sink) const {
+    render(store_, stats_, sink);
+  }
 
  private:
   const state::DomainStore& store_;

@@ -27,8 +27,11 @@ enum class CertProblem : std::uint8_t { expired, not_yet_valid, untrusted, name_
 std::string_view to_string(CertProblem problem) noexcept;
 
 struct CertificateFacts {
-  std::vector<std::string> dns_names;  ///< subjectAltName dNSName entries
-  std::string subject;                 ///< one-line RFC 2253 form
+  /// subjectAltName dNSName entries: those that cover the host first, at most
+  /// kMaxKeptDnsNames (a hosting provider's certificate may list hundreds).
+  std::vector<std::string> dns_names;
+  std::size_t dns_names_total = 0;  ///< how many the certificate has
+  std::string subject;              ///< one-line RFC 2253 form
   std::string issuer;
   std::time_t not_before = 0;
   std::time_t not_after = 0;
@@ -40,7 +43,11 @@ struct CertificateFacts {
 };
 
 /// Facts of `cert` (the leaf): names, issuer, validity, fingerprint.
-CertificateFacts describe_certificate(X509* cert);
+inline constexpr std::size_t kMaxKeptDnsNames = 32;
+
+/// The facts of `cert`; `host` (the name that was asked for) decides which DNS names are
+/// kept when there are more than kMaxKeptDnsNames.
+CertificateFacts describe_certificate(X509* cert, std::string_view host = {});
 
 /// Maps an X509_V_ERR_* code to a CertProblem.
 CertProblem classify_verify_error(long code) noexcept;

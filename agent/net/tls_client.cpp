@@ -49,7 +49,7 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& s
   // The certificate is recorded even when the handshake failed after receiving it.
   if (X509Ptr cert{SSL_get1_peer_certificate(ssl)}) {
     facts.has_certificate = true;
-    facts.certificate = describe_certificate(cert.get());
+    facts.certificate = describe_certificate(cert.get(), host);
     for (long code : recorded_verify_errors(ssl)) {
       const CertProblem problem = classify_verify_error(code);
       auto& problems = facts.certificate.problems;

@@ -144,7 +144,10 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
             subject,
             fmt::format("the certificate is for {}, not {}",
                         cert.dns_names.empty() ? std::string("no DNS name")
-                                               : fmt::format("{}", fmt::join(cert.dns_names, ", ")),
+                        : cert.dns_names_total > cert.dns_names.size()
+                            ? fmt::format("{} and {} more", fmt::join(cert.dns_names, ", "),
+                                          cert.dns_names_total - cert.dns_names.size())
+                            : fmt::format("{}", fmt::join(cert.dns_names, ", ")),
                         subject),
             address, mode);
         break;

@@ -14,6 +14,7 @@ Json certificate_json(const net::CertificateFacts& cert) {
               {"error", cert.error.empty() ? Json(nullptr) : Json(cert.error)},
               {"problems", problems},
               {"subject_alt_names", cert.dns_names},
+              {"subject_alt_names_total", cert.dns_names_total},
               {"subject", cert.subject},
               {"issuer", cert.issuer},
               {"not_before", cert.not_before > 0 ? Json(rfc3339(cert.not_before)) : Json(nullptr)},

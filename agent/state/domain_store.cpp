@@ -1,6 +1,28 @@
 #include "state/domain_store.hpp"
 
 namespace mtasts::state {
+namespace {
+
+/// Drops what was needed to evaluate the check but is never shown again, so 10,000
+/// domains' reports stay small: EHLO keywords (the verdict kept whether STARTTLS was
+/// offered) and HTTP headers other than those the report shows.
+void compact(probe::DomainReport& report) {
+  for (auto& mx : report.mx) {
+    for (auto& probe : mx.probes) {
+      probe.ehlo_keywords.clear();
+      probe.ehlo_keywords.shrink_to_fit();
+    }
+  }
+  for (auto& fetch : report.policy.fetches) {
+    if (!fetch.response) continue;
+    auto& headers = fetch.response->headers;
+    std::erase_if(headers,
+                  [](const auto& h) { return h.first != "content-type" && h.first != "location"; });
+    headers.shrink_to_fit();
+  }
+}
+
+}  // namespace
 
 std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainReport report,
                                                                std::int64_t now) {
@@ -20,6 +42,7 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   entry.recent.push_front(std::move(summary));
   if (entry.recent.size() > kRecentChecks) entry.recent.pop_back();
   if (!entry.report) ++checked_;
+  compact(report);
   entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
   return entry.report;
 }

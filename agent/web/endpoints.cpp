@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/check_json.hpp"
+#include "web/gzip.hpp"
 #include "web/status_page.hpp"
 
 namespace mtasts::web {
@@ -72,9 +73,18 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
   }
   if (!get) return method_not_allowed("GET, HEAD");
   if (path == "/metrics") {
-    return HttpServerResponse{.status = 200,
-                              .content_type = std::string(kMetricsType),
-                              .body = metrics::serialize(e.collector.Collect())};
+    HttpServerResponse response{.status = 200, .content_type = std::string(kMetricsType)};
+    if (request.accepts_gzip()) {
+      GzipWriter gzip;
+      e.collector.Render([&gzip](std::string_view text) { gzip.append(text); });
+      if (auto body = gzip.finish()) {
+        response.body = std::move(*body);
+        response.headers.emplace_back("Content-Encoding", "gzip");
+        return response;
+      }
+    }
+    e.collector.Render([&response](std::string_view text) { response.body += text; });
+    return response;
   }
   if (path == "/-/healthy") return text(200, "mta-sts-agent is Healthy.");
   if (path == "/-/ready") {

@@ -19,7 +19,7 @@ namespace mtasts::web {
 struct Endpoints {
   const state::DomainStore& store;
   const metrics::AgentStats& stats;
-  const prometheus::Collectable& collector;
+  const metrics::Collector& collector;
   std::string version;
   /// The config is loaded and every domain has been checked once.
   std::function<bool()> ready;

@@ -27,6 +27,43 @@ std::optional<std::string> gzip_compress(std::string_view data, int level) {
   return out;
 }
 
+GzipWriter::GzipWriter(int level) : stream_(new z_stream{}) {
+  ok_ = deflateInit2(static_cast<z_stream*>(stream_), level, Z_DEFLATED, kGzipWindowBits, 8,
+                     Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+GzipWriter::~GzipWriter() {
+  auto* stream = static_cast<z_stream*>(stream_);
+  if (ok_) deflateEnd(stream);
+  delete stream;
+}
+
+bool GzipWriter::deflate_into(std::string_view data, int flush) {
+  auto* stream = static_cast<z_stream*>(stream_);
+  stream->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream->avail_in = static_cast<uInt>(data.size());
+  for (;;) {
+    const std::size_t used = out_.size();
+    out_.resize(used + 65536);
+    stream->next_out = reinterpret_cast<Bytef*>(out_.data() + used);
+    stream->avail_out = 65536;
+    const int rc = deflate(stream, flush);
+    out_.resize(used + 65536 - stream->avail_out);
+    if (rc == Z_STREAM_END) return true;
+    if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
+    if (flush == Z_NO_FLUSH && stream->avail_in == 0) return true;
+  }
+}
+
+void GzipWriter::append(std::string_view data) {
+  if (ok_ && !data.empty()) ok_ = deflate_into(data, Z_NO_FLUSH);
+}
+
+std::optional<std::string> GzipWriter::finish() {
+  if (!ok_ || !deflate_into({}, Z_FINISH)) return std::nullopt;
+  return std::move(out_);
+}
+
 std::optional<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes) {
   z_stream stream{};
   if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) return std::nullopt;

@@ -12,6 +12,24 @@ namespace mtasts::web {
 /// The gzip member (RFC 1952) of `data`; nullopt only if zlib fails.
 std::optional<std::string> gzip_compress(std::string_view data, int level = 6);
 
+/// Compresses text as it is produced, so the whole uncompressed text never exists at once.
+class GzipWriter {
+ public:
+  explicit GzipWriter(int level = 6);
+  ~GzipWriter();
+  GzipWriter(const GzipWriter&) = delete;
+  GzipWriter& operator=(const GzipWriter&) = delete;
+  void append(std::string_view data);
+  /// The gzip member; nullopt if zlib failed at any point.
+  std::optional<std::string> finish();
+
+ private:
+  bool deflate_into(std::string_view data, int flush);
+  void* stream_;  ///< z_stream, kept out of this header
+  std::string out_;
+  bool ok_ = true;
+};
+
 /// Decompresses a gzip member, up to `max_bytes` of output (tests and the benchmark).
 std::optional<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -40,7 +41,10 @@ template <class Stream>
 asio::awaitable<bool> send(Stream& stream, const HttpServer::Shared& shared,
                            const HttpRequest* request, HttpServerResponse response,
                            bool keep_alive) {
-  if (request && request->accepts_gzip() && response.body.size() >= shared.options.gzip_min_bytes) {
+  const bool encoded = std::any_of(response.headers.begin(), response.headers.end(),
+                                   [](const auto& h) { return h.first == "Content-Encoding"; });
+  if (request && !encoded && request->accepts_gzip() &&
+      response.body.size() >= shared.options.gzip_min_bytes) {
     if (auto compressed = gzip_compress(response.body)) {
       response.body = std::move(*compressed);
       response.headers.emplace_back("Content-Encoding", "gzip");

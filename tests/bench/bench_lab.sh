@@ -225,6 +225,6 @@ up() {
 case "${1:-}" in
   up) up "${2:-10000}" ;;
   down) down; echo "bench lab: down" ;;
-  exec) shift; in_lab "$@" ;;
+  exec) shift; exec ip netns exec "$NETNS" "$@" ;;  # exec: the caller's $! is the program
   *) echo "usage: $0 up [N] | down | exec CMD..." >&2; exit 2 ;;
 esac

@@ -128,3 +128,28 @@ TEST(Collector, AgentFiguresAlwaysPresent) {
 
 }  // namespace
 }  // namespace mtasts::metrics
+
+namespace mtasts::metrics {
+namespace {
+
+TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
+  state::DomainStore store;
+  store.retain({{"example.com", {{"team", "mail"}}}, {"example.net", {}}, {"new.example", {}}});
+  for (const char* domain : {"example.com", "example.net"}) {
+    auto r = testing::healthy_facts(domain);
+    probe::evaluate(r, {});
+    store.record(std::move(r), 1'800'000'000);
+  }
+  AgentStats stats;
+  stats.domains = 3;
+  const Collector collector(store, stats);
+  std::string streamed;
+  collector.Render([&streamed](std::string_view text) { streamed += text; });
+  // process_* values change between two reads; compare everything before them.
+  const std::string all = serialize(collector.Collect());
+  EXPECT_EQ(streamed.substr(0, streamed.find("# HELP process_")),
+            all.substr(0, all.find("# HELP process_")));
+}
+
+}  // namespace
+}  // namespace mtasts::metrics

@@ -111,6 +111,21 @@ TEST(Gzip, RoundTripsAndCompressesMetricsText) {
   EXPECT_EQ(gzip_decompress("not gzip", 100), std::nullopt);
 }
 
+TEST(Gzip, WriterCompressesPieceByPiece) {
+  std::string text;
+  GzipWriter writer;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string line =
+        "series_" + std::to_string(i % 97) + "{a=\"b\"} " + std::to_string(i) + "\n";
+    writer.append(line);
+    text += line;
+  }
+  const auto compressed = writer.finish();
+  ASSERT_TRUE(compressed);
+  EXPECT_LT(compressed->size() * 4, text.size());
+  EXPECT_EQ(gzip_decompress(*compressed, text.size()), text);
+}
+
 TEST(ListenAddress, Forms) {
   using Endpoints = std::vector<asio::ip::tcp::endpoint>;
   auto endpoints = [](const std::string& a) {
