@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "metrics/families.hpp"
@@ -39,6 +38,15 @@ class Samples {
       }
       label_names_.push_back(std::move(names));
     }
+  }
+
+  /// Whether samples of any of these families are kept (to skip work for the others).
+  bool wants(std::initializer_list<Family> families) const {
+    if (!only_) return true;
+    for (auto f : families) {
+      if (f == *only_) return true;
+    }
+    return false;
   }
 
   ClientMetric* add(Family family, std::initializer_list<std::string_view> values, double value) {
@@ -97,6 +105,44 @@ void add_certificate(Samples& out, const std::string& domain, const std::string&
   out.add(Family::cert_valid, {domain, host, role}, as_number(cert.valid));
 }
 
+void add_mx_hosts(Samples& out, const std::string& domain, const probe::DomainReport& r) {
+  const bool policy_usable = r.policy.parsed && r.policy.parsed->valid;
+  for (std::size_t h = 0; h < r.mx.size(); ++h) {
+    const auto& mx = r.mx[h];
+    const bool repeated =
+        std::any_of(r.mx.begin(), r.mx.begin() + static_cast<std::ptrdiff_t>(h),
+                    [&mx](const probe::MxHostFacts& e) { return e.host == mx.host; });
+    if (repeated) continue;
+
+    if (policy_usable) {
+      out.add(Family::mx_policy_match, {domain, mx.host}, as_number(mx.policy_match.has_value()));
+    }
+    HostCertificate cert;
+    std::vector<std::string_view> versions;  // in the order first seen
+    bool v4_seen = false, v4_ok = true, v6_seen = false, v6_ok = true;
+    for (const auto& probe : mx.probes) {
+      const bool ok = probe.stage == net::SmtpStage::quit || probe.stage == net::SmtpStage::done;
+      if (probe.endpoint.address().is_v4()) {
+        v4_seen = true;
+        v4_ok = v4_ok && ok;
+      } else {
+        v6_seen = true;
+        v6_ok = v6_ok && ok;
+      }
+      if (probe.tls && !probe.tls->version.empty() &&
+          std::find(versions.begin(), versions.end(), probe.tls->version) == versions.end()) {
+        versions.emplace_back(probe.tls->version);
+      }
+      cert.add(probe.tls);
+    }
+    if (v4_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv4"}, as_number(v4_ok));
+    if (v6_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv6"}, as_number(v6_ok));
+    for (auto version : versions)
+      out.add(Family::mx_tls_version_info, {domain, mx.host, version}, 1);
+    add_certificate(out, domain, mx.host, "mx", cert);
+  }
+}
+
 void add_domain(Samples& out, const std::string& domain, const state::DomainEntry& entry) {
   if (ClientMetric* info = out.add(Family::domain_info, {domain}, 1)) {
     for (const auto& [name, value] : entry.labels) {
@@ -112,10 +158,15 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
             as_number(r.verdict == verdict));
   }
   // One series per (code, subject): a finding repeated per address is one active problem.
-  std::set<std::pair<FindingCode, std::string_view>> seen;
-  for (const auto& f : r.findings) {
-    if (!seen.emplace(f.code, f.subject).second) continue;
-    out.add(Family::finding, {domain, to_string(f.code), to_string(f.severity), f.subject}, 1);
+  if (out.wants({Family::finding})) {
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+      const auto& f = r.findings[i];
+      const bool repeated = std::any_of(
+          r.findings.begin(), r.findings.begin() + static_cast<std::ptrdiff_t>(i),
+          [&f](const Finding& e) { return e.code == f.code && e.subject == f.subject; });
+      if (!repeated)
+        out.add(Family::finding, {domain, to_string(f.code), to_string(f.severity), f.subject}, 1);
+    }
   }
   out.add(Family::sts_record_valid, {domain}, as_number(r.sts_status == "valid"));
   out.add(Family::tlsrpt_record_valid, {domain}, as_number(r.tlsrpt_status == "valid"));
@@ -148,33 +199,9 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
             static_cast<double>(entry.history->mode_since));
   }
 
-  const bool policy_usable = r.policy.parsed && r.policy.parsed->valid;
-  std::set<std::string_view> hosts;
-  for (const auto& mx : r.mx) {
-    if (!hosts.insert(mx.host).second) continue;
-    if (policy_usable) {
-      out.add(Family::mx_policy_match, {domain, mx.host}, as_number(mx.policy_match.has_value()));
-    }
-    HostCertificate cert;
-    std::set<std::string_view> versions;
-    bool v4_seen = false, v4_ok = true, v6_seen = false, v6_ok = true;
-    for (const auto& probe : mx.probes) {
-      const bool ok = probe.stage == net::SmtpStage::quit || probe.stage == net::SmtpStage::done;
-      if (probe.endpoint.address().is_v4()) {
-        v4_seen = true;
-        v4_ok = v4_ok && ok;
-      } else {
-        v6_seen = true;
-        v6_ok = v6_ok && ok;
-      }
-      if (probe.tls && !probe.tls->version.empty()) versions.insert(probe.tls->version);
-      cert.add(probe.tls);
-    }
-    if (v4_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv4"}, as_number(v4_ok));
-    if (v6_seen) out.add(Family::mx_starttls_success, {domain, mx.host, "ipv6"}, as_number(v6_ok));
-    for (auto version : versions)
-      out.add(Family::mx_tls_version_info, {domain, mx.host, version}, 1);
-    add_certificate(out, domain, mx.host, "mx", cert);
+  if (out.wants({Family::mx_policy_match, Family::mx_starttls_success, Family::mx_tls_version_info,
+                 Family::cert_not_after_timestamp_seconds, Family::cert_valid})) {
+    add_mx_hosts(out, domain, r);
   }
   out.add(Family::check_duration_seconds, {domain}, r.seconds);
   out.add(Family::check_last_run_timestamp_seconds, {domain},

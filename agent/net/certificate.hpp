@@ -43,7 +43,7 @@ struct CertificateFacts {
 };
 
 /// Facts of `cert` (the leaf): names, issuer, validity, fingerprint.
-inline constexpr std::size_t kMaxKeptDnsNames = 32;
+inline constexpr std::size_t kMaxKeptDnsNames = 10;
 
 /// The facts of `cert`; `host` (the name that was asked for) decides which DNS names are
 /// kept when there are more than kMaxKeptDnsNames.

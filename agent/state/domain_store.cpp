@@ -37,7 +37,7 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
                        .seconds = report.seconds,
                        .codes = {}};
   for (const auto& f : report.findings) {
-    if (f.severity != Severity::info) summary.codes.emplace_back(to_string(f.code));
+    if (f.severity != Severity::info) summary.codes.push_back(f.code);
   }
   entry.recent.push_front(std::move(summary));
   if (entry.recent.size() > kRecentChecks) entry.recent.pop_back();

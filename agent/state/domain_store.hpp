@@ -22,7 +22,7 @@ struct CheckSummary {
   std::int64_t at = 0;  ///< Unix seconds when the check started
   probe::Verdict verdict = probe::Verdict::unknown;
   double seconds = 0;
-  std::vector<std::string> codes;  ///< the warning and error finding codes, report order
+  std::vector<FindingCode> codes;  ///< the warning and error findings, report order
 };
 
 using Labels = std::map<std::string, std::string>;

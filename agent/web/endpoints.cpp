@@ -51,10 +51,12 @@ report::Json domain_json(const Endpoints& e, const std::string& domain,
   }
   report::Json recent = report::Json::array();
   for (const auto& s : entry.recent) {
+    std::vector<std::string_view> codes;
+    for (auto code : s.codes) codes.push_back(to_string(code));
     recent.push_back({{"started", report::rfc3339(s.at)},
                       {"verdict", probe::to_string(s.verdict)},
                       {"seconds", s.seconds},
-                      {"codes", s.codes}});
+                      {"codes", codes}});
   }
   agent["recent"] = std::move(recent);
   out["agent"] = std::move(agent);

@@ -266,7 +266,7 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
       "<th>seconds</th><th>warnings and errors</th></tr></thead><tbody>\n";
   for (const auto& s : entry.recent) {
     std::string codes;
-    for (const auto& code : s.codes) codes += "<code>" + code + "</code> ";
+    for (auto code : s.codes) codes += fmt::format("<code>{}</code> ", to_string(code));
     body += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.2f}</td><td>{}</td></tr>\n",
                         report::rfc3339(s.at), probe::to_string(s.verdict), s.seconds, codes);
   }
