@@ -197,6 +197,12 @@ constexpr std::array kCatalogue = {
   FindingSpec{address_private_refused, "address_private_refused", error, fixed, "RFC 6890",
               "a policy or MX host resolves to a loopback, private, link-local or ULA address",
               "Publish public addresses: senders on the Internet cannot reach these (the agent refuses them under deny_private_addresses)."},
+  FindingSpec{policy_host_dns_error, "policy_host_dns_error", warning, fixed, "RFC 8461 §3.3",
+              "the address lookup of the policy host failed (timeout, SERVFAIL): whether it resolves is unknown",
+              "Check the name servers of mta-sts.<domain>; the next check tells whether it resolves."},
+  FindingSpec{mx_host_dns_error, "mx_host_dns_error", warning, fixed, "RFC 5321 §5.1",
+              "the address lookup of an MX host failed (timeout, SERVFAIL): whether it resolves is unknown",
+              "Check the name servers of the MX host's domain; the next check tells whether it resolves."},
 };
 // clang-format on
 

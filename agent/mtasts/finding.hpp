@@ -88,10 +88,12 @@ enum class FindingCode : std::uint8_t {
   tlsrpt_dns_error,
   mx_dns_error,
   address_private_refused,
+  policy_host_dns_error,
+  mx_host_dns_error,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::address_private_refused) + 1;
+    static_cast<std::size_t>(FindingCode::mx_host_dns_error) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
 enum class SeverityRule : std::uint8_t {

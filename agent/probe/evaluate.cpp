@@ -205,8 +205,9 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
       r.findings.push_back(make_finding(FindingCode::policy_host_unresolvable, p.host,
                                         fmt::format("{} has no A or AAAA record", p.host)));
     } else {
+      // A failed lookup is not a missing host: the verdict becomes unknown, not fail.
       r.findings.push_back(
-          make_finding(FindingCode::policy_host_unresolvable, p.host,
+          make_finding(FindingCode::policy_host_dns_error, p.host,
                        fmt::format("the address lookup of {} failed (A: {}, AAAA: {})", p.host,
                                    describe(lookup.v4_failure), describe(lookup.v6_failure))));
     }
@@ -358,9 +359,11 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
     refused_findings(r, host.host, host.lookup);
     if (host.lookup.addresses.empty() && !host.lookup.refused.empty()) continue;
     if (host.lookup.addresses.empty()) {
+      const bool absent = is_absent(host.lookup.v4_failure) && is_absent(host.lookup.v6_failure);
       r.findings.push_back(make_finding(
-          FindingCode::mx_unresolvable, host.host,
-          fmt::format("MX host {} has no address (A: {}, AAAA: {})", host.host,
+          absent ? FindingCode::mx_unresolvable : FindingCode::mx_host_dns_error, host.host,
+          fmt::format("{} {} (A: {}, AAAA: {})", absent ? "MX host" : "the address lookup of",
+                      host.host, absent ? "has no address" : "failed",
                       describe(host.lookup.v4_failure), describe(host.lookup.v6_failure))));
       continue;
     }
@@ -443,6 +446,8 @@ bool makes_unknown(FindingCode code) {
     case FindingCode::sts_record_dns_error:
     case FindingCode::tlsrpt_dns_error:
     case FindingCode::mx_dns_error:
+    case FindingCode::policy_host_dns_error:
+    case FindingCode::mx_host_dns_error:
     case FindingCode::port25_blocked: return true;
     default: return false;
   }

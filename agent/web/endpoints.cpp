@@ -77,7 +77,9 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
   if (path == "/metrics") {
     HttpServerResponse response{.status = 200, .content_type = std::string(kMetricsType)};
     if (request.accepts_gzip()) {
-      GzipWriter gzip;
+      // Level 3: a third of level 6's CPU for a body about 10% larger (10,000 domains:
+      // 22 MB of text become 1.2-1.4 MB either way).
+      GzipWriter gzip(3);
       e.collector.Render([&gzip](std::string_view text) { gzip.append(text); });
       if (auto body = gzip.finish()) {
         response.body = std::move(*body);

@@ -49,7 +49,7 @@ global:
 target_files: [$DIR/targets.yml]
 CONF
 $LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
-  --log.level=error 2> "$RUN/agent.log" &
+  --log.level=warn 2> "$RUN/agent.log" &
 agent=$!
 ready=$($LAB exec "$DRIVER" wait-ready $LISTEN 8461 1800)
 agent_cpu=$(cpu_seconds $agent)
@@ -64,6 +64,10 @@ done
 agent_rss_after_scrape=$(peak_rss_mb $agent)
 kill -TERM $agent
 wait $agent || true
+mkdir -p build-bench/results
+cp "$RUN/agent.log" build-bench/results/agent.log
+not_ok=$(grep -c 'msg="check finished"' "$RUN/agent.log" || true)
+not_ok_codes=$(grep -o 'findings=[^ ]*' "$RUN/agent.log" | sort | uniq -c | sort -rn | head -5 || true)
 
 # ---- blackbox_exporter, the same probes ---------------------------------------------
 # Its DNS prober takes the name to ask from the module, so each domain needs its own modules.
@@ -157,5 +161,7 @@ modules per domain, because its DNS prober takes the query name from the module)
 agent /metrics scrapes (gzip): 
 $scrapes
 peak RSS after the scrapes: $agent_rss_after_scrape MB
+checks that did not end ok in the first round: $not_ok (build-bench/results/agent.log)
+$not_ok_codes
 budgets: CPU per domain check <= 1.5 ms; RSS < 100 MB; scrape < 1 s; a round within the 15m interval
 REPORT

@@ -149,3 +149,22 @@ TEST(Evaluate, RefusedPrivateAddressesAreOneFindingPerHostNotUnresolvable) {
 
 }  // namespace
 }  // namespace mtasts::probe
+
+namespace mtasts::probe {
+namespace {
+
+TEST(Evaluate, FailedAddressLookupsAreUnknownNotMissing) {
+  DomainReport r = healthy();
+  r.policy.lookup.addresses.clear();
+  r.policy.lookup.v4_failure = dns::DnsFailure::timeout;
+  r.policy.fetches.clear();
+  r.mx[0].lookup.addresses.clear();
+  r.mx[0].lookup.v4_failure = dns::DnsFailure::servfail;
+  r.mx[0].probes.clear();
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_host_dns_error", "policy_host_dns_error"));
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+}
+
+}  // namespace
+}  // namespace mtasts::probe
