@@ -109,9 +109,6 @@ server:
   logfile: "$dir/nsd.log"
   server-count: 1
   rrl-ratelimit: 0
-  # The agent starts 100 checks at once: hundreds of queries in one burst.
-  so-rcvbuf: 8m
-  so-sndbuf: 8m
 remote-control:
   control-enable: no
 zone:
