@@ -1,11 +1,10 @@
 // Keeps the README's table of finding codes in step with the catalogue in the code.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "mtasts/finding.hpp"
+#include "readme_section.hpp"
 
 namespace mtasts {
 namespace {
@@ -44,19 +43,9 @@ std::string expected_table() {
 }
 
 TEST(Readme, FindingTableMatchesTheCatalogue) {
-  std::ifstream in(MTASTS_README);
-  ASSERT_TRUE(in) << "cannot open " << MTASTS_README;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string readme = buffer.str();
-  const std::string begin = "<!-- findings-table:begin -->\n";
-  const std::string end = "<!-- findings-table:end -->";
-  const auto b = readme.find(begin);
-  const auto e = readme.find(end);
-  ASSERT_NE(b, std::string::npos) << "README.md lacks " << begin;
-  ASSERT_NE(e, std::string::npos) << "README.md lacks " << end;
-  const std::string table = readme.substr(b + begin.size(), e - b - begin.size());
-  EXPECT_EQ(table, expected_table()) << "Replace the README table with:\n" << expected_table();
+  EXPECT_EQ(testing::readme_section(MTASTS_README, "findings-table"), expected_table())
+      << "Replace the README table with:\n"
+      << expected_table();
 }
 
 }  // namespace
