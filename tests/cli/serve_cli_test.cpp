@@ -3,6 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/write.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -132,6 +137,49 @@ TEST_F(ServeCli, BasicAuthFromTheWebConfig) {
   EXPECT_EQ(agent.get("/metrics").response.status, 401);
   EXPECT_EQ(agent.get("/metrics", {"Authorization: Basic cHJvbTpzZWNyZXQ="}).response.status, 200);
   EXPECT_EQ(agent.get("/metrics", {"Authorization: Basic cHJvbTp3cm9uZw=="}).response.status, 401);
+}
+
+TEST_F(ServeCli, TlsFromTheWebConfig) {
+  // A self-signed certificate for 127.0.0.1, made as an operator would.
+  const auto made = run_process(
+      "/usr/bin/openssl",
+      {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+       "2", "-subj", "/CN=agent", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+       (dir_ / "agent.key").string(), "-out", (dir_ / "agent.crt").string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::ofstream(dir_ / "web.yml")
+      << "tls_server_config:\n  cert_file: agent.crt\n  key_file: agent.key\n";
+  auto args = flags(write_config("  - a.invalid\n"));
+  args.push_back("--web.config.file=" + (dir_ / "web.yml").string());
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  EXPECT_THAT(agent.log(), HasSubstr("tls=true"));
+
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.load_verify_file((dir_ / "agent.crt").string());
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  asio::ssl::stream<asio::ip::tcp::socket> stream(io, tls);
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), agent.port()});
+  stream.handshake(asio::ssl::stream_base::client);  // throws if the certificate is not ours
+  const std::string request = "GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(stream, asio::buffer(request));
+  std::string answer;
+  asio::error_code ec;
+  asio::read(stream, asio::dynamic_buffer(answer), ec);
+  EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 200 "));
+  // Plain HTTP to the TLS port gets no answer.
+  EXPECT_FALSE(agent.get("/-/healthy").ok);
+}
+
+TEST_F(ServeCli, BadWebConfigDoesNotStart) {
+  std::ofstream(dir_ / "web.yml")
+      << "tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n";
+  auto args = flags(write_config("  - a.invalid\n"));
+  args.push_back("--web.config.file=" + (dir_ / "web.yml").string());
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("cannot load the certificate chain"));
 }
 
 }  // namespace
