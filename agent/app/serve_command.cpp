@@ -273,6 +273,9 @@ class Daemon {
     scheduler_.set_targets(scheduled);
     target_files_fingerprint_ = config::target_files_fingerprint(config);
     config_ = std::move(config);
+    // targets_ holds this shard's targets; the full list is not needed again.
+    config_.targets.clear();
+    config_.targets.shrink_to_fit();
     config_loaded_ = true;
     stats_.domains = targets_.size();
     stats_.config_last_reload_successful = true;

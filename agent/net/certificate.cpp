@@ -140,7 +140,7 @@ CertificateFacts describe_certificate(X509* cert, std::string_view host) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (X509_digest(cert, EVP_sha256(), digest, &length) == 1) {
-    facts.sha256 = to_hex(std::span<const unsigned char>(digest, length));
+    std::copy_n(digest, std::min<std::size_t>(length, facts.sha256.size()), facts.sha256.begin());
   }
   return facts;
 }

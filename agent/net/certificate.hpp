@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <cstdint>
 #include <ctime>
 #include <memory>
@@ -35,7 +36,9 @@ struct CertificateFacts {
   std::string issuer;
   std::time_t not_before = 0;
   std::time_t not_after = 0;
-  std::string sha256;  ///< fingerprint of the DER, lower-case hex
+  /// SHA-256 fingerprint of the DER (raw bytes: 32 bytes inline rather than 64 hex
+  /// characters on the heap, for every certificate of every domain the daemon keeps).
+  std::array<unsigned char, 32> sha256{};
 
   bool verified = false;              ///< chain trusted, dates valid, name matches
   std::vector<CertProblem> problems;  ///< every distinct problem found, in order

@@ -1,5 +1,7 @@
 #include "report/check_json.hpp"
 
+#include "mtasts/text.hpp"
+
 namespace mtasts::report {
 namespace {
 
@@ -19,7 +21,7 @@ Json certificate_json(const net::CertificateFacts& cert) {
               {"issuer", cert.issuer},
               {"not_before", cert.not_before > 0 ? Json(rfc3339(cert.not_before)) : Json(nullptr)},
               {"not_after", cert.not_after > 0 ? Json(rfc3339(cert.not_after)) : Json(nullptr)},
-              {"sha256", cert.sha256}};
+              {"sha256", to_hex(std::span<const unsigned char>(cert.sha256))}};
 }
 
 Json txt_json(const probe::TxtLookupFacts& facts, const std::string& status) {

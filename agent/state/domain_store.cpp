@@ -1,5 +1,7 @@
 #include "state/domain_store.hpp"
 
+#include <algorithm>
+
 namespace mtasts::state {
 namespace {
 
@@ -39,8 +41,12 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   for (const auto& f : report.findings) {
     if (f.severity != Severity::info) summary.codes.push_back(f.code);
   }
-  entry.recent.push_front(std::move(summary));
-  if (entry.recent.size() > kRecentChecks) entry.recent.pop_back();
+  if (entry.recent.size() == kRecentChecks) entry.recent.pop_back();
+  if (entry.recent.size() == entry.recent.capacity()) {
+    entry.recent.reserve(
+        std::min(kRecentChecks, std::max<std::size_t>(1, entry.recent.size() * 2)));
+  }
+  entry.recent.insert(entry.recent.begin(), std::move(summary));
   if (!entry.report) ++checked_;
   compact(report);
   entry.report = std::make_shared<const probe::DomainReport>(std::move(report));

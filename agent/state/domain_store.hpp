@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,7 +29,9 @@ using Labels = std::map<std::string, std::string>;
 struct DomainEntry {
   Labels labels;                                      ///< from the domain's target file group
   std::shared_ptr<const probe::DomainReport> report;  ///< null until checked once
-  std::deque<CheckSummary> recent;                    ///< newest first
+  /// Newest first, at most kRecentChecks. A vector: an empty std::deque already allocates
+  /// about 600 bytes, which is 6 MB at 10,000 domains.
+  std::vector<CheckSummary> recent;
   std::optional<probe::PolicyHistory> history;
 };
 
