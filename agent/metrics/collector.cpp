@@ -252,15 +252,31 @@ std::vector<MetricFamily> collect(const state::DomainStore& store, const AgentSt
 }
 
 void render(const state::DomainStore& store, const AgentStats& stats,
-            const std::function<void(std::string_view)>& sink) {
+            const std::function<void(std::string_view)>& sink, std::size_t domains_per_chunk) {
   const prometheus::TextSerializer serializer;
+  const auto& entries = store.entries();
+  const std::size_t chunk = std::max<std::size_t>(domains_per_chunk, 1);
   for (const auto& spec : metric_families()) {
-    Samples out(spec.family);
-    for (const auto& [domain, entry] : store.entries()) add_domain(out, domain, entry);
-    add_agent(out, store, stats);
-    std::ostringstream text;
-    serializer.Serialize(text, {out.take(spec.family)});
-    sink(text.str());
+    auto it = entries.begin();
+    bool first = true;
+    do {
+      Samples out(spec.family);
+      for (std::size_t n = 0; it != entries.end() && n < chunk; ++it, ++n) {
+        add_domain(out, it->first, it->second);
+      }
+      if (it == entries.end()) add_agent(out, store, stats);
+      MetricFamily family = out.take(spec.family);
+      if (!first && family.metric.empty()) continue;
+      std::ostringstream text;
+      serializer.Serialize(text, {family});
+      std::string_view view = text.view();
+      if (!first) {
+        // Later chunks of a family: without its "# HELP" and "# TYPE" lines.
+        for (int line = 0; line < 2; ++line) view.remove_prefix(view.find('\n') + 1);
+      }
+      sink(view);
+      first = false;
+    } while (it != entries.end());
   }
 }
 

@@ -37,10 +37,11 @@ struct AgentStats {
 std::vector<prometheus::MetricFamily> collect(const state::DomainStore& store,
                                               const AgentStats& stats);
 
-/// The same families in the text exposition format, one family at a time into `sink`, so a
-/// scrape of 10,000 domains holds one family's samples in memory, not all of them.
+/// The same families in the text exposition format into `sink`, one family and at most
+/// `domains_per_chunk` domains at a time, so a scrape of 10,000 domains never holds more
+/// than a few hundred domains' samples in memory.
 void render(const state::DomainStore& store, const AgentStats& stats,
-            const std::function<void(std::string_view)>& sink);
+            const std::function<void(std::string_view)>& sink, std::size_t domains_per_chunk = 500);
 
 /// The Collectable that renders the metrics at scrape time; reads the store and the stats by
 /// reference, so it must be used on the thread that changes them. /metrics uses Render().
@@ -49,8 +50,9 @@ class Collector : public prometheus::Collectable {
   Collector(const state::DomainStore& store, const AgentStats& stats)
       : store_(store), stats_(stats) {}
   std::vector<prometheus::MetricFamily> Collect() const override { return collect(store_, stats_); }
-  void Render(const std::function<void(std::string_view)>& sink) const {
-    render(store_, stats_, sink);
+  void Render(const std::function<void(std::string_view)>& sink,
+              std::size_t domains_per_chunk = 500) const {
+    render(store_, stats_, sink, domains_per_chunk);
   }
 
  private:

@@ -143,12 +143,15 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   AgentStats stats;
   stats.domains = 3;
   const Collector collector(store, stats);
-  std::string streamed;
-  collector.Render([&streamed](std::string_view text) { streamed += text; });
   // process_* values change between two reads; compare everything before them.
   const std::string all = serialize(collector.Collect());
-  EXPECT_EQ(streamed.substr(0, streamed.find("# HELP process_")),
-            all.substr(0, all.find("# HELP process_")));
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{500}}) {
+    std::string streamed;
+    collector.Render([&streamed](std::string_view text) { streamed += text; }, chunk);
+    EXPECT_EQ(streamed.substr(0, streamed.find("# HELP process_")),
+              all.substr(0, all.find("# HELP process_")))
+        << "chunks of " << chunk;
+  }
 }
 
 }  // namespace
