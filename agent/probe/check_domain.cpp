@@ -43,10 +43,19 @@ asio::awaitable<AddressLookupFacts> lookup_addresses(dns::Resolver& resolver, st
                                                      Clock::time_point deadline) {
   using Addresses = std::vector<asio::ip::address>;
   AddressLookupFacts facts;
-  auto both = co_await with_deadline(
-      resolver.addresses(name, false) && resolver.addresses(name, true), deadline);
-  auto [v4, v6] =
-      both ? std::move(*both) : std::tuple{timed_out<Addresses>(), timed_out<Addresses>()};
+  facts.v4_asked = options.ipv4;
+  facts.v6_asked = options.ipv6;
+  dns::Lookup<Addresses> v4, v6;
+  if (options.ipv4 && options.ipv6) {
+    auto both = co_await with_deadline(
+        resolver.addresses(name, false) && resolver.addresses(name, true), deadline);
+    std::tie(v4, v6) =
+        both ? std::move(*both) : std::tuple{timed_out<Addresses>(), timed_out<Addresses>()};
+  } else {
+    // One family: no query for the other (a third of the lookups of an IPv4-only setup).
+    auto one = co_await with_deadline(resolver.addresses(name, !options.ipv4), deadline);
+    (options.ipv4 ? v4 : v6) = one ? std::move(*one) : timed_out<Addresses>();
+  }
   facts.v4_failure = dns::classify(v4.error);
   facts.v6_failure = dns::classify(v6.error);
   const auto take = [&](const std::vector<asio::ip::address>& list, bool wanted) {

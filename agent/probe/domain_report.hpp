@@ -33,6 +33,9 @@ struct TxtLookupFacts {
 };
 
 struct AddressLookupFacts {
+  /// A family the configuration leaves out (ip_families) is not looked up at all.
+  bool v4_asked = true;
+  bool v6_asked = true;
   dns::DnsFailure v4_failure = dns::DnsFailure::none;
   dns::DnsFailure v6_failure = dns::DnsFailure::none;
   std::vector<asio::ip::address> addresses;  ///< IPv4 first, then IPv6

@@ -49,6 +49,21 @@ bool is_absent(DnsFailure failure) {
   return failure == DnsFailure::nxdomain || failure == DnsFailure::nodata;
 }
 
+/// No address in any family that was looked up (a family left out by the configuration
+/// says nothing).
+bool no_address(const AddressLookupFacts& lookup) {
+  return (!lookup.v4_asked || is_absent(lookup.v4_failure)) &&
+         (!lookup.v6_asked || is_absent(lookup.v6_failure));
+}
+
+/// "A: nxdomain, AAAA: timeout" for the families that were looked up.
+std::string describe(const AddressLookupFacts& lookup) {
+  std::string out;
+  if (lookup.v4_asked) out = "A: " + describe(lookup.v4_failure);
+  if (lookup.v6_asked) out += (out.empty() ? "AAAA: " : ", AAAA: ") + describe(lookup.v6_failure);
+  return out;
+}
+
 std::string date_of(std::time_t t) {
   char buffer[32];
   std::tm tm{};
@@ -201,15 +216,14 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     }
     r.policy_status = "unreachable";
     if (!lookup.refused.empty()) return;  // said above
-    if (is_absent(lookup.v4_failure) && is_absent(lookup.v6_failure)) {
+    if (no_address(lookup)) {
       r.findings.push_back(make_finding(FindingCode::policy_host_unresolvable, p.host,
                                         fmt::format("{} has no A or AAAA record", p.host)));
     } else {
       // A failed lookup is not a missing host: the verdict becomes unknown, not fail.
-      r.findings.push_back(
-          make_finding(FindingCode::policy_host_dns_error, p.host,
-                       fmt::format("the address lookup of {} failed (A: {}, AAAA: {})", p.host,
-                                   describe(lookup.v4_failure), describe(lookup.v6_failure))));
+      r.findings.push_back(make_finding(
+          FindingCode::policy_host_dns_error, p.host,
+          fmt::format("the address lookup of {} failed ({})", p.host, describe(lookup))));
     }
     return;
   }
@@ -299,7 +313,7 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     r.findings.push_back(make_finding(FindingCode::policy_ipv4_only, p.host,
                                       "the policy is served over IPv4 but not over IPv6"));
   }
-  if (v6_ok && !v4_ok) {
+  if (v6_ok && !v4_ok && p.lookup.v4_asked) {
     r.findings.push_back(make_finding(
         FindingCode::policy_ipv6_only, p.host,
         v4_tried ? "the policy is served over IPv6 but not over IPv4"
@@ -359,12 +373,11 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
     refused_findings(r, host.host, host.lookup);
     if (host.lookup.addresses.empty() && !host.lookup.refused.empty()) continue;
     if (host.lookup.addresses.empty()) {
-      const bool absent = is_absent(host.lookup.v4_failure) && is_absent(host.lookup.v6_failure);
+      const bool absent = no_address(host.lookup);
       r.findings.push_back(make_finding(
           absent ? FindingCode::mx_unresolvable : FindingCode::mx_host_dns_error, host.host,
-          fmt::format("{} {} (A: {}, AAAA: {})", absent ? "MX host" : "the address lookup of",
-                      host.host, absent ? "has no address" : "failed",
-                      describe(host.lookup.v4_failure), describe(host.lookup.v6_failure))));
+          fmt::format("{} {} {} ({})", absent ? "MX host" : "the address lookup of", host.host,
+                      absent ? "has no address" : "failed", describe(host.lookup))));
       continue;
     }
     for (const auto& p : host.probes) {

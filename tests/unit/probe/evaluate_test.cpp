@@ -168,3 +168,29 @@ TEST(Evaluate, FailedAddressLookupsAreUnknownNotMissing) {
 
 }  // namespace
 }  // namespace mtasts::probe
+
+namespace mtasts::probe {
+namespace {
+
+TEST(Evaluate, AFamilyLeftOutByTheConfigurationSaysNothing) {
+  // ip_families: [ipv6]: no A lookups, so no "no IPv4 address" finding.
+  DomainReport r = healthy();
+  r.policy.lookup.v4_asked = false;
+  r.policy.lookup.addresses = {asio::ip::make_address("2001:db8::1")};
+  r.policy.fetches = {r.policy.fetches[1]};
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre());
+
+  // ip_families: [ipv4] and an MX host without an A record: unresolvable, not a DNS error.
+  DomainReport v4 = healthy();
+  v4.mx[0].lookup = {};
+  v4.mx[0].lookup.v6_asked = false;
+  v4.mx[0].lookup.v4_failure = dns::DnsFailure::nodata;
+  v4.mx[0].probes.clear();
+  evaluate(v4, {});
+  EXPECT_THAT(codes(v4), ElementsAre("mx_unresolvable"));
+  EXPECT_EQ(v4.findings[0].message, "MX host mx.example.com has no address (A: nodata)");
+}
+
+}  // namespace
+}  // namespace mtasts::probe
