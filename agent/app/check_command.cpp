@@ -10,10 +10,8 @@
 #include "app/lint_command.hpp"
 #include "common/duration.hpp"
 #include "common/run_all.hpp"
-#include "dns/resolver.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
-#include "net/tls_client.hpp"
 #include "probe/check_domain.hpp"
 #include "report/check_json.hpp"
 #include "report/check_text.hpp"
@@ -58,20 +56,10 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   }
 
   asio::io_context io(1);
-  dns::ResolverOptions resolver_options;
-  resolver_options.servers = options.dns_servers;
-  auto resolver = dns::Resolver::create(io.get_executor(), resolver_options);
-  if (auto* message = std::get_if<std::string>(&resolver)) return usage(*message);
-  net::TlsOptions policy_tls{.ca_file = options.ca_file, .min_version = TLS1_2_VERSION};
-  net::TlsOptions smtp_tls{.ca_file = options.ca_file, .min_version = TLS1_VERSION};
-  auto policy_context = net::make_tls_context(policy_tls);
-  auto smtp_context = net::make_tls_context(smtp_tls);
-  if (auto* message = std::get_if<std::string>(&policy_context)) return usage(*message);
-  if (auto* message = std::get_if<std::string>(&smtp_context)) return usage(*message);
-
-  probe::CheckContext context{*std::get<std::unique_ptr<dns::Resolver>>(resolver),
-                              *std::get<std::shared_ptr<asio::ssl::context>>(policy_context),
-                              *std::get<std::shared_ptr<asio::ssl::context>>(smtp_context)};
+  auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file);
+  if (auto* message = std::get_if<std::string>(&made)) return usage(*message);
+  auto& tools = std::get<std::unique_ptr<probe::CheckTools>>(made);
+  probe::CheckContext context = tools->context();
   probe::CheckOptions check;
   check.timeout = *timeout;
   check.probe_mx = !options.no_mx;
@@ -91,12 +79,11 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     }(context, domains[i], check, reports[i]));
   }
   std::exception_ptr failure;
-  auto& resolver_ptr = std::get<std::unique_ptr<dns::Resolver>>(resolver);
   asio::co_spawn(io, run_all(std::move(tasks)), [&](std::exception_ptr e) {
     failure = e;
     // Lookups a deadline cut short are still retried inside c-ares; destroying the
     // resolver ends them, so run() returns now rather than after c-ares' own timeouts.
-    resolver_ptr.reset();
+    tools->resolver.reset();
   });
   io.run();
   if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly

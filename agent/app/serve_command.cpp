@@ -25,9 +25,7 @@
 #include "common/duration.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
-#include "dns/resolver.hpp"
 #include "metrics/collector.hpp"
-#include "net/tls_client.hpp"
 #include "probe/check_domain.hpp"
 #include "scheduler/scheduler.hpp"
 #include "scheduler/shard.hpp"
@@ -52,35 +50,6 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-/// What every check shares: a resolver and the TLS contexts. Replaced when a reload changes
-/// the DNS servers or the CA file; running checks keep the one they started with.
-struct ProbeTools {
-  std::vector<std::string> dns_servers;
-  std::optional<std::string> ca_file;
-  std::unique_ptr<dns::Resolver> resolver;
-  std::shared_ptr<asio::ssl::context> policy_tls;
-  std::shared_ptr<asio::ssl::context> smtp_tls;
-};
-
-std::variant<std::shared_ptr<ProbeTools>, std::string> make_tools(
-    asio::any_io_executor executor, const config::GlobalSettings& global) {
-  auto tools = std::make_shared<ProbeTools>();
-  tools->dns_servers = global.dns_servers;
-  tools->ca_file = global.ca_file;
-  dns::ResolverOptions resolver_options;
-  resolver_options.servers = global.dns_servers;
-  auto resolver = dns::Resolver::create(executor, resolver_options);
-  if (auto* message = std::get_if<std::string>(&resolver)) return *message;
-  tools->resolver = std::move(std::get<std::unique_ptr<dns::Resolver>>(resolver));
-  auto policy = net::make_tls_context({.ca_file = global.ca_file, .min_version = TLS1_2_VERSION});
-  auto smtp = net::make_tls_context({.ca_file = global.ca_file, .min_version = TLS1_VERSION});
-  if (auto* message = std::get_if<std::string>(&policy)) return *message;
-  if (auto* message = std::get_if<std::string>(&smtp)) return *message;
-  tools->policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(policy);
-  tools->smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(smtp);
-  return tools;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -253,9 +222,10 @@ class Daemon {
   std::string apply(config::Config config) {
     if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
         tools_->ca_file != config.global.ca_file) {
-      auto tools = make_tools(io_.get_executor(), config.global);
+      auto tools = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
+                                           config.global.ca_file);
       if (auto* message = std::get_if<std::string>(&tools)) return *message;
-      tools_ = std::get<std::shared_ptr<ProbeTools>>(tools);
+      tools_ = std::move(std::get<std::unique_ptr<probe::CheckTools>>(tools));
     }
     ehlo_name_ = config.global.ehlo_name.empty() ? default_ehlo_name() : config.global.ehlo_name;
     std::map<std::string, config::Target> owned;
@@ -288,7 +258,7 @@ class Daemon {
     if (target == targets_.end()) co_return false;
     const config::CheckSettings settings = target->second.check;
     auto tools = tools_;  // kept alive for this check even if a reload replaces it
-    probe::CheckContext context{*tools->resolver, *tools->policy_tls, *tools->smtp_tls};
+    probe::CheckContext context = tools->context();
     probe::CheckOptions options;
     options.timeout = settings.timeout;
     options.probe_mx = settings.probe_mx;
@@ -371,7 +341,9 @@ class Daemon {
   std::map<std::string, config::Target> targets_;  ///< the domains of this shard
   std::string ehlo_name_;
   std::string target_files_fingerprint_;
-  std::shared_ptr<ProbeTools> tools_;
+  /// What checks share; replaced when a reload changes the DNS servers or the CA file, while
+  /// running checks keep the one they started with.
+  std::shared_ptr<probe::CheckTools> tools_;
   state::DomainStore store_;
   metrics::AgentStats stats_;
   scheduler::Scheduler scheduler_;

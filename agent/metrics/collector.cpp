@@ -27,16 +27,11 @@ class Samples {
   /// `only`: keep the samples of this family and drop the others (a scrape renders one
   /// family at a time, so 10,000 domains never hold every series in memory at once).
   explicit Samples(std::optional<Family> only = std::nullopt) : only_(only) {
+    families_.resize(metric_families().size());
     for (const auto& spec : metric_families()) {
-      families_.push_back(
-          MetricFamily{std::string(spec.name), std::string(spec.help), spec.type, {}});
-      std::vector<std::string> names;
-      for (std::string_view rest = spec.labels; !rest.empty();) {
-        const auto comma = rest.find(',');
-        names.emplace_back(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      }
-      label_names_.push_back(std::move(names));
+      if (only_ && spec.family != *only_) continue;
+      families_[static_cast<std::size_t>(spec.family)] =
+          MetricFamily{std::string(spec.name), std::string(spec.help), spec.type, {}};
     }
   }
 
@@ -53,7 +48,7 @@ class Samples {
     if (only_ && family != *only_) return nullptr;
     const auto index = static_cast<std::size_t>(family);
     ClientMetric metric;
-    const auto& names = label_names_[index];
+    const auto& names = label_names()[index];
     auto value_it = values.begin();
     for (std::size_t i = 0; i < names.size() && value_it != values.end(); ++i, ++value_it) {
       metric.label.push_back({names[i], std::string(*value_it)});
@@ -73,8 +68,25 @@ class Samples {
 
  private:
   std::optional<Family> only_;
+  /// Each family's label names, split once from its spec.
+  static const std::vector<std::vector<std::string>>& label_names() {
+    static const auto names = [] {
+      std::vector<std::vector<std::string>> out;
+      for (const auto& spec : metric_families()) {
+        std::vector<std::string> family;
+        for (std::string_view rest = spec.labels; !rest.empty();) {
+          const auto comma = rest.find(',');
+          family.emplace_back(rest.substr(0, comma));
+          rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        out.push_back(std::move(family));
+      }
+      return out;
+    }();
+    return names;
+  }
+
   std::vector<MetricFamily> families_;
-  std::vector<std::vector<std::string>> label_names_;
 };
 
 double as_number(bool b) {
@@ -208,7 +220,9 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
           std::chrono::duration<double>(r.started.time_since_epoch()).count());
 }
 
-void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& stats) {
+/// `process`: read once per scrape by the caller (it reads several files under /proc).
+void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& stats,
+               const std::optional<ProcessStats>& process) {
 #if defined(__clang__)
   const std::string compiler = "clang " __clang_version__;
 #elif defined(__GNUC__)
@@ -232,7 +246,7 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   out.add(Family::agent_shards, {}, static_cast<double>(stats.shard_total));
   out.add(Family::agent_state_save_failures_total, {},
           static_cast<double>(stats.state_save_failures_total));
-  if (auto process = read_process_stats()) {
+  if (process) {
     out.add(Family::process_cpu_seconds_total, {}, process->cpu_seconds);
     out.add(Family::process_resident_memory_bytes, {}, process->resident_bytes);
     out.add(Family::process_virtual_memory_bytes, {}, process->virtual_bytes);
@@ -247,7 +261,7 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
 std::vector<MetricFamily> collect(const state::DomainStore& store, const AgentStats& stats) {
   Samples out;
   for (const auto& [domain, entry] : store.entries()) add_domain(out, domain, entry);
-  add_agent(out, store, stats);
+  add_agent(out, store, stats, read_process_stats());
   return out.take();
 }
 
@@ -255,6 +269,7 @@ void render(const state::DomainStore& store, const AgentStats& stats,
             const std::function<void(std::string_view)>& sink, std::size_t domains_per_chunk) {
   const prometheus::TextSerializer serializer;
   const auto& entries = store.entries();
+  const auto process = read_process_stats();
   const std::size_t chunk = std::max<std::size_t>(domains_per_chunk, 1);
   for (const auto& spec : metric_families()) {
     auto it = entries.begin();
@@ -264,7 +279,7 @@ void render(const state::DomainStore& store, const AgentStats& stats,
       for (std::size_t n = 0; it != entries.end() && n < chunk; ++it, ++n) {
         add_domain(out, it->first, it->second);
       }
-      if (it == entries.end()) add_agent(out, store, stats);
+      if (it == entries.end()) add_agent(out, store, stats, process);
       MetricFamily family = out.take(spec.family);
       if (!first && family.metric.empty()) continue;
       std::ostringstream text;

@@ -13,6 +13,7 @@
 #include "net/address_class.hpp"
 #include "net/policy_fetch.hpp"
 #include "net/smtp_probe.hpp"
+#include "net/tls_client.hpp"
 
 namespace mtasts::probe {
 namespace {
@@ -207,6 +208,28 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   evaluate(report, options.evaluation);
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return report;
+}
+
+std::variant<std::unique_ptr<CheckTools>, std::string> make_check_tools(
+    asio::any_io_executor executor, std::vector<std::string> dns_servers,
+    std::optional<std::string> ca_file) {
+  auto tools = std::make_unique<CheckTools>();
+  dns::ResolverOptions resolver_options;
+  resolver_options.servers = dns_servers;
+  auto resolver = dns::Resolver::create(executor, resolver_options);
+  if (auto* message = std::get_if<std::string>(&resolver)) return *message;
+  tools->resolver = std::move(std::get<std::unique_ptr<dns::Resolver>>(resolver));
+  // The policy fetch needs TLS 1.2 at least (RFC 8461 §7.2); the SMTP probe offers older
+  // versions too, so that it can report them.
+  auto policy = net::make_tls_context({.ca_file = ca_file, .min_version = TLS1_2_VERSION});
+  auto smtp = net::make_tls_context({.ca_file = ca_file, .min_version = TLS1_VERSION});
+  if (auto* message = std::get_if<std::string>(&policy)) return *message;
+  if (auto* message = std::get_if<std::string>(&smtp)) return *message;
+  tools->policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(policy);
+  tools->smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(smtp);
+  tools->dns_servers = std::move(dns_servers);
+  tools->ca_file = std::move(ca_file);
+  return tools;
 }
 
 }  // namespace mtasts::probe

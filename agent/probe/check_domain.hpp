@@ -9,7 +9,11 @@
 #include <asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
@@ -38,6 +42,23 @@ struct CheckContext {
   asio::ssl::context& policy_tls;  ///< TLS 1.2 minimum (RFC 8461 §7.2)
   asio::ssl::context& smtp_tls;    ///< offers older versions too, to report them
 };
+
+/// What a CheckContext refers to, owned: the resolver and both TLS contexts, made from the
+/// resolver addresses (empty: /etc/resolv.conf) and the CA bundle (none: the system store).
+struct CheckTools {
+  std::vector<std::string> dns_servers;
+  std::optional<std::string> ca_file;
+  std::unique_ptr<dns::Resolver> resolver;
+  std::shared_ptr<asio::ssl::context> policy_tls;
+  std::shared_ptr<asio::ssl::context> smtp_tls;
+
+  CheckContext context() { return {*resolver, *policy_tls, *smtp_tls}; }
+};
+
+/// The tools, or why they cannot be made (a bad server address, an unreadable CA file).
+std::variant<std::unique_ptr<CheckTools>, std::string> make_check_tools(
+    asio::any_io_executor executor, std::vector<std::string> dns_servers,
+    std::optional<std::string> ca_file);
 
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,
                                            CheckOptions options);

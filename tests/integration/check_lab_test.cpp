@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/duration.hpp"
+#include "lab_dir.hpp"
 #include "run_process.hpp"
 
 namespace {
@@ -15,10 +16,7 @@ namespace {
 using mtasts::testing::run_process;
 using ::testing::ElementsAreArray;
 
-std::string lab_dir() {
-  const char* dir = std::getenv("MTASTS_LAB_DIR");
-  return dir != nullptr ? dir : "/tmp/mtasts-lab";
-}
+using mtasts::testing::lab_dir;
 
 std::vector<std::string> lab_flags() {
   return {"--json",      "--dns-server",   "127.0.0.53", "--ca-file", lab_dir() + "/certs/ca.pem",

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "lab_dir.hpp"
 #include "net/policy_fetch.hpp"
 #include "run_awaitable.hpp"
 
@@ -16,10 +17,7 @@ using mtasts::testing::run_awaitable;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-std::string lab_dir() {
-  const char* dir = std::getenv("MTASTS_LAB_DIR");
-  return dir != nullptr ? dir : "/tmp/mtasts-lab";
-}
+using testing::lab_dir;
 
 class LabPolicyFetch : public ::testing::TestWithParam<const char*> {
  protected:

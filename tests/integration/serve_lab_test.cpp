@@ -12,6 +12,7 @@
 #include <set>
 
 #include "agent_process.hpp"
+#include "lab_dir.hpp"
 #include "run_process.hpp"
 
 namespace mtasts::testing {
@@ -21,11 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-std::string lab_dir() {
-  const char* dir = std::getenv("MTASTS_LAB_DIR");
-  return dir != nullptr ? dir : "/tmp/mtasts-lab";
-}
 
 class ServeLab : public ::testing::Test {
  protected:

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "lab_dir.hpp"
 #include "net/smtp_probe.hpp"
 #include "run_awaitable.hpp"
 
@@ -18,9 +19,8 @@ using ::testing::Contains;
 class LabSmtp : public ::testing::TestWithParam<bool> {  // IPv6?
  protected:
   void SetUp() override {
-    const char* dir = std::getenv("MTASTS_LAB_DIR");
     TlsOptions options;
-    options.ca_file = std::string(dir != nullptr ? dir : "/tmp/mtasts-lab") + "/certs/ca.pem";
+    options.ca_file = mtasts::testing::lab_dir() + "/certs/ca.pem";
     options.min_version = TLS1_VERSION;
     auto made = make_tls_context(options);
     ASSERT_TRUE(std::holds_alternative<std::shared_ptr<asio::ssl::context>>(made));

@@ -19,8 +19,7 @@
 #include <vector>
 
 #include "http_client.hpp"
-
-extern char** environ;
+#include "run_process.hpp"
 
 namespace mtasts::testing {
 
@@ -30,20 +29,7 @@ class AgentProcess {
   AgentProcess(const std::string& binary, const std::vector<std::string>& args,
                std::string log_file)
       : log_file_(std::move(log_file)) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0600);
-    posix_spawn_file_actions_addopen(&actions, 2, log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0600);
-    std::vector<std::string> storage{binary};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : storage) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = 0;
-    posix_spawn_file_actions_destroy(&actions);
+    pid_ = spawn_process(binary, args, "/dev/null", log_file_, log_file_, O_APPEND);
   }
   ~AgentProcess() {
     if (pid_ > 0) {
