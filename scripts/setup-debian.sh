@@ -14,8 +14,9 @@ packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
-  # promtool checks our /metrics exposition; Chromium renders the status page in a test
-  prometheus chromium
+  # promtool checks our /metrics exposition and the alert rules; the end-to-end test runs a
+  # real Prometheus and Alertmanager; Chromium renders the status page in a test
+  prometheus prometheus-alertmanager chromium
 )
 
 as_root() {
@@ -50,8 +51,8 @@ if ! apt_install; then
   as_root apt-get update -q
   apt_install
 fi
-# The prometheus package starts a system Prometheus where systemd runs; the tests start
-# their own, so do not leave one running (or listening on :9090).
+# The prometheus packages start a system Prometheus and Alertmanager where systemd runs; the
+# tests start their own, so do not leave them running (or listening on :9090 and :9093).
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+  as_root systemctl disable --now prometheus prometheus-alertmanager >/dev/null 2>&1 || true
 fi
