@@ -1,0 +1,306 @@
+// The operations kit on real servers: the agent checks lab domains, a real Prometheus (Debian's
+// `prometheus`) scrapes it with the shipped alert rules and sends to a real Alertmanager
+// (`prometheus-alertmanager`). Every dashboard query and every alert expression must parse, the
+// dashboard queries must return series where the lab has the data, and a lab domain broken on
+// purpose must raise its alert in Alertmanager and resolve it when repaired.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "agent_process.hpp"
+#include "lab_dir.hpp"
+#include "run_process.hpp"
+
+namespace mtasts::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kSource = MTASTS_SOURCE_DIR;
+constexpr std::uint16_t kPrometheusPort = 9090;
+constexpr std::uint16_t kAlertmanagerPort = 9093;
+// The lab domains the agent checks, and the one whose dashboard queries are run.
+const std::vector<std::string> kDomains = {"good.test", "testing.test", "uncovered.test",
+                                           "mxexpired.test", "changing.test"};
+const std::string kDrillDownDomain = "testing.test";
+
+std::string url_encode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string which(const std::string& program) {
+  for (const char* dir : {"/usr/bin", "/usr/sbin", "/usr/local/bin"}) {
+    if (fs::exists(fs::path(dir) / program)) return (fs::path(dir) / program).string();
+  }
+  return "";
+}
+
+/// GET on a server inside the lab, parsed as JSON (null when no answer or not JSON).
+json get_json(std::uint16_t port, const std::string& target) {
+  const auto result = http_request("127.0.0.1", port, "GET", target);
+  if (!result.ok) return nullptr;
+  return json::parse(result.response.body, nullptr, false);
+}
+
+class OpsEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    prometheus_bin_ = which("prometheus");
+    alertmanager_bin_ = which("prometheus-alertmanager");
+    ASSERT_FALSE(prometheus_bin_.empty()) << "apt install prometheus";
+    ASSERT_FALSE(alertmanager_bin_.empty()) << "apt install prometheus-alertmanager";
+    dir_ = fs::temp_directory_path() / "mtasts-ops-e2e";
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "state");
+  }
+  void TearDown() override {
+    prometheus_.reset();
+    alertmanager_.reset();
+    agent_.reset();
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  void start_agent() {
+    std::ofstream config(dir_ / "agent.yml");
+    config << "global:\n  dns_servers: [\"127.0.0.53\"]\n  ca_file: " << lab_dir()
+           << "/certs/ca.pem\n  ehlo_name: probe.lab.test\n  interval: 3s\n  timeout: 3s\n"
+           << "  retry_interval: 3s\ntargets:\n";
+    for (const auto& d : kDomains) config << "  - " << d << "\n";
+    config.close();
+    agent_ = std::make_unique<AgentProcess>(
+        MTASTS_AGENT_BINARY,
+        std::vector<std::string>{"serve", "--config.file=" + (dir_ / "agent.yml").string(),
+                                 "--web.listen-address=127.0.0.1:0",
+                                 "--storage.path=" + (dir_ / "state").string()},
+        (dir_ / "agent.log").string());
+    ASSERT_NE(agent_->wait_for_port(), 0) << agent_->log();
+  }
+
+  /// The shipped rules with every `for:` shortened to 0s: the promtool tests cover the
+  /// durations; here the point is that real Prometheus evaluates them and Alertmanager hears.
+  void write_rules() {
+    std::ifstream in(kSource / "deploy/prometheus/mta-sts-agent.rules.yml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ofstream(dir_ / "rules.yml")
+        << std::regex_replace(text.str(), std::regex(R"(\bfor: \d+[smhd]\b)"), "for: 0s");
+  }
+
+  void start_alertmanager() {
+    std::ofstream(dir_ / "alertmanager.yml") << "route:\n  receiver: lab\n"
+                                             << "  group_wait: 1s\n  group_interval: 1s\n"
+                                             << "receivers:\n  - name: lab\n";
+    alertmanager_ = std::make_unique<AgentProcess>(
+        alertmanager_bin_,
+        std::vector<std::string>{
+            "--config.file=" + (dir_ / "alertmanager.yml").string(),
+            "--storage.path=" + (dir_ / "alertmanager").string(),
+            "--web.listen-address=127.0.0.1:" + std::to_string(kAlertmanagerPort),
+            "--cluster.listen-address="},
+        (dir_ / "alertmanager.log").string());
+  }
+
+  void start_prometheus() {
+    write_rules();
+    std::ofstream(dir_ / "prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        << "rule_files: [" << (dir_ / "rules.yml").string() << "]\n"
+        << "alerting:\n  alertmanagers:\n    - static_configs:\n"
+        << "        - targets: [\"127.0.0.1:" << kAlertmanagerPort << "\"]\n"
+        << "scrape_configs:\n  - job_name: mta-sts-agent\n    static_configs:\n"
+        << "      - targets: [\"127.0.0.1:" << agent_->port() << "\"]\n";
+    prometheus_ = std::make_unique<AgentProcess>(
+        prometheus_bin_,
+        std::vector<std::string>{
+            "--config.file=" + (dir_ / "prometheus.yml").string(),
+            "--storage.tsdb.path=" + (dir_ / "prometheus").string(),
+            "--web.listen-address=127.0.0.1:" + std::to_string(kPrometheusPort)},
+        (dir_ / "prometheus.log").string());
+  }
+
+  /// An instant query; the JSON answer ("status", "data"...), or null.
+  json query(const std::string& expr) const {
+    return get_json(kPrometheusPort, "/api/v1/query?query=" + url_encode(expr));
+  }
+
+  std::size_t series_count(const std::string& expr) const {
+    const json answer = query(expr);
+    if (answer.is_null() || answer["status"] != "success") return 0;
+    return answer["data"]["result"].size();
+  }
+
+  /// Alerts Alertmanager holds now (resolved ones are not listed).
+  json alertmanager_alerts() const {
+    return get_json(kAlertmanagerPort, "/api/v2/alerts?active=true");
+  }
+
+  bool alertmanager_has(const std::string& alertname, const std::string& domain) const {
+    const json alerts = alertmanager_alerts();
+    if (!alerts.is_array()) return false;
+    for (const auto& a : alerts) {
+      if (a["labels"].value("alertname", "") == alertname &&
+          a["labels"].value("domain", "") == domain)
+        return true;
+    }
+    return false;
+  }
+
+  std::string logs() const {
+    std::string out;
+    for (const char* f : {"agent.log", "prometheus.log", "alertmanager.log"})
+      out += std::string("---- ") + f + "\n" + slurp(dir_ / f);
+    return out;
+  }
+
+  fs::path dir_;
+  std::string prometheus_bin_, alertmanager_bin_;
+  std::unique_ptr<AgentProcess> agent_, prometheus_, alertmanager_;
+};
+
+struct DashboardQuery {
+  std::string where;
+  std::string expr;
+};
+
+std::vector<DashboardQuery> dashboard_queries() {
+  std::vector<DashboardQuery> out;
+  for (const char* name : {"mta-sts-fleet.json", "mta-sts-domain.json"}) {
+    std::ifstream in(kSource / "dashboards" / name);
+    const json d = json::parse(in);
+    auto substitute = [](std::string expr) {
+      for (auto [variable, value] : {std::pair<std::string, std::string>{"$__rate_interval", "1m"},
+                                     {"$job", "mta-sts-agent"},
+                                     {"$domain", kDrillDownDomain}}) {
+        for (auto at = expr.find(variable); at != std::string::npos; at = expr.find(variable))
+          expr.replace(at, variable.size(), value);
+      }
+      return expr;
+    };
+    for (const auto& p : d["panels"]) {
+      if (p["type"] == "row") continue;
+      for (const auto& t : p["targets"])
+        out.push_back(
+            {std::string(name) + " / " + p["title"].get<std::string>(), substitute(t["expr"])});
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> alert_expressions() {
+  std::vector<std::pair<std::string, std::string>> out;
+  const YAML::Node file =
+      YAML::LoadFile((kSource / "deploy/prometheus/mta-sts-agent.rules.yml").string());
+  for (const auto& group : file["groups"])
+    for (const auto& rule : group["rules"])
+      if (rule["alert"])
+        out.emplace_back(rule["alert"].as<std::string>(), rule["expr"].as<std::string>());
+  return out;
+}
+
+TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
+  const fs::path policy = fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt";
+  const std::string original = slurp(policy);
+  ASSERT_FALSE(original.empty());
+  struct Restore {
+    fs::path path;
+    std::string text;
+    ~Restore() { std::ofstream(path, std::ios::binary) << text; }
+  } restore{policy, original};
+
+  start_agent();
+  start_alertmanager();
+  start_prometheus();
+
+  // Prometheus scrapes the agent and has every domain's verdict.
+  ASSERT_TRUE(agent_->eventually(
+      [&] { return series_count(R"(mtasts_domain_verdict{verdict="ok"})") == kDomains.size(); },
+      60s))
+      << logs();
+  ASSERT_TRUE(agent_->eventually(
+      [&] { return series_count(R"(up{job="mta-sts-agent"} == 1)") == 1; }, 10s));
+  // Rate panels need two samples a little apart.
+  std::this_thread::sleep_for(3s);
+
+  // (a) Every dashboard query parses and returns series from the lab's data. The panels that
+  // may be empty here are listed with the reason.
+  const std::set<std::string> may_be_empty = {
+      // Only counts agents with a failed state-file write: there is none.
+      "mta-sts-fleet.json / State file failures",
+  };
+  for (const auto& q : dashboard_queries()) {
+    SCOPED_TRACE(q.where + ": " + q.expr);
+    const json answer = query(q.expr);
+    ASSERT_FALSE(answer.is_null());
+    EXPECT_EQ(answer["status"], "success") << answer.dump();
+    if (!may_be_empty.contains(q.where)) {
+      EXPECT_FALSE(answer["data"]["result"].empty()) << "no series";
+    }
+  }
+
+  // Every alert expression parses; those the lab's known state implies return series.
+  const std::map<std::string, std::string> expected_firing = {
+      {"MTASTSMXNotCovered", "uncovered.test"},  // enforce policy without its MX
+      {"MTASTSDomainFailingEnforce", "uncovered.test"},
+      {"MTASTSCertificateExpired", "mxexpired.test"},  // MX certificate expired
+  };
+  for (const auto& [name, expr] : alert_expressions()) {
+    SCOPED_TRACE(name + ": " + expr);
+    const json answer = query(expr);
+    ASSERT_FALSE(answer.is_null());
+    EXPECT_EQ(answer["status"], "success") << answer.dump();
+  }
+  for (const auto& [name, domain] : expected_firing) {
+    EXPECT_TRUE(agent_->eventually([&] { return alertmanager_has(name, domain); }, 30s))
+        << name << " for " << domain
+        << " never reached Alertmanager: " << alertmanager_alerts().dump();
+  }
+  EXPECT_FALSE(alertmanager_has("MTASTSPolicyUnreachable", "changing.test"));
+  EXPECT_FALSE(alertmanager_has("MTASTSAgentDown", ""));
+
+  // (b) The policy of changing.test disappears (the web server answers 404): the alert
+  // reaches Alertmanager, with the templated description naming the domain.
+  fs::remove(policy);
+  ASSERT_TRUE(agent_->eventually(
+      [&] { return alertmanager_has("MTASTSPolicyUnreachable", "changing.test"); }, 60s))
+      << alertmanager_alerts().dump() << logs();
+  for (const auto& a : alertmanager_alerts()) {
+    if (a["labels"].value("alertname", "") != "MTASTSPolicyUnreachable") continue;
+    EXPECT_EQ(a["labels"]["code"], "policy_http_status");
+    EXPECT_EQ(a["labels"]["severity"], "warning");
+    EXPECT_THAT(a["annotations"]["description"].get<std::string>(),
+                ::testing::HasSubstr("https://mta-sts.changing.test/.well-known/mta-sts.txt"));
+    EXPECT_THAT(a["annotations"]["runbook_url"].get<std::string>(),
+                ::testing::EndsWith("RUNBOOK.md#mtastspolicyunreachable"));
+  }
+
+  // Repaired: the alert resolves and leaves Alertmanager.
+  std::ofstream(policy, std::ios::binary) << original;
+  EXPECT_TRUE(agent_->eventually(
+      [&] { return !alertmanager_has("MTASTSPolicyUnreachable", "changing.test"); }, 60s))
+      << alertmanager_alerts().dump() << logs();
+  // The other alerts stay.
+  EXPECT_TRUE(alertmanager_has("MTASTSMXNotCovered", "uncovered.test"));
+}
+
+}  // namespace
+}  // namespace mtasts::testing
