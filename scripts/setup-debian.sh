@@ -17,6 +17,8 @@ packages=(
   # promtool checks our /metrics exposition and the alert rules; the end-to-end test runs a
   # real Prometheus and Alertmanager; Chromium renders the status page in a test
   prometheus prometheus-alertmanager chromium
+  # systemd-analyze checks the unit; dpkg-dev (dpkg-shlibdeps) lets CPack compute dependencies
+  systemd dpkg-dev
 )
 
 as_root() {

@@ -2,7 +2,8 @@
 # Sets up a fresh Debian 12 machine, then builds and runs every test:
 #  1. warnings as errors, AddressSanitizer + UndefinedBehaviorSanitizer: unit, CLI and
 #     corpus-replay tests (ctest);
-#  2. clang + libFuzzer: each parser fuzzed for MTASTS_FUZZ_SECONDS (default 60) seconds.
+#  2. the Debian package: built (Release), installed, run, validated and purged;
+#  3. clang + libFuzzer: each parser fuzzed for MTASTS_FUZZ_SECONDS (default 60) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -10,6 +11,9 @@ scripts/setup-debian.sh
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMTASTS_WERROR=ON -DMTASTS_SANITIZE=ON
 cmake --build build-test -j2
 ctest --test-dir build-test -j2 --output-on-failure
+
+scripts/package.sh
+tests/deploy/package_test.sh
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DMTASTS_FUZZ=ON -DMTASTS_BUILD_TESTS=OFF -DMTASTS_FUZZ_SECONDS="${MTASTS_FUZZ_SECONDS:-60}"
