@@ -106,10 +106,9 @@ class OpsEndToEnd : public ::testing::Test {
         << std::regex_replace(text.str(), std::regex(R"(\bfor: \d+[smhd]\b)"), "for: 0s");
   }
 
+  /// With the compose stack's configuration, inhibition rules included.
   void start_alertmanager() {
-    std::ofstream(dir_ / "alertmanager.yml") << "route:\n  receiver: lab\n"
-                                             << "  group_wait: 1s\n  group_interval: 1s\n"
-                                             << "receivers:\n  - name: lab\n";
+    fs::copy(kSource / "deploy/compose/alertmanager.yml", dir_ / "alertmanager.yml");
     alertmanager_ = std::make_unique<AgentProcess>(
         alertmanager_bin_,
         std::vector<std::string>{
@@ -154,15 +153,19 @@ class OpsEndToEnd : public ::testing::Test {
     return get_json(kAlertmanagerPort, "/api/v2/alerts?active=true");
   }
 
-  bool alertmanager_has(const std::string& alertname, const std::string& domain) const {
+  /// The alert Alertmanager holds for `alertname` and `domain`, or null.
+  json alertmanager_alert(const std::string& alertname, const std::string& domain) const {
     const json alerts = alertmanager_alerts();
-    if (!alerts.is_array()) return false;
+    if (!alerts.is_array()) return nullptr;
     for (const auto& a : alerts) {
       if (a["labels"].value("alertname", "") == alertname &&
           a["labels"].value("domain", "") == domain)
-        return true;
+        return a;
     }
-    return false;
+    return nullptr;
+  }
+  bool alertmanager_has(const std::string& alertname, const std::string& domain) const {
+    return !alertmanager_alert(alertname, domain).is_null();
   }
 
   std::string logs() const {
@@ -274,6 +277,16 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
         << name << " for " << domain
         << " never reached Alertmanager: " << alertmanager_alerts().dump();
   }
+  // The shipped inhibition: the specific critical alert silences the summary one.
+  EXPECT_TRUE(agent_->eventually(
+      [&] {
+        const json a = alertmanager_alert("MTASTSDomainFailingEnforce", "uncovered.test");
+        return !a.is_null() && a["status"]["state"] == "suppressed";
+      },
+      30s))
+      << alertmanager_alerts().dump();
+  EXPECT_EQ(alertmanager_alert("MTASTSMXNotCovered", "uncovered.test")["status"]["state"],
+            "active");
   EXPECT_FALSE(alertmanager_has("MTASTSPolicyUnreachable", "changing.test"));
   EXPECT_FALSE(alertmanager_has("MTASTSAgentDown", ""));
 

@@ -245,8 +245,8 @@ TEST(Dashboards, QueriesNameOnlyExportedMetrics) {
 }
 
 TEST(Dashboards, EveryQueryParses) {
-  const char* promtool = std::getenv("MTASTS_PROMTOOL");
-  if (promtool == nullptr || *promtool == '\0') GTEST_SKIP() << "promtool not found";
+  const std::string promtool = MTASTS_PROMTOOL;
+  if (promtool.empty()) GTEST_SKIP() << "promtool not found";
   // promtool parses PromQL offline as recording rules.
   const fs::path rules = fs::temp_directory_path() / "mtasts-dashboard-queries.rules.yml";
   {
