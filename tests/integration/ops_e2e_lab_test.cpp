@@ -306,6 +306,19 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
                 ::testing::EndsWith("RUNBOOK.md#mtastspolicyunreachable"));
   }
 
+  // What operators see, kept as a test artefact (the README's gallery): Debian's packages
+  // ship no web UI for Prometheus or Alertmanager, so the alerts as Alertmanager's API has them.
+  const fs::path artifacts = MTASTS_ARTIFACT_DIR;
+  fs::create_directories(artifacts);
+  std::ofstream table(artifacts / "alertmanager-alerts.md");
+  table << "| alert | severity | state | summary |\n| --- | --- | --- | --- |\n";
+  for (const auto& a : alertmanager_alerts()) {
+    table << "| " << a["labels"].value("alertname", "") << " | "
+          << a["labels"].value("severity", "") << " | " << a["status"].value("state", "") << " | "
+          << a["annotations"].value("summary", "") << " |\n";
+  }
+  table.close();
+
   // Repaired: the alert resolves and leaves Alertmanager.
   std::ofstream(policy, std::ios::binary) << original;
   EXPECT_TRUE(agent_->eventually(
