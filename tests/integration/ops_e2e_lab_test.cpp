@@ -5,6 +5,7 @@
 // purpose must raise its alert in Alertmanager and resolve it when repaired.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -69,7 +70,7 @@ class OpsEndToEnd : public ::testing::Test {
     alertmanager_bin_ = which("prometheus-alertmanager");
     ASSERT_FALSE(prometheus_bin_.empty()) << "apt install prometheus";
     ASSERT_FALSE(alertmanager_bin_.empty()) << "apt install prometheus-alertmanager";
-    dir_ = fs::temp_directory_path() / "mtasts-ops-e2e";
+    dir_ = fs::temp_directory_path() / ("mtasts-ops-e2e-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "state");
   }

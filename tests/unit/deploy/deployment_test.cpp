@@ -6,6 +6,7 @@
 // builds with the libraries setup installs and runs as a non-root user.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -131,7 +132,8 @@ TEST(Kubernetes, ConfigMapAndArgumentsPassTheAgentsConfigCheck) {
   ASSERT_FALSE(agent.empty());
   auto m = manifests();
   // The ConfigMap as the pod sees it: each item at its path under the mount.
-  const fs::path dir = fs::temp_directory_path() / "mtasts-k8s-config";
+  const fs::path dir =
+      fs::temp_directory_path() / ("mtasts-k8s-config-" + std::to_string(getpid()));
   fs::remove_all(dir);
   const YAML::Node pod = m["StatefulSet"]["spec"]["template"]["spec"];
   const YAML::Node container = pod["containers"][0];
@@ -185,7 +187,8 @@ TEST(Compose, EveryMountedFileExistsAndEachConfigValidates) {
 
   // Prometheus resolves rule_files next to its configuration, as the mounts place them.
   if (const auto promtool = program(MTASTS_PROMTOOL); !promtool.empty()) {
-    const fs::path dir = fs::temp_directory_path() / "mtasts-compose-prometheus";
+    const fs::path dir =
+        fs::temp_directory_path() / ("mtasts-compose-prometheus-" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     fs::copy(kCompose / "prometheus.yml", dir / "prometheus.yml");

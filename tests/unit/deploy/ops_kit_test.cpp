@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -248,7 +249,8 @@ TEST(Dashboards, EveryQueryParses) {
   const std::string promtool = MTASTS_PROMTOOL;
   if (promtool.empty()) GTEST_SKIP() << "promtool not found";
   // promtool parses PromQL offline as recording rules.
-  const fs::path rules = fs::temp_directory_path() / "mtasts-dashboard-queries.rules.yml";
+  const fs::path rules = fs::temp_directory_path() /
+                         ("mtasts-dashboard-queries-" + std::to_string(getpid()) + ".rules.yml");
   {
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
