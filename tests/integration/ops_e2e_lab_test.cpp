@@ -60,7 +60,9 @@ std::string which(const std::string& program) {
 json get_json(std::uint16_t port, const std::string& target) {
   const auto result = http_request("127.0.0.1", port, "GET", target);
   if (!result.ok) return nullptr;
-  return json::parse(result.response.body, nullptr, false);
+  // Not JSON (Prometheus answers plain text while it starts): null, like no answer.
+  json answer = json::parse(result.response.body, nullptr, false);
+  return answer.is_discarded() ? json(nullptr) : answer;
 }
 
 class OpsEndToEnd : public ::testing::Test {
@@ -251,10 +253,28 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       // Only counts agents with a failed state-file write: there is none.
       "mta-sts-fleet.json / State file failures",
   };
+  // What each panel shows with the lab's data, kept as a test artefact (the README's gallery:
+  // Grafana is not packaged for Debian, so no screenshots).
+  const fs::path artifacts = MTASTS_ARTIFACT_DIR;
+  fs::create_directories(artifacts);
+  std::ofstream panels(artifacts / "dashboard-panels.md");
   for (const auto& q : dashboard_queries()) {
     SCOPED_TRACE(q.where + ": " + q.expr);
     const json answer = query(q.expr);
     ASSERT_FALSE(answer.is_null());
+    panels << "**" << q.where << "**\n\n```\n";
+    std::size_t rows = 0;
+    for (const auto& series : answer["data"]["result"]) {
+      if (++rows > 8) break;
+      std::string labels;
+      for (const auto& [name, value] : series["metric"].items()) {
+        if (name == "__name__" || name == "job" || name == "instance") continue;
+        labels += (labels.empty() ? "" : " ") + name + "=" + value.get<std::string>();
+      }
+      panels << (labels.empty() ? "(total)" : labels) << "  "
+             << series["value"][1].get<std::string>() << "\n";
+    }
+    panels << "```\n\n";
     EXPECT_EQ(answer["status"], "success") << answer.dump();
     if (!may_be_empty.contains(q.where)) {
       EXPECT_FALSE(answer["data"]["result"].empty()) << "no series";
@@ -309,8 +329,6 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
 
   // What operators see, kept as a test artefact (the README's gallery): Debian's packages
   // ship no web UI for Prometheus or Alertmanager, so the alerts as Alertmanager's API has them.
-  const fs::path artifacts = MTASTS_ARTIFACT_DIR;
-  fs::create_directories(artifacts);
   std::ofstream table(artifacts / "alertmanager-alerts.md");
   table << "| alert | severity | state | summary |\n| --- | --- | --- | --- |\n";
   for (const auto& a : alertmanager_alerts()) {
