@@ -221,11 +221,18 @@ class Daemon {
   /// the resolver or TLS contexts it asks for cannot be made.
   std::string apply(config::Config config) {
     if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
-        tools_->ca_file != config.global.ca_file) {
-      auto tools = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
-                                           config.global.ca_file);
-      if (auto* message = std::get_if<std::string>(&tools)) return *message;
-      tools_ = std::move(std::get<std::unique_ptr<probe::CheckTools>>(tools));
+        tools_->ca_file != config.global.ca_file ||
+        mx_probe_reuse_ != config.global.mx_probe_reuse) {
+      auto made = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
+                                          config.global.ca_file);
+      if (auto* message = std::get_if<std::string>(&made)) return *message;
+      auto tools = std::move(std::get<std::unique_ptr<probe::CheckTools>>(made));
+      // Shared MX probes belong to these TLS contexts: a new CA starts afresh.
+      tools->smtp_sharing = std::make_unique<probe::SmtpProbeSharing>(
+          config.global.mx_probe_reuse, &stats_.smtp_probes_total,
+          &stats_.smtp_probes_shared_total);
+      tools_ = std::move(tools);
+      mx_probe_reuse_ = config.global.mx_probe_reuse;
     }
     ehlo_name_ = config.global.ehlo_name.empty() ? default_ehlo_name() : config.global.ehlo_name;
     std::map<std::string, config::Target> owned;
@@ -344,6 +351,7 @@ class Daemon {
   /// What checks share; replaced when a reload changes the DNS servers or the CA file, while
   /// running checks keep the one they started with.
   std::shared_ptr<probe::CheckTools> tools_;
+  std::chrono::milliseconds mx_probe_reuse_{-1};
   state::DomainStore store_;
   metrics::AgentStats stats_;
   scheduler::Scheduler scheduler_;

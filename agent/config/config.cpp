@@ -178,13 +178,16 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
     return;
   }
   std::vector<std::string_view> keys(kCheckKeys.begin(), kCheckKeys.end());
-  for (auto k : {"concurrency", "dns_servers", "ca_file", "ehlo_name", "deny_private_addresses"}) {
+  for (auto k : {"concurrency", "dns_servers", "ca_file", "ehlo_name", "deny_private_addresses",
+                 "mx_probe_reuse"}) {
     keys.emplace_back(k);
   }
   check_keys(node, path, keys, errors);
   read_check_settings(node, path, out.check, errors);
   if (auto n = node["concurrency"])
     read_uint(n, "global.concurrency", out.concurrency, 1, 100000, errors);
+  if (auto n = node["mx_probe_reuse"])
+    read_duration(n, "global.mx_probe_reuse", out.mx_probe_reuse, errors, true);
   if (auto n = node["dns_servers"]) {
     if (!n.IsSequence()) {
       errors.add(n, "global.dns_servers", "must be a list of IP or IP:PORT");

@@ -39,6 +39,9 @@ struct GlobalSettings {
   std::string ehlo_name;                 ///< empty: this machine's host name
   /// Refuse loopback, RFC 1918, link-local and ULA targets (for customer-supplied domains).
   bool deny_private_addresses = false;
+  /// How long the result of a STARTTLS probe of an MX address is reused for other domains
+  /// with the same MX host (0: only a probe still running is joined).
+  std::chrono::milliseconds mx_probe_reuse{60000};
 };
 
 struct Target {

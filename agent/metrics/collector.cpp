@@ -246,6 +246,9 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   out.add(Family::agent_shards, {}, static_cast<double>(stats.shard_total));
   out.add(Family::agent_state_save_failures_total, {},
           static_cast<double>(stats.state_save_failures_total));
+  out.add(Family::agent_smtp_probes_total, {}, static_cast<double>(stats.smtp_probes_total));
+  out.add(Family::agent_smtp_probes_shared_total, {},
+          static_cast<double>(stats.smtp_probes_shared_total));
   if (process) {
     out.add(Family::process_cpu_seconds_total, {}, process->cpu_seconds);
     out.add(Family::process_resident_memory_bytes, {}, process->resident_bytes);

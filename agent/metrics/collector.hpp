@@ -30,6 +30,8 @@ struct AgentStats {
   std::size_t shard_index = 0;
   std::size_t shard_total = 1;
   std::uint64_t state_save_failures_total = 0;
+  std::uint64_t smtp_probes_total = 0;
+  std::uint64_t smtp_probes_shared_total = 0;
 };
 
 /// Every family of metric_families(), in that order, with the samples of `store` and `stats`

@@ -46,6 +46,8 @@ enum class Family : std::uint8_t {
   agent_shard_index,
   agent_shards,
   agent_state_save_failures_total,
+  agent_smtp_probes_total,
+  agent_smtp_probes_shared_total,
   process_cpu_seconds_total,
   process_resident_memory_bytes,
   process_virtual_memory_bytes,

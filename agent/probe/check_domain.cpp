@@ -126,7 +126,12 @@ asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, Ch
     const asio::ip::tcp::endpoint endpoint(host.lookup.addresses[i], options.smtp_port);
     tasks.push_back([](CheckContext& ctx, MxHostFacts& h, std::size_t index,
                        asio::ip::tcp::endpoint to, net::SmtpOptions with) -> asio::awaitable<void> {
-      h.probes[index] = co_await net::probe_smtp(ctx.smtp_tls, h.host, to, with);
+      // if/else, not ?: — GCC 12 mishandles co_await in a conditional expression.
+      if (ctx.smtp_sharing) {
+        h.probes[index] = co_await ctx.smtp_sharing->probe(ctx.smtp_tls, h.host, to, with);
+      } else {
+        h.probes[index] = co_await net::probe_smtp(ctx.smtp_tls, h.host, to, with);
+      }
     }(context, host, i, endpoint, smtp));
   }
   co_await run_all(std::move(tasks));

@@ -18,6 +18,7 @@
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/evaluate.hpp"
+#include "probe/smtp_probe_sharing.hpp"
 
 namespace mtasts::probe {
 
@@ -41,6 +42,8 @@ struct CheckContext {
   dns::Resolver& resolver;
   asio::ssl::context& policy_tls;  ///< TLS 1.2 minimum (RFC 8461 §7.2)
   asio::ssl::context& smtp_tls;    ///< offers older versions too, to report them
+  /// Shares MX probes between domains with the same MX host; none: each check probes.
+  SmtpProbeSharing* smtp_sharing = nullptr;
 };
 
 /// What a CheckContext refers to, owned: the resolver and both TLS contexts, made from the
@@ -51,8 +54,9 @@ struct CheckTools {
   std::unique_ptr<dns::Resolver> resolver;
   std::shared_ptr<asio::ssl::context> policy_tls;
   std::shared_ptr<asio::ssl::context> smtp_tls;
+  std::unique_ptr<SmtpProbeSharing> smtp_sharing;  ///< set by the daemon
 
-  CheckContext context() { return {*resolver, *policy_tls, *smtp_tls}; }
+  CheckContext context() { return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get()}; }
 };
 
 /// The tools, or why they cannot be made (a bad server address, an unreadable CA file).

@@ -105,6 +105,13 @@ TEST_F(ServeLab, MetricsMatchEachLabDomain) {
   EXPECT_GT(*policy_expiry, now_seconds() + 80 * 86400);  // the lab makes 90-day certificates
   EXPECT_THAT(m, Not(HasSubstr("mtasts_finding{domain=\"good.test\"")));
 
+  // Five domains with mx1.good.test among their MX hosts: its probes are shared.
+  const auto made = value("mtasts_agent_smtp_probes_total");
+  const auto shared = value("mtasts_agent_smtp_probes_shared_total");
+  ASSERT_TRUE(made && shared);
+  EXPECT_GE(*shared, 1) << m;
+  EXPECT_GE(*made, 4);  // at least each MX host once, over IPv4 and IPv6
+
   // Mode testing is information, not a problem.
   EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="testing.test",verdict="ok"})"), 1);
   EXPECT_EQ(value(R"(mtasts_policy_info{domain="testing.test",id="20261127T1200",mode="testing"})"),

@@ -42,7 +42,17 @@ TEST(Config, DefaultsLiveInTheTypes) {
   EXPECT_EQ(c.targets[0].check.timeout, 60s);
   EXPECT_TRUE(c.targets[0].check.probe_mx);
   EXPECT_EQ(c.global.concurrency, 100u);
+  EXPECT_EQ(c.global.mx_probe_reuse, 1min);
   EXPECT_EQ(c.targets[0].source, "test.yml:1");
+}
+
+TEST(Config, MxProbeReuseIsGlobalAndMayBeZero) {
+  EXPECT_EQ(parse_ok("global:\n  mx_probe_reuse: 5m\ntargets: [a.example]\n").global.mx_probe_reuse,
+            5min);
+  EXPECT_EQ(parse_ok("global:\n  mx_probe_reuse: 0s\ntargets: [a.example]\n").global.mx_probe_reuse,
+            0s);
+  EXPECT_THAT(parse_errors("targets:\n  - domain: a.example\n    mx_probe_reuse: 5m\n").front(),
+              HasSubstr("targets[0].mx_probe_reuse: unknown field"));
 }
 
 TEST(Config, GlobalSettingsAndPerDomainOverrides) {
@@ -122,6 +132,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"UnknownTopLevel", "targets: [a.example]\ntarget: [b.example]\n", "test.yml:2: target: unknown field; allowed here: global, targets, target_files"},
         BadConfig{"UnknownGlobal", "global:\n  intervall: 5m\ntargets: [a.example]\n", "test.yml:2: global.intervall: unknown field; allowed here: interval"},
         BadConfig{"BadDuration", "global:\n  interval: 5 minutes\ntargets: [a.example]\n", "test.yml:2: global.interval: \"5 minutes\" is not a duration"},
+        BadConfig{"BadMxProbeReuse", "global:\n  mx_probe_reuse: soon\ntargets: [a.example]\n", "global.mx_probe_reuse: \"soon\" is not a duration"},
         BadConfig{"ZeroInterval", "global:\n  interval: 0s\ntargets: [a.example]\n", "global.interval: \"0s\" is not a duration"},
         BadConfig{"TimeoutLongerThanInterval", "global:\n  interval: 1m\n  timeout: 2m\ntargets: [a.example]\n", "timeout (2m) must not be longer than interval (1m)"},
         BadConfig{"BadBool", "global:\n  probe_mx: yes please\ntargets: [a.example]\n", "global.probe_mx: \"yes please\" is not true or false"},

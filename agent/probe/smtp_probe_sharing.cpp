@@ -1,0 +1,102 @@
+#include "probe/smtp_probe_sharing.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "mtasts/text.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::string key_of(const std::string& mx_host, const asio::ip::tcp::endpoint& endpoint,
+                   const net::SmtpOptions& options) {
+  std::string key = mtasts::to_lower_ascii(mx_host);
+  key += '|';
+  key += endpoint.address().to_string();
+  key += '|';
+  key += std::to_string(endpoint.port());
+  key += '|';
+  key += options.ehlo_name;
+  return key;
+}
+
+}  // namespace
+
+void SmtpProbeSharing::sweep(Clock::time_point now) {
+  if (now - last_sweep_ < reuse_) return;
+  last_sweep_ = now;
+  std::erase_if(entries_, [&](const auto& e) {
+    return e.second->result && now - e.second->finished > reuse_;
+  });
+  std::erase_if(asked_, [&](const auto& e) { return now - e.second > reuse_; });
+}
+
+asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& context,
+                                                        std::string mx_host,
+                                                        asio::ip::tcp::endpoint endpoint,
+                                                        net::SmtpOptions options) {
+  using namespace asio::experimental::awaitable_operators;
+  auto executor = co_await asio::this_coro::executor;
+  const auto now = Clock::now();
+  sweep(now);
+  const std::string key = key_of(mx_host, endpoint, options);
+
+  if (auto it = entries_.find(key); it != entries_.end()) {
+    auto shared = it->second;  // keeps it alive while this check waits
+    if (shared->result && now - shared->finished <= reuse_) {
+      ++*reused_;
+      co_return *shared->result;
+    }
+    if (!shared->result) {
+      // Running for another domain: wait for it, no longer than a probe of our own.
+      shared->keep = true;
+      asio::steady_timer own(executor, options.timeout);
+      co_await (shared->done.async_wait(kToken) || own.async_wait(kToken));
+      if (shared->result) {
+        ++*reused_;
+        co_return *shared->result;
+      }
+    }
+    // Stale, or the other check gave up: probe anew.
+  }
+
+  const auto hash = std::hash<std::string>{}(key);
+  auto shared = std::make_shared<Shared>(executor);
+  if (auto asked = asked_.find(hash); asked != asked_.end()) {
+    shared->keep = now - asked->second <= reuse_;
+  }
+  asked_[hash] = now;
+  entries_[key] = shared;
+
+  // Whatever happens to this coroutine (a result, or destruction when its check is
+  // abandoned), the joined checks wake up and the entry does not outlive its use.
+  struct Finish {
+    SmtpProbeSharing& self;
+    const std::string& key;
+    const std::shared_ptr<Shared>& shared;
+    ~Finish() {
+      shared->done.cancel();
+      if (shared->result && shared->keep) return;
+      if (auto it = self.entries_.find(key); it != self.entries_.end() && it->second == shared) {
+        self.entries_.erase(it);
+      }
+    }
+  } finish{*this, key, shared};
+
+  net::SmtpProbe result =
+      co_await net::probe_smtp(context, std::move(mx_host), endpoint, std::move(options));
+  ++*made_;
+  // A probe cut short by its own check's cancellation says nothing about the MX host: the
+  // joined checks probe for themselves.
+  const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+  if (cancelled != asio::cancellation_type::none) co_return result;
+  shared->result = result;
+  shared->finished = Clock::now();
+  co_return result;
+}
+
+}  // namespace mtasts::probe

@@ -1,0 +1,72 @@
+/// @file
+/// @brief One STARTTLS probe per MX address for all the domains that use that MX host.
+///
+/// A hosting provider's 100,000 domains usually share a few MX hosts. Probing each MX
+/// address once per domain would open 200,000 SMTP sessions per interval against the same
+/// two servers (and trip their connection-rate limits, which then look like failures).
+/// The result of a probe depends only on the MX host name (SNI and the certificate's name),
+/// the address, the port, the EHLO name and the TLS context, never on the domain, so checks
+/// share it: a probe already running is joined, and a finished one is reused for `reuse`.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "net/smtp_probe.hpp"
+
+namespace mtasts::probe {
+
+class SmtpProbeSharing {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  /// Results are reused for `reuse` after their probe finished (0: only a probe still
+  /// running is joined). `made` and `reused`, when given, count probes made and results
+  /// shared (the daemon's counters, which outlive a reload's new SmtpProbeSharing).
+  explicit SmtpProbeSharing(Clock::duration reuse, std::uint64_t* made = nullptr,
+                            std::uint64_t* reused = nullptr)
+      : reuse_(reuse), made_(made ? made : &own_made_), reused_(reused ? reused : &own_reused_) {}
+
+  /// The result of probing `mx_host` at `endpoint`: a probe of the same key already running
+  /// is joined, a recent result is reused, else a probe is made (net::probe_smtp).
+  asio::awaitable<net::SmtpProbe> probe(asio::ssl::context& context, std::string mx_host,
+                                        asio::ip::tcp::endpoint endpoint, net::SmtpOptions options);
+
+  std::uint64_t probes_made() const noexcept { return *made_; }
+  std::uint64_t probes_reused() const noexcept { return *reused_; }
+  /// Probes running and results kept (for tests and memory accounting).
+  std::size_t entries() const noexcept { return entries_.size(); }
+
+ private:
+  struct Shared {
+    explicit Shared(asio::any_io_executor executor)
+        : done(std::move(executor), asio::steady_timer::time_point::max()) {}
+    std::optional<net::SmtpProbe> result;
+    Clock::time_point finished{};
+    asio::steady_timer done;  ///< cancelled when the probe ends: wakes the joined checks
+    bool keep = false;        ///< someone else wants it: keep the result for `reuse`
+  };
+
+  void sweep(Clock::time_point now);
+
+  Clock::duration reuse_;
+  std::unordered_map<std::string, std::shared_ptr<Shared>> entries_;
+  /// When each key (its hash) was last asked for: a result is kept only for keys asked
+  /// for more than once, so domains with MX hosts of their own cost no memory.
+  std::unordered_map<std::size_t, Clock::time_point> asked_;
+  Clock::time_point last_sweep_ = Clock::now();
+  std::uint64_t own_made_ = 0;
+  std::uint64_t own_reused_ = 0;
+  std::uint64_t* made_;
+  std::uint64_t* reused_;
+};
+
+}  // namespace mtasts::probe

@@ -1,0 +1,163 @@
+// SmtpProbeSharing against a loopback SMTP server that counts its sessions: checks of
+// domains with the same MX host join a running probe or reuse a recent result, and nothing
+// else is shared.
+#include "probe/smtp_probe_sharing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <memory>
+
+#include "fake_tcp_server.hpp"
+#include "net/tls_client.hpp"
+#include "run_awaitable.hpp"
+
+namespace mtasts::probe {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace asio::experimental::awaitable_operators;
+using mtasts::testing::FakeTcpServer;
+using mtasts::testing::read_line;
+using mtasts::testing::run_awaitable;
+using mtasts::testing::send_text;
+using Socket = asio::ip::tcp::socket;
+using Probes = std::tuple<net::SmtpProbe, net::SmtpProbe>;
+
+class SmtpProbeSharingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net::TlsOptions tls;
+    tls.min_version = TLS1_VERSION;
+    context_ = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context(tls));
+  }
+
+  /// An MX without STARTTLS that answers slowly enough for a second check to join.
+  FakeTcpServer server() {
+    return FakeTcpServer(io_, [this](Socket s) -> asio::awaitable<void> {
+      ++sessions_;
+      asio::steady_timer pause(s.get_executor(), 50ms);
+      co_await pause.async_wait(asio::use_awaitable);
+      co_await send_text(s, "220 mx ESMTP\r\n");
+      co_await read_line(s);
+      co_await send_text(s, "250-mx\r\n250 SIZE 1000\r\n");
+      co_await read_line(s);
+      co_await send_text(s, "221 bye\r\n");
+    });
+  }
+
+  net::SmtpOptions options(std::string ehlo = "probe.test") {
+    net::SmtpOptions o;
+    o.ehlo_name = std::move(ehlo);
+    o.timeout = 3s;
+    o.step_timeout = 1s;
+    return o;
+  }
+
+  net::SmtpProbe one(SmtpProbeSharing& sharing, const asio::ip::tcp::endpoint& at,
+                     const std::string& host = "mx.shared.test", std::string ehlo = "probe.test") {
+    return run_awaitable<net::SmtpProbe>(
+        io_, [&] { return sharing.probe(*context_, host, at, options(ehlo)); });
+  }
+
+  asio::io_context io_;
+  std::shared_ptr<asio::ssl::context> context_;
+  int sessions_ = 0;
+};
+
+TEST_F(SmtpProbeSharingTest, ChecksRunningAtOnceShareOneSession) {
+  auto mx = server();
+  SmtpProbeSharing sharing(1min);
+  const auto [a, b] = run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
+    co_return co_await (sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()) &&
+                        sharing.probe(*context_, "MX.Shared.Test", mx.endpoint(), options()));
+  });
+  EXPECT_EQ(sessions_, 1);
+  EXPECT_EQ(a.error, net::SmtpError::starttls_missing);
+  EXPECT_EQ(b.error, net::SmtpError::starttls_missing);
+  EXPECT_EQ(b.ehlo_keywords, a.ehlo_keywords);
+  EXPECT_EQ(sharing.probes_made(), 1u);
+  EXPECT_EQ(sharing.probes_reused(), 1u);
+}
+
+TEST_F(SmtpProbeSharingTest, AResultIsKeptOnceItsKeyIsAskedForAgain) {
+  auto mx = server();
+  SmtpProbeSharing sharing(1min);
+  one(sharing, mx.endpoint());  // a host of one domain: nothing kept
+  EXPECT_EQ(sharing.entries(), 0u);
+  one(sharing, mx.endpoint());  // asked again: probed, and kept
+  EXPECT_EQ(sharing.entries(), 1u);
+  const auto third = one(sharing, mx.endpoint());
+  EXPECT_EQ(sessions_, 2);
+  EXPECT_EQ(third.error, net::SmtpError::starttls_missing);
+  EXPECT_EQ(sharing.probes_made(), 2u);
+  EXPECT_EQ(sharing.probes_reused(), 1u);
+}
+
+TEST_F(SmtpProbeSharingTest, OtherHostNameOrEhloNameIsAnotherProbe) {
+  auto mx = server();
+  SmtpProbeSharing sharing(1min);
+  for (int i = 0; i < 2; ++i) {
+    one(sharing, mx.endpoint(), "mx.shared.test");
+    one(sharing, mx.endpoint(), "mx.other.test");  // another name: another certificate name
+    one(sharing, mx.endpoint(), "mx.shared.test", "other-ehlo.test");
+  }
+  EXPECT_EQ(sessions_, 6);
+  one(sharing, mx.endpoint(), "mx.other.test");
+  EXPECT_EQ(sessions_, 6);
+}
+
+TEST_F(SmtpProbeSharingTest, ResultsExpireAfterTheReusePeriod) {
+  auto mx = server();
+  SmtpProbeSharing sharing(300ms);
+  one(sharing, mx.endpoint());
+  one(sharing, mx.endpoint());
+  one(sharing, mx.endpoint());
+  EXPECT_EQ(sessions_, 2);
+  run_awaitable<bool>(io_, []() -> asio::awaitable<bool> {
+    asio::steady_timer wait(co_await asio::this_coro::executor, 400ms);
+    co_await wait.async_wait(asio::use_awaitable);
+    co_return true;
+  });
+  one(sharing, mx.endpoint());
+  EXPECT_EQ(sessions_, 3);
+}
+
+TEST_F(SmtpProbeSharingTest, ZeroReuseStillJoinsARunningProbe) {
+  auto mx = server();
+  SmtpProbeSharing sharing(0ms);
+  one(sharing, mx.endpoint());
+  one(sharing, mx.endpoint());
+  EXPECT_EQ(sessions_, 2);
+  run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
+    co_return co_await (sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()) &&
+                        sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()));
+  });
+  EXPECT_EQ(sessions_, 3);
+}
+
+TEST_F(SmtpProbeSharingTest, AJoinedCheckProbesItselfWhenTheFirstIsAbandoned) {
+  auto mx = server();
+  SmtpProbeSharing sharing(1min);
+  // The first check is cut short (its coroutine destroyed) while the second waits on it.
+  const auto second = run_awaitable<net::SmtpProbe>(io_, [&]() -> asio::awaitable<net::SmtpProbe> {
+    asio::steady_timer cut(co_await asio::this_coro::executor, 10ms);
+    auto first = sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options());
+    auto joined = [&]() -> asio::awaitable<net::SmtpProbe> {
+      asio::steady_timer later(co_await asio::this_coro::executor, 1ms);
+      co_await later.async_wait(asio::use_awaitable);
+      co_return co_await sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options());
+    };
+    auto [abandoned, result] =
+        co_await ((std::move(first) || cut.async_wait(asio::use_awaitable)) && joined());
+    EXPECT_EQ(abandoned.index(), 1u);
+    co_return result;
+  });
+  EXPECT_EQ(second.error, net::SmtpError::starttls_missing);
+  EXPECT_EQ(sessions_, 2);
+}
+
+}  // namespace
+}  // namespace mtasts::probe
