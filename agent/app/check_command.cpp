@@ -59,6 +59,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file);
   if (auto* message = std::get_if<std::string>(&made)) return usage(*message);
   auto& tools = std::get<std::unique_ptr<probe::CheckTools>>(made);
+  // Domains of one run that share an MX host share its probes (one SMTP session each).
+  tools->smtp_sharing = std::make_unique<probe::SmtpProbeSharing>(*timeout);
   probe::CheckContext context = tools->context();
   probe::CheckOptions check;
   check.timeout = *timeout;

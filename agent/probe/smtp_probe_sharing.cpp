@@ -32,7 +32,20 @@ void SmtpProbeSharing::sweep(Clock::time_point now) {
   std::erase_if(entries_, [&](const auto& e) {
     return e.second->result && now - e.second->finished > reuse_;
   });
-  std::erase_if(asked_, [&](const auto& e) { return now - e.second > reuse_; });
+}
+
+bool SmtpProbeSharing::asked_recently(std::size_t hash, Clock::time_point now) {
+  constexpr std::size_t kSlots = 1 << 16;
+  if (asked_.empty()) asked_.resize(kSlots);
+  const auto second = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - epoch_).count());
+  const auto fingerprint = static_cast<std::uint32_t>(hash >> 32) | 1u;
+  Asked& slot = asked_[hash % kSlots];
+  const bool recent =
+      slot.fingerprint == fingerprint &&
+      std::chrono::seconds(second - slot.second) <= reuse_ + std::chrono::seconds(1);
+  slot = {fingerprint, second};
+  return recent;
 }
 
 asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& context,
@@ -66,10 +79,7 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
 
   const auto hash = std::hash<std::string>{}(key);
   auto shared = std::make_shared<Shared>(executor);
-  if (auto asked = asked_.find(hash); asked != asked_.end()) {
-    shared->keep = now - asked->second <= reuse_;
-  }
-  asked_[hash] = now;
+  shared->keep = asked_recently(hash, now);
   entries_[key] = shared;
 
   // Whatever happens to this coroutine (a result, or destruction when its check is

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "net/smtp_probe.hpp"
 
@@ -59,9 +60,16 @@ class SmtpProbeSharing {
 
   Clock::duration reuse_;
   std::unordered_map<std::string, std::shared_ptr<Shared>> entries_;
-  /// When each key (its hash) was last asked for: a result is kept only for keys asked
-  /// for more than once, so domains with MX hosts of their own cost no memory.
-  std::unordered_map<std::size_t, Clock::time_point> asked_;
+  /// Keys asked for recently, by hash, in a fixed table (512 KiB whatever the fleet): a
+  /// result is kept only for keys asked for more than once, so domains with MX hosts of
+  /// their own cost no memory. A slot taken by another key only delays sharing.
+  struct Asked {
+    std::uint32_t fingerprint = 0;  ///< 0: empty
+    std::uint32_t second = 0;       ///< when, in seconds since `epoch_`
+  };
+  bool asked_recently(std::size_t hash, Clock::time_point now);
+  std::vector<Asked> asked_;
+  Clock::time_point epoch_ = Clock::now();
   Clock::time_point last_sweep_ = Clock::now();
   std::uint64_t own_made_ = 0;
   std::uint64_t own_reused_ = 0;
