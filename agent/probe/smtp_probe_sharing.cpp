@@ -67,8 +67,9 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
     if (!shared->result) {
       // Running for another domain: wait for it, no longer than a probe of our own.
       shared->keep = true;
+      if (!shared->done) shared->done.emplace(executor, asio::steady_timer::time_point::max());
       asio::steady_timer own(executor, options.timeout);
-      co_await (shared->done.async_wait(kToken) || own.async_wait(kToken));
+      co_await (shared->done->async_wait(kToken) || own.async_wait(kToken));
       if (shared->result) {
         ++*reused_;
         co_return *shared->result;
@@ -78,7 +79,7 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
   }
 
   const auto hash = std::hash<std::string>{}(key);
-  auto shared = std::make_shared<Shared>(executor);
+  auto shared = std::make_shared<Shared>();
   shared->keep = asked_recently(hash, now);
   entries_[key] = shared;
 
@@ -89,7 +90,7 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
     const std::string& key;
     const std::shared_ptr<Shared>& shared;
     ~Finish() {
-      shared->done.cancel();
+      if (shared->done) shared->done->cancel();
       if (shared->result && shared->keep) return;
       if (auto it = self.entries_.find(key); it != self.entries_.end() && it->second == shared) {
         self.entries_.erase(it);
@@ -104,8 +105,10 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
   // joined checks probe for themselves.
   const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
   if (cancelled != asio::cancellation_type::none) co_return result;
-  shared->result = result;
-  shared->finished = Clock::now();
+  if (shared->keep) {  // asked for before, or joined while running
+    shared->result = result;
+    shared->finished = Clock::now();
+  }
   co_return result;
 }
 

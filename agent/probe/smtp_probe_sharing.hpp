@@ -48,12 +48,11 @@ class SmtpProbeSharing {
 
  private:
   struct Shared {
-    explicit Shared(asio::any_io_executor executor)
-        : done(std::move(executor), asio::steady_timer::time_point::max()) {}
-    std::optional<net::SmtpProbe> result;
+    std::optional<net::SmtpProbe> result;  ///< only when kept: a copy costs allocations
     Clock::time_point finished{};
-    asio::steady_timer done;  ///< cancelled when the probe ends: wakes the joined checks
-    bool keep = false;        ///< someone else wants it: keep the result for `reuse`
+    /// Made by the first check that joins; cancelled when the probe ends, which wakes them.
+    std::optional<asio::steady_timer> done;
+    bool keep = false;  ///< someone else wants it: keep the result for `reuse`
   };
 
   void sweep(Clock::time_point now);
