@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark's lab: N generated healthy domains in their own network namespace.
-#   bench_lab.sh up N | down | exec CMD...
+#   bench_lab.sh up N | shared-mx | down | exec CMD...
 # Each domain dNNNNN.bench.test has a _mta-sts and a _smtp._tls TXT record, a policy at
 # https://mta-sts.dNNNNN.bench.test (nginx, certificates of 100 names each, chosen by SNI),
 # and two MX hosts, a-dNNNNN.mx.bench.test and b-dNNNNN.mx.bench.test (Postfix on two
-# addresses, one wildcard certificate). NSD answers for bench.test.
+# addresses, one wildcard certificate). NSD answers for bench.test. `shared-mx` then points
+# every domain at the same two MX hosts, a.mx.bench.test and b.mx.bench.test, as a hosting
+# provider's domains are.
 set -euo pipefail
 
 NETNS=${MTASTS_BENCH_NETNS:-mtasts-bench}
@@ -75,7 +77,7 @@ certificates() {
 }
 
 zone() {
-  local n=$1 i d
+  local n=$1 shared=${2:-} i d
   {
     printf '$ORIGIN bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n'
     printf '@ IN NS ns.bench.test.\nns IN A %s\n' "$DNS"
@@ -83,10 +85,15 @@ zone() {
       d=$(printf 'd%05d' "$i")
       printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d"
       printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d"
-      printf '%s IN MX 10 a-%s.mx.bench.test.\n%s IN MX 20 b-%s.mx.bench.test.\n' "$d" "$d" "$d" "$d"
+      if [ -n "$shared" ]; then
+        printf '%s IN MX 10 a.mx.bench.test.\n%s IN MX 20 b.mx.bench.test.\n' "$d" "$d"
+      else
+        printf '%s IN MX 10 a-%s.mx.bench.test.\n%s IN MX 20 b-%s.mx.bench.test.\n' "$d" "$d" "$d" "$d"
+      fi
       printf 'mta-sts.%s IN A %s\n' "$d" "$WEB"
-      printf 'a-%s.mx IN A %s\nb-%s.mx IN A %s\n' "$d" "$MX_A" "$d" "$MX_B"
+      [ -n "$shared" ] || printf 'a-%s.mx IN A %s\nb-%s.mx IN A %s\n' "$d" "$MX_A" "$d" "$MX_B"
     done
+    [ -z "$shared" ] || printf 'a.mx IN A %s\nb.mx IN A %s\n' "$MX_A" "$MX_B"
   } > "$DIR/nsd/bench.zone"
 }
 
@@ -222,9 +229,24 @@ up() {
   echo "bench lab: up with $n domains (namespace $NETNS, DNS $DNS, HTTPS $WEB, SMTP $MX_A $MX_B)"
 }
 
+# Every domain on the same two MX hosts: a new zone, NSD restarted.
+shared_mx() {
+  local n
+  n=$(grep -c '^  - ' "$DIR/targets.yml")
+  local pid
+  pid=$(cat "$DIR/nsd/nsd.pid")
+  stop_pidfile "$DIR/nsd/nsd.pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  zone "$n" shared
+  in_lab nsd -c "$DIR/nsd/nsd.conf"
+  wait_for_port "$DNS" 53
+  echo "bench lab: $n domains on a.mx.bench.test and b.mx.bench.test"
+}
+
 case "${1:-}" in
   up) up "${2:-10000}" ;;
+  shared-mx) shared_mx ;;
   down) down; echo "bench lab: down" ;;
   exec) shift; exec ip netns exec "$NETNS" "$@" ;;  # exec: the caller's $! is the program
-  *) echo "usage: $0 up [N] | down | exec CMD..." >&2; exit 2 ;;
+  *) echo "usage: $0 up [N] | shared-mx | down | exec CMD..." >&2; exit 2 ;;
 esac
