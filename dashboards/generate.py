@@ -280,17 +280,26 @@ def fleet():
                 "{{instance}} checks"),
          target(f"sum by (instance) (rate(mtasts_agent_check_failures_total{j}"
                 "[$__rate_interval]))", "{{instance}} fail/unknown", ref="B")],
-        unit="ops"), 8, 8))
+        unit="ops"), 6, 8))
+    p.append(L.place(timeseries(
+        "SMTP sessions per second", "STARTTLS probes of MX addresses made, and those answered "
+        "by another domain's probe of the same MX host instead (mx_probe_reuse): for domains "
+        "on shared MX hosts, most probes are shared.",
+        [target(f"sum by (instance) (rate(mtasts_agent_smtp_probes_total{j}[$__rate_interval]))",
+                "{{instance}} sessions"),
+         target(f"sum by (instance) (rate(mtasts_agent_smtp_probes_shared_total{j}"
+                "[$__rate_interval]))", "{{instance}} shared", ref="B")],
+        unit="ops"), 6, 8))
     p.append(L.place(timeseries(
         "Checks in flight", "Checks running now against the concurrency limit.",
         [target(f"sum by (instance) (mtasts_agent_checks_in_flight{j})", "{{instance}} running"),
          target(f"sum by (instance) (mtasts_agent_check_concurrency_limit{j})",
-                "{{instance}} limit", ref="B")]), 8, 8))
+                "{{instance}} limit", ref="B")]), 6, 8))
     p.append(L.place(timeseries(
         "CPU and memory", "CPU used by each agent (cores) and its resident memory.",
         [target(f"rate(process_cpu_seconds_total{j}[$__rate_interval])", "{{instance}} CPU"),
          target(f"process_resident_memory_bytes{j}", "{{instance}} RSS", ref="B")],
-        unit="none"), 8, 8))
+        unit="none"), 6, 8))
     # The memory series on its own axis, in bytes.
     p[-1]["fieldConfig"]["overrides"] = [{
         "matcher": {"id": "byFrameRefID", "options": "B"},
