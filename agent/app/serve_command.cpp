@@ -222,7 +222,7 @@ class Daemon {
   std::string apply(config::Config config) {
     if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
         tools_->ca_file != config.global.ca_file ||
-        mx_probe_reuse_ != config.global.mx_probe_reuse) {
+        tools_->smtp_sharing->reuse() != config.global.mx_probe_reuse) {
       auto made = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
                                           config.global.ca_file);
       if (auto* message = std::get_if<std::string>(&made)) return *message;
@@ -232,7 +232,6 @@ class Daemon {
           config.global.mx_probe_reuse, &stats_.smtp_probes_total,
           &stats_.smtp_probes_shared_total);
       tools_ = std::move(tools);
-      mx_probe_reuse_ = config.global.mx_probe_reuse;
     }
     ehlo_name_ = config.global.ehlo_name.empty() ? default_ehlo_name() : config.global.ehlo_name;
     std::map<std::string, config::Target> owned;
@@ -351,7 +350,6 @@ class Daemon {
   /// What checks share; replaced when a reload changes the DNS servers or the CA file, while
   /// running checks keep the one they started with.
   std::shared_ptr<probe::CheckTools> tools_;
-  std::chrono::milliseconds mx_probe_reuse_{-1};
   state::DomainStore store_;
   metrics::AgentStats stats_;
   scheduler::Scheduler scheduler_;

@@ -41,6 +41,7 @@ class SmtpProbeSharing {
   asio::awaitable<net::SmtpProbe> probe(asio::ssl::context& context, std::string mx_host,
                                         asio::ip::tcp::endpoint endpoint, net::SmtpOptions options);
 
+  Clock::duration reuse() const noexcept { return reuse_; }
   std::uint64_t probes_made() const noexcept { return *made_; }
   std::uint64_t probes_reused() const noexcept { return *reused_; }
   /// Probes running and results kept (for tests and memory accounting).

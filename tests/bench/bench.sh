@@ -48,9 +48,13 @@ global:
   timeout: 60s
 target_files: [$DIR/targets.yml]
 CONF
-$LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
-  --log.level=warn 2> "$RUN/agent.log" &
-agent=$!
+# start_agent LOG: the agent on the benchmark's config, its pid in $agent.
+start_agent() {
+  $LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
+    --log.level=warn 2> "$1" &
+  agent=$!
+}
+start_agent "$RUN/agent.log"
 ready=$($LAB exec "$DRIVER" wait-ready $LISTEN 8461 1800)
 agent_cpu=$(cpu_seconds $agent)
 agent_rss=$(peak_rss_mb $agent)
@@ -140,14 +144,11 @@ wait $blackbox || true
 # ---- mta-sts-agent again, every domain on the same two MX hosts ------------------------
 # A hosting provider's case: the checks share the MX probes (mx_probe_reuse).
 $LAB shared-mx
-$LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
-  --log.level=warn 2> "$RUN/agent-shared.log" &
-agent=$!
+start_agent "$RUN/agent-shared.log"
 shared_ready=$($LAB exec "$DRIVER" wait-ready $LISTEN 8461 1800)
 shared_cpu=$(cpu_seconds $agent)
 shared_rss=$(peak_rss_mb $agent)
-shared_metrics=$($LAB exec "$DRIVER" scrape $LISTEN 8461 >/dev/null; \
-  $LAB exec bash -c "exec 3<>/dev/tcp/$LISTEN/8461; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3" \
+shared_metrics=$($LAB exec bash -c "exec 3<>/dev/tcp/$LISTEN/8461; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3" \
   | grep -E '^mtasts_agent_smtp_probes_(total|shared_total) ' | tr '\n' ' ')
 kill -TERM $agent
 wait $agent || true

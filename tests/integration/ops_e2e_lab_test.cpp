@@ -6,7 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 
 #include "agent_process.hpp"
 #include "lab_dir.hpp"
+#include "ops_kit.hpp"
 #include "run_process.hpp"
 
 namespace mtasts::testing {
@@ -183,55 +183,11 @@ class OpsEndToEnd : public ::testing::Test {
   std::unique_ptr<AgentProcess> agent_, prometheus_, alertmanager_;
 };
 
-struct DashboardQuery {
-  std::string where;
-  std::string expr;
-};
-
-std::vector<DashboardQuery> dashboard_queries() {
-  std::vector<DashboardQuery> out;
-  for (const char* name : {"mta-sts-fleet.json", "mta-sts-domain.json"}) {
-    std::ifstream in(kSource / "dashboards" / name);
-    const json d = json::parse(in);
-    auto substitute = [](std::string expr) {
-      for (auto [variable, value] : {std::pair<std::string, std::string>{"$__rate_interval", "1m"},
-                                     {"$job", "mta-sts-agent"},
-                                     {"$domain", kDrillDownDomain}}) {
-        for (auto at = expr.find(variable); at != std::string::npos; at = expr.find(variable))
-          expr.replace(at, variable.size(), value);
-      }
-      return expr;
-    };
-    for (const auto& p : d["panels"]) {
-      if (p["type"] == "row") continue;
-      for (const auto& t : p["targets"])
-        out.push_back(
-            {std::string(name) + " / " + p["title"].get<std::string>(), substitute(t["expr"])});
-    }
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> alert_expressions() {
-  std::vector<std::pair<std::string, std::string>> out;
-  const YAML::Node file =
-      YAML::LoadFile((kSource / "deploy/prometheus/mta-sts-agent.rules.yml").string());
-  for (const auto& group : file["groups"])
-    for (const auto& rule : group["rules"])
-      if (rule["alert"])
-        out.emplace_back(rule["alert"].as<std::string>(), rule["expr"].as<std::string>());
-  return out;
-}
-
 TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
-  const fs::path policy = fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt";
-  const std::string original = slurp(policy);
+  const RestoredLabFile restore(fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt");
+  const fs::path& policy = restore.path();
+  const std::string& original = restore.original();
   ASSERT_FALSE(original.empty());
-  struct Restore {
-    fs::path path;
-    std::string text;
-    ~Restore() { std::ofstream(path, std::ios::binary) << text; }
-  } restore{policy, original};
 
   start_agent();
   start_alertmanager();
@@ -251,14 +207,16 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
   // may be empty here are listed with the reason.
   const std::set<std::string> may_be_empty = {
       // Only counts agents with a failed state-file write: there is none.
-      "mta-sts-fleet.json / State file failures",
+      "mtasts-fleet / State file failures",
   };
   // What each panel shows with the lab's data, kept as a test artefact (the README's gallery:
   // Grafana is not packaged for Debian, so no screenshots).
   const fs::path artifacts = MTASTS_ARTIFACT_DIR;
   fs::create_directories(artifacts);
   std::ofstream panels(artifacts / "dashboard-panels.md");
-  for (const auto& q : dashboard_queries()) {
+  for (const auto& q : dashboard_queries(
+           kSource,
+           {{"__rate_interval", "1m"}, {"job", "mta-sts-agent"}, {"domain", kDrillDownDomain}})) {
     SCOPED_TRACE(q.where + ": " + q.expr);
     const json answer = query(q.expr);
     ASSERT_FALSE(answer.is_null());
@@ -287,9 +245,9 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       {"MTASTSDomainFailingEnforce", "uncovered.test"},
       {"MTASTSCertificateExpired", "mxexpired.test"},  // MX certificate expired
   };
-  for (const auto& [name, expr] : alert_expressions()) {
-    SCOPED_TRACE(name + ": " + expr);
-    const json answer = query(expr);
+  for (const auto& alert : shipped_alerts(kSource)) {
+    SCOPED_TRACE(alert.name + ": " + alert.expr);
+    const json answer = query(alert.expr);
     ASSERT_FALSE(answer.is_null());
     EXPECT_EQ(answer["status"], "success") << answer.dump();
   }

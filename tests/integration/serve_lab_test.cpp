@@ -227,14 +227,10 @@ TEST_F(ServeLab, ReloadsChangedBrokenAndTargetFileConfigs) {
 }
 
 TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
-  const fs::path policy = fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt";
-  const std::string original = slurp(policy);
+  const RestoredLabFile restore(fs::path(lab_dir()) / "www/changing/.well-known/mta-sts.txt");
+  const fs::path& policy = restore.path();
+  const std::string& original = restore.original();
   ASSERT_FALSE(original.empty());
-  struct Restore {
-    fs::path path;
-    std::string text;
-    ~Restore() { std::ofstream(path, std::ios::binary) << text; }
-  } restore{policy, original};
 
   write_config("  - changing.test\n", "3s", "  retry_interval: 3s\n");
   const std::string change_series =

@@ -62,6 +62,15 @@ class SmtpProbeSharingTest : public ::testing::Test {
         io_, [&] { return sharing.probe(*context_, host, at, options(ehlo)); });
   }
 
+  /// Two checks asking at the same time, for `first` and `second` at the same address.
+  Probes both(SmtpProbeSharing& sharing, const asio::ip::tcp::endpoint& at,
+              const std::string& first, const std::string& second) {
+    return run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
+      co_return co_await (sharing.probe(*context_, first, at, options()) &&
+                          sharing.probe(*context_, second, at, options()));
+    });
+  }
+
   asio::io_context io_;
   std::shared_ptr<asio::ssl::context> context_;
   int sessions_ = 0;
@@ -70,10 +79,7 @@ class SmtpProbeSharingTest : public ::testing::Test {
 TEST_F(SmtpProbeSharingTest, ChecksRunningAtOnceShareOneSession) {
   auto mx = server();
   SmtpProbeSharing sharing(1min);
-  const auto [a, b] = run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
-    co_return co_await (sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()) &&
-                        sharing.probe(*context_, "MX.Shared.Test", mx.endpoint(), options()));
-  });
+  const auto [a, b] = both(sharing, mx.endpoint(), "mx.shared.test", "MX.Shared.Test");
   EXPECT_EQ(sessions_, 1);
   EXPECT_EQ(a.error, net::SmtpError::starttls_missing);
   EXPECT_EQ(b.error, net::SmtpError::starttls_missing);
@@ -131,10 +137,7 @@ TEST_F(SmtpProbeSharingTest, ZeroReuseStillJoinsARunningProbe) {
   one(sharing, mx.endpoint());
   one(sharing, mx.endpoint());
   EXPECT_EQ(sessions_, 2);
-  run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
-    co_return co_await (sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()) &&
-                        sharing.probe(*context_, "mx.shared.test", mx.endpoint(), options()));
-  });
+  both(sharing, mx.endpoint(), "mx.shared.test", "mx.shared.test");
   EXPECT_EQ(sessions_, 3);
 }
 

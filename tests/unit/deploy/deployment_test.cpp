@@ -27,11 +27,6 @@ const fs::path kSource = MTASTS_SOURCE_DIR;
 const fs::path kKubernetes = kSource / "deploy/kubernetes";
 const fs::path kCompose = kSource / "deploy/compose";
 
-// Paths CMake found (empty: not installed).
-std::string program(const char* path) {
-  return path;
-}
-
 /// Every document of the manifests kustomization.yaml lists, by kind.
 std::map<std::string, YAML::Node> manifests() {
   std::map<std::string, YAML::Node> by_kind;
@@ -128,7 +123,7 @@ TEST(Kubernetes, PrometheusRuleCarriesTheShippedRules) {
 }
 
 TEST(Kubernetes, ConfigMapAndArgumentsPassTheAgentsConfigCheck) {
-  const std::string agent = program(MTASTS_AGENT);
+  const std::string agent = std::string(MTASTS_AGENT);
   ASSERT_FALSE(agent.empty());
   auto m = manifests();
   // The ConfigMap as the pod sees it: each item at its path under the mount.
@@ -180,13 +175,13 @@ TEST(Compose, EveryMountedFileExistsAndEachConfigValidates) {
   EXPECT_TRUE(fs::exists(kCompose / build["context"].as<std::string>() /
                          build["dockerfile"].as<std::string>()));
 
-  const std::string agent = program(MTASTS_AGENT);
+  const std::string agent = std::string(MTASTS_AGENT);
   const auto check = run_process(
       agent, {"--config.check", "--config.file=" + (kCompose / "mta-sts-agent.yml").string()});
   EXPECT_EQ(check.exit_code, 0) << check.err;
 
   // Prometheus resolves rule_files next to its configuration, as the mounts place them.
-  if (const auto promtool = program(MTASTS_PROMTOOL); !promtool.empty()) {
+  if (const auto promtool = std::string(MTASTS_PROMTOOL); !promtool.empty()) {
     const fs::path dir =
         fs::temp_directory_path() / ("mtasts-compose-prometheus-" + std::to_string(getpid()));
     fs::remove_all(dir);
@@ -198,7 +193,7 @@ TEST(Compose, EveryMountedFileExistsAndEachConfigValidates) {
     EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
     fs::remove_all(dir);
   }
-  if (const auto amtool = program(MTASTS_AMTOOL); !amtool.empty()) {
+  if (const auto amtool = std::string(MTASTS_AMTOOL); !amtool.empty()) {
     const auto run =
         run_process(amtool, {"check-config", (kCompose / "alertmanager.yml").string()});
     EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
@@ -206,11 +201,8 @@ TEST(Compose, EveryMountedFileExistsAndEachConfigValidates) {
 }
 
 TEST(Dockerfile, BuildsWithTheLibrariesSetupInstallsAndRunsAsNonRoot) {
-  std::stringstream dockerfile_text, setup_text;
-  dockerfile_text << std::ifstream(kSource / "deploy/docker/Dockerfile").rdbuf();
-  setup_text << std::ifstream(kSource / "scripts/setup-debian.sh").rdbuf();
-  const std::string dockerfile = dockerfile_text.str();
-  const std::string setup = setup_text.str();
+  const std::string dockerfile = slurp(kSource / "deploy/docker/Dockerfile");
+  const std::string setup = slurp(kSource / "scripts/setup-debian.sh");
 
   // The line after "# libraries the agent links" in setup-debian.sh, and the one after it.
   const auto at = setup.find("# libraries the agent links");
@@ -252,7 +244,7 @@ TEST(Dockerfile, BuildsWithTheLibrariesSetupInstallsAndRunsAsNonRoot) {
     args.push_back(arg);
   }
   args.push_back("--config.check");
-  const auto run = run_process(program(MTASTS_AGENT), args);
+  const auto run = run_process(std::string(MTASTS_AGENT), args);
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
 }
 

@@ -2,6 +2,8 @@
 // templated description and a runbook section; every finding code and metric the rules and
 // dashboards name exists; every alert is covered by the promtool tests; every dashboard
 // panel has a description and the datasource variable, and every query parses (promtool).
+#include "ops_kit.hpp"
+
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,45 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 const fs::path kSource = MTASTS_SOURCE_DIR;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Alert {
-  std::string name;
-  std::string expr;
-  YAML::Node labels;
-  YAML::Node annotations;
-};
-
-std::vector<Alert> shipped_alerts() {
-  std::vector<Alert> alerts;
-  const YAML::Node file =
-      YAML::LoadFile((kSource / "deploy/prometheus/mta-sts-agent.rules.yml").string());
-  for (const auto& group : file["groups"]) {
-    for (const auto& rule : group["rules"]) {
-      if (!rule["alert"]) continue;
-      alerts.push_back({rule["alert"].as<std::string>(), rule["expr"].as<std::string>(),
-                        rule["labels"], rule["annotations"]});
-    }
-  }
-  return alerts;
-}
-
-std::vector<std::string> recording_rule_names() {
-  std::vector<std::string> names;
-  const YAML::Node file =
-      YAML::LoadFile((kSource / "deploy/prometheus/mta-sts-agent.rules.yml").string());
-  for (const auto& group : file["groups"])
-    for (const auto& rule : group["rules"])
-      if (rule["record"]) names.push_back(rule["record"].as<std::string>());
-  return names;
-}
+// The dashboard variables, for queries that are parsed but not run.
+const std::map<std::string, std::string> kOfflineValues = {
+    {"__rate_interval", "5m"}, {"job", ".+"}, {"domain", "example.org"}};
 
 /// Every metric name an expression uses that the agent would have to export.
 std::set<std::string> agent_metric_names(const std::string& expr) {
@@ -93,14 +59,14 @@ std::set<std::string> finding_codes(const std::string& expr) {
 
 TEST(AlertRules, EveryAlertHasSeveritySummaryTemplatedDescriptionAndRunbookSection) {
   std::set<std::string> runbook_anchors;
-  std::stringstream runbook(read_text(kSource / "RUNBOOK.md"));
+  std::stringstream runbook(slurp(kSource / "RUNBOOK.md"));
   for (std::string line; std::getline(runbook, line);) {
     if (!line.starts_with("## ")) continue;
     std::string anchor = line.substr(3);
     for (auto& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     runbook_anchors.insert(anchor);
   }
-  const auto alerts = shipped_alerts();
+  const auto alerts = shipped_alerts(kSource);
   ASSERT_GE(alerts.size(), 15u);
   for (const auto& a : alerts) {
     SCOPED_TRACE(a.name);
@@ -119,7 +85,7 @@ TEST(AlertRules, EveryAlertHasSeveritySummaryTemplatedDescriptionAndRunbookSecti
 }
 
 TEST(AlertRules, CriticalOnlyWhereEnforceDeliveryFailsOrCertificatesExpire) {
-  for (const auto& a : shipped_alerts()) {
+  for (const auto& a : shipped_alerts(kSource)) {
     if (a.labels["severity"].as<std::string>("") != "critical") continue;
     SCOPED_TRACE(a.name);
     const bool enforce = a.expr.find(R"(mode="enforce")") != std::string::npos &&
@@ -131,9 +97,9 @@ TEST(AlertRules, CriticalOnlyWhereEnforceDeliveryFailsOrCertificatesExpire) {
 
 TEST(AlertRules, NameOnlyRealFindingCodesAndExportedMetrics) {
   const auto exported = exported_metric_names();
-  const auto recorded = recording_rule_names();
+  const auto recorded = recording_rule_names(kSource);
   std::size_t codes_seen = 0;
-  for (const auto& a : shipped_alerts()) {
+  for (const auto& a : shipped_alerts(kSource)) {
     SCOPED_TRACE(a.name);
     for (const auto& code : finding_codes(a.expr)) {
       ++codes_seen;
@@ -157,7 +123,7 @@ TEST(AlertRules, EveryAlertIsShownFiringAndNotFiringByThePromtoolTests) {
       }
     }
   }
-  for (const auto& a : shipped_alerts()) {
+  for (const auto& a : shipped_alerts(kSource)) {
     EXPECT_TRUE(seen[a.name].first) << a.name << " is never shown firing";
     EXPECT_TRUE(seen[a.name].second) << a.name << " is never shown quiet";
   }
@@ -165,53 +131,9 @@ TEST(AlertRules, EveryAlertIsShownFiringAndNotFiringByThePromtoolTests) {
 
 // ---- dashboards ----------------------------------------------------------------------------
 
-struct Query {
-  std::string dashboard;
-  std::string panel;
-  std::string expr;
-};
-
-std::vector<nlohmann::json> dashboards() {
-  std::vector<nlohmann::json> out;
-  for (const char* name : {"mta-sts-fleet.json", "mta-sts-domain.json"})
-    out.push_back(nlohmann::json::parse(read_text(kSource / "dashboards" / name)));
-  return out;
-}
-
-/// An expression with the dashboard variables replaced, as Grafana would send it.
-std::string substitute(std::string expr) {
-  for (auto [variable, value] : {std::pair{"$__rate_interval", "5m"}, std::pair{"$job", ".+"},
-                                 std::pair{"$domain", "example.org"}}) {
-    for (auto at = expr.find(variable); at != std::string::npos; at = expr.find(variable))
-      expr.replace(at, std::string_view(variable).size(), value);
-  }
-  return expr;
-}
-
-std::vector<Query> dashboard_queries() {
-  std::vector<Query> out;
-  for (const auto& d : dashboards()) {
-    for (const auto& p : d["panels"]) {
-      if (p["type"] == "row") continue;
-      for (const auto& t : p["targets"])
-        out.push_back({d["uid"], p["title"], substitute(t["expr"].get<std::string>())});
-    }
-    for (const auto& v : d["templating"]["list"]) {
-      if (v["type"] != "query") continue;
-      // label_values(metric{...}, label) is Grafana's; the selector inside is PromQL.
-      static const std::regex selector(R"(label_values\((.*),\s*\w+\)$)");
-      std::smatch m;
-      const std::string query = v["query"]["query"];
-      if (std::regex_match(query, m, selector))
-        out.push_back({d["uid"], "variable " + v["name"].get<std::string>(), substitute(m[1])});
-    }
-  }
-  return out;
-}
-
 TEST(Dashboards, FixedUidsDatasourceVariableDescriptionsAndUnits) {
   std::set<std::string> uids;
-  for (const auto& d : dashboards()) {
+  for (const auto& d : shipped_dashboards(kSource)) {
     SCOPED_TRACE(d["uid"].get<std::string>());
     EXPECT_TRUE(uids.insert(d["uid"]).second);
     EXPECT_THAT(d["uid"].get<std::string>(), ::testing::StartsWith("mtasts-"));
@@ -237,11 +159,11 @@ TEST(Dashboards, FixedUidsDatasourceVariableDescriptionsAndUnits) {
 
 TEST(Dashboards, QueriesNameOnlyExportedMetrics) {
   const auto exported = exported_metric_names();
-  const auto queries = dashboard_queries();
+  const auto queries = dashboard_queries(kSource, kOfflineValues);
   EXPECT_GT(queries.size(), 30u);
   for (const auto& q : queries) {
     for (const auto& name : agent_metric_names(q.expr))
-      EXPECT_TRUE(exported.contains(name)) << q.dashboard << " / " << q.panel << ": " << name;
+      EXPECT_TRUE(exported.contains(name)) << q.where << ": " << name;
   }
 }
 
@@ -257,7 +179,7 @@ TEST(Dashboards, EveryQueryParses) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "dashboards";
     out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
     int n = 0;
-    for (const auto& q : dashboard_queries()) {
+    for (const auto& q : dashboard_queries(kSource, kOfflineValues)) {
       out << YAML::BeginMap << YAML::Key << "record" << YAML::Value
           << fmt::format("dashboard:query_{}", n++) << YAML::Key << "expr" << YAML::Value << q.expr
           << YAML::EndMap;
