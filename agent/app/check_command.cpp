@@ -13,6 +13,8 @@
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 #include "probe/check_domain.hpp"
+#include "probe/egress_canaries.hpp"
+#include "probe/port25_egress.hpp"
 #include "report/check_json.hpp"
 #include "report/check_text.hpp"
 
@@ -55,13 +57,23 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), *problem));
   }
 
+  std::vector<net::HostPort> canaries;
+  for (const auto& text : options.egress_canaries) {
+    auto parsed = net::parse_host_port(text);
+    if (!parsed.error.empty()) return usage("--egress-canary " + parsed.error);
+    canaries.push_back(std::move(parsed));
+  }
+
   asio::io_context io(1);
   auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file);
   if (auto* message = std::get_if<std::string>(&made)) return usage(*message);
   auto& tools = std::get<std::unique_ptr<probe::CheckTools>>(made);
   // Domains of one run that share an MX host share its probes (one SMTP session each).
   tools->smtp_sharing = std::make_unique<probe::SmtpProbeSharing>(*timeout);
-  probe::CheckContext context = tools->context();
+  // The run is the round: port 25 works when anything in it answered (an MX of any domain,
+  // or a canary), and is presumed blocked when nothing did.
+  probe::Port25EgressMonitor egress(*timeout);
+  probe::CheckContext context = tools->context(&egress);
   probe::CheckOptions check;
   check.timeout = *timeout;
   check.probe_mx = !options.no_mx;
@@ -80,6 +92,17 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
       into = co_await probe::check_domain(ctx, std::move(domain), opts);
     }(context, domains[i], check, reports[i]));
   }
+  if (!canaries.empty()) {
+    tasks.push_back([](probe::CheckContext& ctx, std::vector<net::HostPort> list,
+                       std::string ehlo_name, std::chrono::milliseconds within,
+                       probe::Port25EgressMonitor& into) -> asio::awaitable<void> {
+      bool any = false;
+      for (const auto& r : co_await probe::greet_canaries(ctx, list, ehlo_name, within)) {
+        any = any || r.reached;
+      }
+      into.record_canaries(any, std::chrono::system_clock::now());
+    }(context, canaries, ehlo, *timeout, egress));
+  }
   std::exception_ptr failure;
   asio::co_spawn(io, run_all(std::move(tasks)), [&](std::exception_ptr e) {
     failure = e;
@@ -89,6 +112,14 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   });
   io.run();
   if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly
+
+  // Each domain was judged with what was known when it ended; judge again with the run's.
+  const auto egress_state = egress.state_after_run();
+  for (auto& r : reports) {
+    if (r.port25_egress == egress_state) continue;
+    r.port25_egress = egress_state;
+    evaluate(r, check.evaluation);
+  }
 
   bool errors = false;
   for (const auto& r : reports) errors = errors || r.verdict == probe::Verdict::fail;

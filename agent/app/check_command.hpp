@@ -25,6 +25,8 @@ struct CheckCommandOptions {
   std::string expiry_warning = "14d";
   std::uint16_t policy_port = 443;
   std::uint16_t smtp_port = 25;
+  /// Known-good SMTP servers (HOST:PORT) greeted to prove outbound port 25 works.
+  std::vector<std::string> egress_canaries;
 };
 
 /// This machine's fully qualified host name, or "mta-sts-agent.invalid" when it has none.

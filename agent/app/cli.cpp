@@ -162,6 +162,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->default_str("443");
   check->add_option("--smtp-port", check_options.smtp_port, "SMTP port of MX hosts (for labs)")
       ->default_str("25");
+  check->add_option("--egress-canary", check_options.egress_canaries,
+                    "A known-good SMTP server (HOST:PORT, repeatable) greeted to prove that "
+                    "outbound port 25 works; without one, the run's own MX probes decide");
 
   try {
     app.parse(argc, argv);

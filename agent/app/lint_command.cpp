@@ -87,6 +87,9 @@ int emit(const LintOptions& options, const LintReport& report, std::ostream& out
     if (report.print_extra) report.print_extra(out, color);
     report::print_findings(out, report.findings, color);
   }
+  // Invalid, or an error: 1. (An invalid TLS-RPT record is only a warning for a domain's
+  // verdict, since mail still arrives, but lint says whether the record works.)
+  if (!report.valid) return kExitFindings;
   for (const auto& f : report.findings) {
     if (f.severity == Severity::error) return kExitFindings;
   }

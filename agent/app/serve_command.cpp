@@ -27,6 +27,8 @@
 #include "config/config.hpp"
 #include "metrics/collector.hpp"
 #include "probe/check_domain.hpp"
+#include "probe/egress_canaries.hpp"
+#include "probe/port25_egress.hpp"
 #include "scheduler/scheduler.hpp"
 #include "scheduler/shard.hpp"
 #include "state/domain_store.hpp"
@@ -45,6 +47,8 @@ namespace {
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr auto kStateSaveEvery = std::chrono::seconds(30);
 constexpr auto kTargetFilePollEvery = std::chrono::seconds(5);
+constexpr auto kCanariesEvery = std::chrono::seconds(60);
+constexpr auto kCanaryTimeout = std::chrono::seconds(30);
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -71,7 +75,8 @@ class Daemon {
         scheduler_(io.get_executor(), 1, [this](std::string d) { return check(std::move(d)); }),
         collector_(store_, stats_),
         save_timer_(io),
-        watch_timer_(io) {
+        watch_timer_(io),
+        canary_timer_(io) {
     stats_.shard_index = shard_index;
     stats_.shard_total = options.shard_total;
   }
@@ -149,6 +154,7 @@ class Daemon {
     scheduler_.start();
     asio::co_spawn(io_, save_loop(), asio::detached);
     asio::co_spawn(io_, watch_loop(), asio::detached);
+    asio::co_spawn(io_, canary_loop(), asio::detached);
     return true;
   }
 
@@ -170,6 +176,7 @@ class Daemon {
     server_->stop();
     save_timer_.cancel();
     watch_timer_.cancel();
+    canary_timer_.cancel();
     const auto still_running = co_await scheduler_.drain(std::chrono::steady_clock::now() + grace_);
     save_state();
     if (still_running > 0) {
@@ -192,6 +199,22 @@ class Daemon {
     stats_.checks_in_flight = scheduler_.in_flight();
     stats_.concurrency_limit = scheduler_.concurrency();
     stats_.schedule_lag_seconds = scheduler_.lag_seconds();
+    note_egress();
+  }
+
+  /// Publishes the port-25 egress state, and logs when it changes.
+  void note_egress() {
+    const auto state = egress_.state(std::chrono::system_clock::now());
+    if (state != probe::Port25Egress::unproven)
+      stats_.port25_egress_up = state == probe::Port25Egress::working;
+    if (state == egress_logged_) return;
+    egress_logged_ = state;
+    if (state == probe::Port25Egress::blocked) {
+      log::error("outbound port 25 presumed blocked: MX results are unknown until it works",
+                 {{"canaries", std::to_string(config_.global.egress_canaries.size())}});
+    } else {
+      log::info("outbound port 25", {{"state", std::string(probe::to_string(state))}});
+    }
   }
 
   /// Reads the config again; on failure keeps the running one. Returns the problem.
@@ -233,6 +256,9 @@ class Daemon {
           &stats_.smtp_probes_shared_total);
       tools_ = std::move(tools);
     }
+    egress_.set_round(config.global.check.interval);
+    if (config.global.egress_canaries.empty()) egress_.clear_canaries();
+    canary_timer_.cancel();  // a new list is greeted at once
     ehlo_name_ = config.global.ehlo_name.empty() ? default_ehlo_name() : config.global.ehlo_name;
     std::map<std::string, config::Target> owned;
     std::map<std::string, state::Labels> labels;
@@ -264,7 +290,7 @@ class Daemon {
     if (target == targets_.end()) co_return false;
     const config::CheckSettings settings = target->second.check;
     auto tools = tools_;  // kept alive for this check even if a reload replaces it
-    probe::CheckContext context = tools->context();
+    probe::CheckContext context = tools->context(&egress_);
     probe::CheckOptions options;
     options.timeout = settings.timeout;
     options.probe_mx = settings.probe_mx;
@@ -280,6 +306,7 @@ class Daemon {
     probe::DomainReport report = co_await probe::check_domain(context, domain, options);
 
     ++stats_.checks_total;
+    note_egress();
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
     auto stored = store_.record(std::move(report), unix_now());
     const bool failed =
@@ -322,6 +349,34 @@ class Daemon {
     }
   }
 
+  /// Greets the egress canaries every minute (when there are any): they prove or disprove
+  /// outbound port 25 where the fleet's own MX hosts are too few to tell.
+  asio::awaitable<void> canary_loop() {
+    while (!stopping_) {
+      const auto canaries = config_.global.egress_canaries;
+      if (!canaries.empty()) {
+        auto tools = tools_;
+        probe::CheckContext context = tools->context();
+        const auto results =
+            co_await probe::greet_canaries(context, canaries, ehlo_name_, kCanaryTimeout);
+        if (stopping_) break;
+        bool any = false;
+        for (const auto& r : results) {
+          any = any || r.reached;
+          if (!r.reached)
+            log::warn("egress canary did not answer", {{"canary", r.canary}, {"err", r.detail}});
+        }
+        // Only if the list was not replaced meanwhile: its result says nothing of the new one.
+        if (config_.global.egress_canaries.size() == canaries.size()) {
+          egress_.record_canaries(any, std::chrono::system_clock::now());
+          note_egress();
+        }
+      }
+      canary_timer_.expires_after(kCanariesEvery);
+      co_await canary_timer_.async_wait(kTuple);
+    }
+  }
+
   /// file_sd semantics: a target file that changes, appears or disappears is picked up
   /// without a signal.
   asio::awaitable<void> watch_loop() {
@@ -361,6 +416,10 @@ class Daemon {
   std::unique_ptr<web::HttpServer> server_;
   asio::steady_timer save_timer_;
   asio::steady_timer watch_timer_;
+  asio::steady_timer canary_timer_;
+  /// Port-25 evidence from every check and the canaries; one round = the check interval.
+  probe::Port25EgressMonitor egress_{std::chrono::minutes(15)};
+  probe::Port25Egress egress_logged_ = probe::Port25Egress::unproven;
 };
 
 }  // namespace

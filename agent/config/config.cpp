@@ -16,6 +16,7 @@
 #include "dns/resolver.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
+#include "net/host_port.hpp"
 
 namespace mtasts::config {
 namespace {
@@ -179,7 +180,7 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   }
   std::vector<std::string_view> keys(kCheckKeys.begin(), kCheckKeys.end());
   for (auto k : {"concurrency", "dns_servers", "ca_file", "ehlo_name", "deny_private_addresses",
-                 "mx_probe_reuse"}) {
+                 "mx_probe_reuse", "egress_canaries"}) {
     keys.emplace_back(k);
   }
   check_keys(node, path, keys, errors);
@@ -223,6 +224,23 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   }
   if (auto n = node["deny_private_addresses"]) {
     read_bool(n, "global.deny_private_addresses", out.deny_private_addresses, errors);
+  }
+  if (auto n = node["egress_canaries"]) {
+    if (!n.IsSequence()) {
+      errors.add(n, "global.egress_canaries", "must be a list of HOST:PORT");
+    } else {
+      for (std::size_t i = 0; i < n.size(); ++i) {
+        const std::string item_path = fmt::format("global.egress_canaries[{}]", i);
+        auto text = scalar(n[i], item_path, errors);
+        if (!text) continue;
+        auto parsed = net::parse_host_port(*text);
+        if (!parsed.error.empty()) {
+          errors.add(n[i], item_path, parsed.error);
+        } else {
+          out.egress_canaries.push_back(std::move(parsed));
+        }
+      }
+    }
   }
 }
 

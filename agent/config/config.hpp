@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "net/host_port.hpp"
+
 namespace mtasts::config {
 
 /// What may be set globally and overridden per domain.
@@ -42,6 +44,9 @@ struct GlobalSettings {
   /// How long the result of a STARTTLS probe of an MX address is reused for other domains
   /// with the same MX host (0: only a probe still running is joined).
   std::chrono::milliseconds mx_probe_reuse{60000};
+  /// Known-good SMTP servers greeted every minute to prove outbound port 25 works (or is
+  /// blocked) where the fleet's own MX hosts are too few to tell. Empty: the fleet decides.
+  std::vector<net::HostPort> egress_canaries;
 };
 
 struct Target {

@@ -211,6 +211,11 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
             static_cast<double>(entry.history->mode_since));
   }
 
+  if (entry.history && entry.history->previous_expiry != 0) {
+    out.add(Family::policy_previous_expiry_timestamp_seconds, {domain},
+            static_cast<double>(entry.history->previous_expiry));
+  }
+
   if (out.wants({Family::mx_policy_match, Family::mx_starttls_success, Family::mx_tls_version_info,
                  Family::cert_not_after_timestamp_seconds, Family::cert_valid})) {
     add_mx_hosts(out, domain, r);
@@ -249,6 +254,9 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   out.add(Family::agent_smtp_probes_total, {}, static_cast<double>(stats.smtp_probes_total));
   out.add(Family::agent_smtp_probes_shared_total, {},
           static_cast<double>(stats.smtp_probes_shared_total));
+  if (stats.port25_egress_up) {
+    out.add(Family::agent_port25_egress_up, {}, as_number(*stats.port25_egress_up));
+  }
   if (process) {
     out.add(Family::process_cpu_seconds_total, {}, process->cpu_seconds);
     out.add(Family::process_resident_memory_bytes, {}, process->resident_bytes);

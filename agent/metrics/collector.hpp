@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,8 @@ struct AgentStats {
   std::uint64_t state_save_failures_total = 0;
   std::uint64_t smtp_probes_total = 0;
   std::uint64_t smtp_probes_shared_total = 0;
+  /// Outbound port 25: true working, false presumed blocked, none before any evidence.
+  std::optional<bool> port25_egress_up;
 };
 
 /// Every family of metric_families(), in that order, with the samples of `store` and `stats`

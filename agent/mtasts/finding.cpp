@@ -98,7 +98,7 @@ constexpr std::array kCatalogue = {
               "the policy's max_age is missing, not a number, or above 31557600",
               "Write max_age as plain seconds, at most 31557600 (one year), e.g. max_age: 1209600."},
   FindingSpec{policy_max_age_short, "policy_max_age_short", warning, advisory, "RFC 8461 §3.2",
-              "max_age is shorter than a week; the RFC expects weeks or more",
+              "max_age is shorter than a week; the RFC expects weeks or more (a warning under one day, advice from one day up)",
               "Raise max_age to a week or more (604800 to 31557600) once the policy is stable."},
   FindingSpec{policy_mx_missing, "policy_mx_missing", error, fixed, "RFC 8461 §3.2",
               "the policy has no mx field, which is required unless the mode is none",
@@ -138,11 +138,11 @@ constexpr std::array kCatalogue = {
   FindingSpec{mx_unresolvable, "mx_unresolvable", warning, fixed, "RFC 5321 §5.1",
               "an MX host has no address",
               "Give the MX host an A (and AAAA) record, or remove it from the MX records."},
-  FindingSpec{mx_connect_failed, "mx_connect_failed", warning, fixed, "RFC 5321 §5.1",
-              "no TCP connection to an MX host on port 25",
+  FindingSpec{mx_connect_failed, "mx_connect_failed", warning, reachability, "RFC 5321 §5.1",
+              "no SMTP session with an MX host on port 25 (refused, unreachable or no greeting): an error when no MX host of the domain answers, as mail then has no path",
               "Make the MX host accept connections on port 25 from the internet, or remove it from the MX records."},
-  FindingSpec{mx_timeout, "mx_timeout", warning, fixed, "RFC 5321 §4.5.3.2",
-              "an MX host did not complete the SMTP dialogue in time",
+  FindingSpec{mx_timeout, "mx_timeout", warning, reachability, "RFC 5321 §4.5.3.2",
+              "an MX host did not complete the SMTP dialogue in time: an error when it never greeted and no MX host of the domain answers",
               "The MX host is slow or stops answering during the SMTP dialogue: check the server and anything in front of it."},
   FindingSpec{mx_starttls_missing, "mx_starttls_missing", error, delivery, "RFC 8461 §4",
               "an MX host does not offer STARTTLS",
@@ -166,20 +166,20 @@ constexpr std::array kCatalogue = {
               "an MX host's certificate expires soon",
               "Renew the MX certificate soon, and check that renewal also reloads the mail server."},
   FindingSpec{port25_blocked, "port25_blocked", warning, fixed, "RFC 8461 §4",
-              "no MX host was reachable on port 25 and the agent's own egress test failed: the MX results are unknown",
-              "Run the agent where outbound port 25 is open, or use --no-mx; this is not the domain's fault."},
+              "the agent's outbound port 25 is blocked or not yet proven to work: the MX results are unknown",
+              "Run the agent where outbound port 25 is open, configure egress canaries, or use --no-mx; this is not the domain's fault."},
 
   FindingSpec{tlsrpt_missing, "tlsrpt_missing", warning, fixed, "RFC 8460 §3",
               "no TXT record beginning with v=TLSRPTv1 at _smtp._tls.<domain>: nobody receives TLS failure reports",
               "Publish TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@<domain>\" at _smtp._tls.<domain> to receive failure reports."},
-  FindingSpec{tlsrpt_invalid, "tlsrpt_invalid", error, fixed, "RFC 8460 §3",
-              "the TLS-RPT record does not follow the RFC's syntax: senders ignore it",
+  FindingSpec{tlsrpt_invalid, "tlsrpt_invalid", warning, fixed, "RFC 8460 §3",
+              "the TLS-RPT record does not follow the RFC's syntax: senders send no reports (mail still arrives)",
               "Write exactly \"v=TLSRPTv1; rua=mailto:<address>\" (version first, a rua field)."},
-  FindingSpec{tlsrpt_multiple, "tlsrpt_multiple", error, fixed, "RFC 8460 §3",
-              "more than one v=TLSRPTv1 TXT record: senders must assume there is no TLS-RPT",
+  FindingSpec{tlsrpt_multiple, "tlsrpt_multiple", warning, fixed, "RFC 8460 §3",
+              "more than one v=TLSRPTv1 TXT record: senders must assume there is no TLS-RPT and send no reports",
               "Merge the records into one v=TLSRPTv1 record with all destinations in rua, comma-separated."},
-  FindingSpec{tlsrpt_rua_invalid, "tlsrpt_rua_invalid", error, fixed, "RFC 8460 §3",
-              "a rua destination is not a usable mailto: or https: URI",
+  FindingSpec{tlsrpt_rua_invalid, "tlsrpt_rua_invalid", warning, fixed, "RFC 8460 §3",
+              "a rua destination is not a usable mailto: or https: URI: reports to it are lost",
               "Give each destination as mailto:<address> or https://<host>/<path>, with !, ',' and ; percent-encoded."},
   FindingSpec{tlsrpt_unknown_field, "tlsrpt_unknown_field", info, fixed, "RFC 8460 §3",
               "the TLS-RPT record has a field senders do not know; they ignore it",
@@ -203,6 +203,12 @@ constexpr std::array kCatalogue = {
   FindingSpec{mx_host_dns_error, "mx_host_dns_error", warning, fixed, "RFC 5321 §5.1",
               "the address lookup of an MX host failed (timeout, SERVFAIL): whether it resolves is unknown",
               "Check the name servers of the MX host's domain; the next check tells whether it resolves."},
+  FindingSpec{sts_record_discarded, "sts_record_discarded", warning, fixed, "RFC 8461 §3.1",
+              "a TXT record at _mta-sts.<domain> looks like an STS record but does not begin with \"v=STSv1;\": senders discard it and use the other",
+              "Delete the discarded record, or fix it and delete the other: an edit meant to publish a new id often lands in the record senders ignore."},
+  FindingSpec{tlsrpt_discarded, "tlsrpt_discarded", info, fixed, "RFC 8460 §3",
+              "a TXT record at _smtp._tls.<domain> looks like a TLS-RPT record but does not begin with \"v=TLSRPTv1;\": senders discard it and use the other",
+              "Delete the discarded record, or merge its destinations into the valid one."},
 };
 // clang-format on
 
@@ -250,7 +256,8 @@ Severity severity_for(FindingCode code, std::optional<Mode> mode) noexcept {
   const FindingSpec& row = spec(code);
   if (!mode) return row.severity;
   switch (row.rule) {
-    case SeverityRule::fixed: return row.severity;
+    case SeverityRule::fixed:
+    case SeverityRule::reachability: return row.severity;
     case SeverityRule::delivery:
       switch (*mode) {
         case Mode::enforce: return Severity::error;

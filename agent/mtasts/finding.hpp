@@ -90,10 +90,12 @@ enum class FindingCode : std::uint8_t {
   address_private_refused,
   policy_host_dns_error,
   mx_host_dns_error,
+  sts_record_discarded,
+  tlsrpt_discarded,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::mx_host_dns_error) + 1;
+    static_cast<std::size_t>(FindingCode::tlsrpt_discarded) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
 enum class SeverityRule : std::uint8_t {
@@ -101,6 +103,9 @@ enum class SeverityRule : std::uint8_t {
   delivery,  ///< makes senders refuse delivery under enforce: error / warning (testing) / info
              ///< (none)
   advisory,  ///< advice that matters more under enforce: warning / info (testing) / info (none)
+  /// MX reachability: the catalogue severity (warning) when another MX host of the domain
+  /// answers, so senders fall back; evaluate() makes it an error when none does (no path).
+  reachability,
 };
 
 struct FindingSpec {

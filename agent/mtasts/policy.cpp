@@ -270,14 +270,24 @@ class Parser {
           "a policy)");
     }
     // A short max_age is the recommended way out under mode none (§8.3), so only the
-    // active modes draw the advice.
+    // active modes draw the advice. Under a day, a sender that is offline or unlucky for a
+    // day loses the policy: a warning. A day to a week is what large providers publish and
+    // senders honour: advice only (info).
     if (out_.max_age && *out_.max_age < kShortMaxAge && out_.mode && *out_.mode != Mode::none) {
-      out_.findings.push_back(make_finding(
+      Finding f = make_finding(
           FindingCode::policy_max_age_short, std::string(subject_),
-          fmt::format("max_age {} is under a week; senders forget the policy that soon, and "
-                      "the RFC expects weeks or more (e.g. 604800 to 31557600)",
-                      *out_.max_age),
-          out_.mode));
+          *out_.max_age < kOneDayMaxAge
+              ? fmt::format("max_age {} is under a day; senders forget the policy that soon and "
+                            "fall back to accepting plain text; the RFC expects weeks "
+                            "(e.g. 604800 to 31557600)",
+                            *out_.max_age)
+              : fmt::format("max_age {} is under a week: senders apply it, but forget it a few "
+                            "days after they last fetch it; weeks (604800 to 31557600) protect "
+                            "senders that come back rarely",
+                            *out_.max_age),
+          out_.mode);
+      if (*out_.max_age >= kOneDayMaxAge) f.severity = Severity::info;
+      out_.findings.push_back(std::move(f));
     }
   }
 

@@ -22,6 +22,8 @@ inline constexpr std::size_t kMaxPolicyBytes = 64 * 1024;
 inline constexpr std::uint64_t kMaxMaxAge = 31557600;
 /// Below one week, max_age draws policy_max_age_short (the RFC expects "weeks or greater").
 inline constexpr std::uint64_t kShortMaxAge = 7 * 24 * 3600;
+/// Below this, policy_max_age_short is a warning; from here up to kShortMaxAge, advice.
+inline constexpr std::uint64_t kOneDayMaxAge = 24 * 3600;
 
 using PolicyField = TagValueField;
 

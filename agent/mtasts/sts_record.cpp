@@ -97,15 +97,17 @@ StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
 }
 
 StsRecord evaluate_sts_records(std::span<const std::string> records, std::string_view subject) {
-  static constexpr SelectionCodes kCodes{kStsVersion, FindingCode::sts_record_missing,
-                                         FindingCode::sts_record_invalid,
-                                         FindingCode::sts_record_multiple};
+  static constexpr SelectionCodes kCodes{
+      kStsVersion, FindingCode::sts_record_missing, FindingCode::sts_record_invalid,
+      FindingCode::sts_record_multiple, FindingCode::sts_record_discarded};
   auto selection = select_one_record(records, kCodes, subject);
-  if (const auto* index = std::get_if<std::size_t>(&selection)) {
-    return parse_sts_record(records[*index], subject);
-  }
   StsRecord out;
-  out.findings.push_back(std::get<Finding>(std::move(selection)));
+  if (const auto* index = std::get_if<std::size_t>(&selection)) {
+    out = parse_sts_record(records[*index], subject);
+  } else {
+    out.findings.push_back(std::get<Finding>(std::move(selection)));
+  }
+  for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
   return out;
 }
 

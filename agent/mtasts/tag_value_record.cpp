@@ -89,7 +89,7 @@ bool is_field_name(std::string_view name) noexcept {
 bool begins_with_version(std::string_view record, std::string_view version) noexcept {
   if (!record.starts_with(version)) return false;
   const auto rest = trim_wsp_left(record.substr(version.size()));
-  return rest.empty() || rest.front() == ';';
+  return !rest.empty() && rest.front() == ';';
 }
 
 bool looks_like_version_attempt(std::string_view record, std::string_view version) noexcept {
@@ -148,6 +148,21 @@ std::variant<std::size_t, Finding> select_one_record(std::span<const std::string
                       records.empty() ? std::string("no TXT record at this name")
                                       : fmt::format("none of the {} TXT record(s) begins with {}",
                                                     records.size(), codes.version));
+}
+
+std::vector<Finding> discarded_records(std::span<const std::string> records,
+                                       const SelectionCodes& codes, std::string_view subject) {
+  std::vector<Finding> out;
+  if (select_versioned_records(records, codes.version).empty()) return out;
+  for (const auto& record : records) {
+    if (!looks_like_version_attempt(record, codes.version)) continue;
+    out.push_back(make_finding(
+        codes.discarded, std::string(subject),
+        fmt::format("record {} does not begin with exactly \"{};\" (case-sensitive, no leading "
+                    "space); senders discard it and use the record that does",
+                    in_quotes(record), codes.version)));
+  }
+  return out;
 }
 
 }  // namespace mtasts

@@ -32,9 +32,10 @@ struct TagValueSyntax {
 /// without control characters.
 TagValueSyntax split_tag_value_record(std::string_view text);
 
-/// True when `record` begins with the version field `version` (e.g. "v=STSv1"): the version
-/// followed by the end or by *WSP ";". RFC 8461 §3.1 says "records that do not begin with
-/// v=STSv1; are discarded"; erratum 6285 notes the ABNF also allows WSP before the ';'.
+/// True when `record` begins with the version field `version` (e.g. "v=STSv1") followed by
+/// *WSP ";". RFC 8461 §3.1 says "records that do not begin with v=STSv1; are discarded" (RFC
+/// 8460 §3 the same for v=TLSRPTv1;), so "v=STSv1" alone is discarded; erratum 6285 notes
+/// the ABNF also allows WSP before the ';'.
 bool begins_with_version(std::string_view record, std::string_view version) noexcept;
 
 /// True when `record` looks like an attempt at `version` that senders would still discard:
@@ -58,6 +59,7 @@ struct SelectionCodes {
   FindingCode missing;       ///< no record begins with the version
   FindingCode invalid;       ///< none does, but one was clearly meant to (wrong case, space)
   FindingCode multiple;      ///< more than one does
+  FindingCode discarded;     ///< beside one that does, another was meant to and is ignored
 };
 
 /// RFC 8461 §3.1 and RFC 8460 §3: records that do not begin with the version are
@@ -66,5 +68,12 @@ struct SelectionCodes {
 std::variant<std::size_t, Finding> select_one_record(std::span<const std::string> records,
                                                      const SelectionCodes& codes,
                                                      std::string_view subject);
+
+/// When some record begins with the version: one `codes.discarded` finding for each other
+/// record that looks like an attempt at it ("v=STSv1" without ';', wrong case), which
+/// senders silently ignore. Empty when no record begins with the version (the attempt is
+/// then what select_one_record() reports).
+std::vector<Finding> discarded_records(std::span<const std::string> records,
+                                       const SelectionCodes& codes, std::string_view subject);
 
 }  // namespace mtasts

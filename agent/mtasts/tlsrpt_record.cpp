@@ -225,13 +225,16 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
 TlsRptRecord evaluate_tlsrpt_records(std::span<const std::string> records,
                                      std::string_view subject) {
   static constexpr SelectionCodes kCodes{kTlsRptVersion, FindingCode::tlsrpt_missing,
-                                         FindingCode::tlsrpt_invalid, FindingCode::tlsrpt_multiple};
+                                         FindingCode::tlsrpt_invalid, FindingCode::tlsrpt_multiple,
+                                         FindingCode::tlsrpt_discarded};
   auto selection = select_one_record(records, kCodes, subject);
-  if (const auto* index = std::get_if<std::size_t>(&selection)) {
-    return parse_tlsrpt_record(records[*index], subject);
-  }
   TlsRptRecord out;
-  out.findings.push_back(std::get<Finding>(std::move(selection)));
+  if (const auto* index = std::get_if<std::size_t>(&selection)) {
+    out = parse_tlsrpt_record(records[*index], subject);
+  } else {
+    out.findings.push_back(std::get<Finding>(std::move(selection)));
+  }
+  for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
   return out;
 }
 

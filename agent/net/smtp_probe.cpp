@@ -103,6 +103,17 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
     co_return;
   }
 
+  if (options.banner_only) {
+    out->stage = SmtpStage::quit;
+    if (co_await send(socket, "QUIT\r\n", *out)) {
+      co_await read_reply(socket, reader, options.step_timeout, *out);
+    }
+    out->error = SmtpError::none;  // QUIT's outcome does not change what was found
+    out->detail.clear();
+    out->stage = SmtpStage::done;
+    co_return;
+  }
+
   out->stage = SmtpStage::ehlo;
   if (!co_await send(socket, "EHLO " + options.ehlo_name + "\r\n", *out)) co_return;
   auto ehlo = co_await read_reply(socket, reader, options.step_timeout, *out);

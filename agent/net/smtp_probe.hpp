@@ -55,6 +55,8 @@ struct SmtpOptions {
   std::chrono::milliseconds step_timeout{30000};  ///< for each reply
   std::chrono::milliseconds timeout{90000};       ///< for the whole probe
   SmtpLimits limits{};
+  /// Stop after a 220 greeting (QUIT, stage done): an egress canary needs no more.
+  bool banner_only = false;
 };
 
 /// Probes `mx_host` at `endpoint` (port 25). `context` should offer TLS versions below 1.2

@@ -209,6 +209,19 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   for (auto& host : report.mx) tasks.push_back(probe_mx_host(context, host, options, deadline));
   co_await run_all(std::move(tasks));
 
+  // The probes are evidence about the agent's own port 25, for every check.
+  if (context.egress) {
+    const auto now = std::chrono::system_clock::now();
+    for (const auto& host : report.mx) {
+      for (const auto& probe : host.probes) {
+        // A probe the deadline cut before it connected says nothing.
+        if (probe.error == net::SmtpError::none && probe.stage == net::SmtpStage::connect) continue;
+        context.egress->record_attempt(reached_port25(probe), now);
+      }
+    }
+    report.port25_egress = context.egress->state(now);
+  }
+
   // 4. The verdict: a pure function of the facts.
   evaluate(report, options.evaluation);
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();

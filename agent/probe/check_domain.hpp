@@ -18,6 +18,7 @@
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/evaluate.hpp"
+#include "probe/port25_egress.hpp"
 #include "probe/smtp_probe_sharing.hpp"
 
 namespace mtasts::probe {
@@ -44,6 +45,9 @@ struct CheckContext {
   asio::ssl::context& smtp_tls;    ///< offers older versions too, to report them
   /// Shares MX probes between domains with the same MX host; none: each check probes.
   SmtpProbeSharing* smtp_sharing = nullptr;
+  /// Collects port-25 evidence from every check and says whether egress works; none: each
+  /// check judges from its own probes.
+  Port25EgressMonitor* egress = nullptr;
 };
 
 /// What a CheckContext refers to, owned: the resolver and both TLS contexts, made from the
@@ -56,7 +60,9 @@ struct CheckTools {
   std::shared_ptr<asio::ssl::context> smtp_tls;
   std::unique_ptr<SmtpProbeSharing> smtp_sharing;  ///< set by the daemon
 
-  CheckContext context() { return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get()}; }
+  CheckContext context(Port25EgressMonitor* egress = nullptr) {
+    return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get(), egress};
+  }
 };
 
 /// The tools, or why they cannot be made (a bad server address, an unreadable CA file).

@@ -17,6 +17,7 @@
 #include "mtasts/tlsrpt_record.hpp"
 #include "net/policy_fetch.hpp"
 #include "net/smtp_probe.hpp"
+#include "probe/port25_egress.hpp"
 
 namespace mtasts::probe {
 
@@ -73,6 +74,9 @@ struct DomainReport {
   bool null_mx = false;
   std::vector<MxHostFacts> mx;
   bool mx_probed = true;  ///< false with --no-mx
+  /// The agent's outbound port 25 when the check ended (from every domain's probes and the
+  /// canaries): decides whether unreachable MX hosts are the domain's fault.
+  Port25Egress port25_egress = Port25Egress::unproven;
   PolicyFacts policy;
 
   // What evaluate() concluded from the facts above.

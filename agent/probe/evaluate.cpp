@@ -17,10 +17,13 @@ using dns::DnsFailure;
 /// same problem on 127.0.0.1 and ::1 is one finding naming both.
 class Grouped {
  public:
+  /// `severity`: instead of the catalogue's (the reachability rule, decided per domain).
   void add(FindingCode code, const std::string& subject, const std::string& what,
-           const std::string& address, std::optional<Mode> mode) {
+           const std::string& address, std::optional<Mode> mode,
+           std::optional<Severity> severity = std::nullopt) {
     auto& entry = entries_[{code, subject, what}];
     entry.mode = mode;
+    entry.severity = severity;
     entry.addresses.push_back(address);
   }
   void flush(std::vector<Finding>& out) {
@@ -29,6 +32,7 @@ class Grouped {
       out.push_back(make_finding(
           code, subject, fmt::format("{} (from {})", what, fmt::join(entry.addresses, ", ")),
           entry.mode));
+      if (entry.severity) out.back().severity = *entry.severity;
     }
     entries_.clear();
   }
@@ -36,6 +40,7 @@ class Grouped {
  private:
   struct Entry {
     std::optional<Mode> mode;
+    std::optional<Severity> severity;
     std::vector<std::string> addresses;
   };
   std::map<std::tuple<FindingCode, std::string, std::string>, Entry> entries_;
@@ -356,8 +361,24 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
         "section 5.1)"));
   }
 
+  // Port-25 reachability first: whether any MX host of the domain answered decides how bad
+  // an unreachable one is (senders fall back to the next MX, RFC 5321 §5.1), and whether
+  // anything came back at all decides whether the agent's own port 25 is to blame.
+  bool domain_reached = false, connect_failures = false, any_host_answered = false;
+  for (const auto& host : r.mx) {
+    for (const auto& p : host.probes) {
+      domain_reached = domain_reached || reached_port25(p);
+      connect_failures = connect_failures || !reached_port25(p);
+      any_host_answered = any_host_answered || p.stage >= net::SmtpStage::ehlo;
+    }
+  }
+  // The domain's own probes are evidence too (a check without the agent-wide monitor).
+  const bool egress_known = r.port25_egress == Port25Egress::working || domain_reached;
+  // No path for mail at all: every MX host refused, hung or never greeted.
+  const Severity reachability = any_host_answered ? Severity::warning : Severity::error;
+
   Grouped grouped;
-  std::size_t attempted = 0, unreachable = 0;
+  std::size_t attempted = 0;
   for (auto& host : r.mx) {
     if (auto i = find_matching_pattern(patterns, host.host)) host.policy_match = patterns[*i];
     if (r.policy.parsed && r.policy.parsed->valid && !host.policy_match &&
@@ -383,40 +404,53 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
     for (const auto& p : host.probes) {
       const std::string address = p.endpoint.address().to_string();
       ++attempted;
+      const auto unreachable = [&](FindingCode code, std::string what) {
+        grouped.add(code, host.host, std::move(what), address, std::nullopt, reachability);
+      };
       switch (p.error) {
         case net::SmtpError::none: break;
         case net::SmtpError::connect_refused:
-          grouped.add(FindingCode::mx_connect_failed, host.host,
-                      fmt::format("port 25 refused the connection: {}", p.detail), address,
-                      std::nullopt);
+          unreachable(
+              FindingCode::mx_connect_failed,
+              fmt::format("port {} refused the connection: {}", p.endpoint.port(), p.detail));
           break;
         case net::SmtpError::connect_failed:
-          ++unreachable;
-          grouped.add(FindingCode::mx_connect_failed, host.host,
-                      fmt::format("no connection to port 25: {}", p.detail), address, std::nullopt);
+          unreachable(FindingCode::mx_connect_failed,
+                      fmt::format("no connection to port {}: {}", p.endpoint.port(), p.detail));
           break;
         case net::SmtpError::timeout:
-          if (p.stage == net::SmtpStage::connect) ++unreachable;
-          grouped.add(FindingCode::mx_timeout, host.host,
-                      fmt::format("{} at {}", p.detail, net::to_string(p.stage)), address,
-                      std::nullopt);
+          if (p.stage <= net::SmtpStage::banner) {
+            unreachable(FindingCode::mx_timeout,
+                        fmt::format("{} at {}", p.detail, net::to_string(p.stage)));
+          } else {
+            grouped.add(FindingCode::mx_timeout, host.host,
+                        fmt::format("{} at {}", p.detail, net::to_string(p.stage)), address,
+                        std::nullopt);
+          }
           break;
         case net::SmtpError::starttls_missing:
           grouped.add(FindingCode::mx_starttls_missing, host.host, "EHLO does not offer STARTTLS",
                       address, mode);
           break;
-        case net::SmtpError::banner_rejected:
-        case net::SmtpError::ehlo_rejected:
         case net::SmtpError::starttls_rejected:
-        case net::SmtpError::protocol:
-          grouped.add(p.error == net::SmtpError::starttls_rejected
-                          ? FindingCode::mx_starttls_missing
-                          : FindingCode::mx_connect_failed,
-                      host.host,
+          grouped.add(FindingCode::mx_starttls_missing, host.host,
                       fmt::format("{} at {}: {}", net::to_string(p.error), net::to_string(p.stage),
                                   p.detail),
-                      address, p.error == net::SmtpError::starttls_rejected ? mode : std::nullopt);
+                      address, mode);
           break;
+        case net::SmtpError::banner_rejected:
+        case net::SmtpError::ehlo_rejected:
+        case net::SmtpError::protocol: {
+          std::string what = fmt::format("{} at {}: {}", net::to_string(p.error),
+                                         net::to_string(p.stage), p.detail);
+          if (p.stage <= net::SmtpStage::banner) {
+            unreachable(FindingCode::mx_connect_failed, std::move(what));  // no greeting
+          } else {
+            grouped.add(FindingCode::mx_connect_failed, host.host, std::move(what), address,
+                        std::nullopt);
+          }
+          break;
+        }
         case net::SmtpError::tls_failed:
           grouped.add(FindingCode::mx_tls_failed, host.host,
                       fmt::format("the TLS handshake failed: {}", p.detail), address, mode);
@@ -432,14 +466,21 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
       }
     }
   }
-  if (attempted > 0 && unreachable == attempted) {
-    // Every MX address timed out or was unreachable at connect: more likely the agent's own
-    // port 25 is blocked (clouds do this) than every MX down. Say so instead.
+  if (attempted > 0 && connect_failures && !egress_known) {
+    // Nothing came back from any MX address, and the agent's port 25 is not known to work:
+    // more likely the agent's own port 25 is blocked (clouds do this) than every MX down.
+    // Claim nothing about the MX hosts.
     r.findings.push_back(make_finding(
         FindingCode::port25_blocked, domain,
-        fmt::format("none of the {} MX addresses answered on port 25; outbound port 25 from "
-                    "the agent may be blocked, so the MX results are unknown",
-                    attempted)));
+        r.port25_egress == Port25Egress::blocked
+            ? fmt::format("none of the {} MX addresses answered on port 25, and the agent's "
+                          "outbound port 25 is presumed blocked (nothing answered any check "
+                          "for a whole round, and no egress canary): the MX results are unknown",
+                          attempted)
+            : fmt::format("none of the {} MX addresses answered on port 25, and the agent's "
+                          "outbound port 25 is not yet proven to work: the MX results are "
+                          "unknown",
+                          attempted)));
   } else {
     grouped.flush(r.findings);
   }
@@ -467,6 +508,10 @@ bool makes_unknown(FindingCode code) {
 }
 
 }  // namespace
+
+bool reached_port25(const net::SmtpProbe& probe) {
+  return probe.error == net::SmtpError::connect_refused || probe.stage > net::SmtpStage::connect;
+}
 
 std::string_view to_string(Verdict verdict) noexcept {
   switch (verdict) {

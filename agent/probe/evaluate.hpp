@@ -18,6 +18,10 @@ struct EvaluationOptions {
 /// Fills report.findings, the statuses, each MX host's policy_match and the verdict.
 void evaluate(DomainReport& report, const EvaluationOptions& options);
 
+/// A SYN-ACK or an RST came back from this probe's MX address: evidence that the agent's
+/// outbound port 25 works, whatever the server did next.
+bool reached_port25(const net::SmtpProbe& probe);
+
 /// fail when any finding is an error; otherwise unknown when a look was incomplete (a DNS
 /// failure, port 25 blocked); otherwise warning when any finding is a warning; else ok.
 Verdict verdict_of(const std::vector<Finding>& findings);

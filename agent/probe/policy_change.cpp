@@ -19,21 +19,38 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
                                   DomainReport& report, std::int64_t now) {
   const bool complete = report.sts_record.valid && report.sts_record.id &&
                         report.policy.parsed.has_value() && !report.policy.body_sha256.empty();
-  if (!complete) return previous.value_or(PolicyHistory{});
+  if (!complete) {
+    PolicyHistory next = previous.value_or(PolicyHistory{});
+    // Gone, as far as a look that completed can tell (a DNS failure is not "gone"): senders
+    // that cached the policy keep it for max_age from when they last could fetch it.
+    if (!next.id.empty() && next.gone_since == 0 && report.verdict != Verdict::unknown) {
+      next.gone_since = now;
+      next.previous_expiry = now + next.max_age;
+    }
+    return next;
+  }
 
   const std::string& id = *report.sts_record.id;
   const std::string& body = report.policy.body_sha256;
   const auto& mode = report.policy.parsed->mode;
   const std::string mode_name = mode ? std::string(to_string(*mode)) : std::string();
   PolicyHistory next;
+  const auto max_age = static_cast<std::int64_t>(report.policy.parsed->max_age.value_or(0));
   if (!previous || previous->id.empty()) {
     next.id = id;
     next.body_sha256 = body;
     next.first_seen = next.last_change = next.mode_since = now;
     next.mode = mode_name;
+    next.max_age = max_age;
     return next;
   }
   next = *previous;
+  // Back after a disappearance: the horizon that the disappearance started no longer holds.
+  if (previous->gone_since != 0 &&
+      previous->previous_expiry == previous->gone_since + previous->max_age) {
+    next.previous_expiry = 0;
+  }
+  next.gone_since = 0;
   if (next.mode != mode_name) {
     next.mode = mode_name;
     next.mode_since = now;
@@ -41,11 +58,14 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
   const bool id_changed = previous->id != id;
   const bool body_changed = previous->body_sha256 != body;
   if (id_changed || body_changed) {
+    // Senders that fetched the old policy up to now keep it for its max_age (§8.3).
+    next.previous_expiry = now + previous->max_age;
     next.id = id;
     next.body_sha256 = body;
     next.first_seen = now;
     next.last_change = now;
   }
+  next.max_age = max_age;
   // A new id for an unchanged body is needless, unless it announces an earlier change.
   const bool announces_change = previous->unannounced_change_since != 0;
   if (id_changed) next.unannounced_change_since = 0;

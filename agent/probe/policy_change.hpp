@@ -25,6 +25,14 @@ struct PolicyHistory {
   std::int64_t needless_id_change_at = 0;
   std::string mode{};           ///< the policy's mode at the last complete look
   std::int64_t mode_since = 0;  ///< Unix seconds: since when the policy has had that mode
+  std::int64_t max_age = 0;     ///< the policy's max_age at the last complete look
+  /// Unix seconds: since when checks (that completed) no longer see the policy; 0 while
+  /// they do.
+  std::int64_t gone_since = 0;
+  /// Unix seconds: until when senders may still apply the policy seen before the latest
+  /// change or disappearance (RFC 8461 §8.3: they keep it for max_age after their last
+  /// fetch); 0 when nothing changed.
+  std::int64_t previous_expiry = 0;
 
   friend bool operator==(const PolicyHistory&, const PolicyHistory&) = default;
 };
@@ -35,7 +43,8 @@ inline constexpr std::int64_t kNeedlessIdChangeShownSeconds = 24 * 3600;
 
 /// Compares `report` (already evaluated) with `previous`, adds the change findings to it,
 /// recomputes its verdict and returns the history to keep. A check that did not see both a
-/// valid id and a policy body changes nothing: an outage is not a change.
+/// valid id and a policy body changes nothing, except that a completed look (verdict not
+/// unknown) that no longer sees the policy starts the previous policy's expiry horizon.
 PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
                                   DomainReport& report, std::int64_t now);
 

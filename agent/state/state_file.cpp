@@ -31,7 +31,10 @@ std::string serialize_histories(const Histories& histories) {
                        {"unannounced_change_since", h.unannounced_change_since},
                        {"needless_id_change_at", h.needless_id_change_at},
                        {"mode", h.mode},
-                       {"mode_since", h.mode_since}};
+                       {"mode_since", h.mode_since},
+                       {"max_age", h.max_age},
+                       {"gone_since", h.gone_since},
+                       {"previous_expiry", h.previous_expiry}};
   }
   nlohmann::json root = {{"version", kFormatVersion}, {"domains", std::move(domains)}};
   return root.dump(1) + "\n";
@@ -66,6 +69,9 @@ Histories parse_histories(std::string_view text, std::string& problem) {
       h.needless_id_change_at = entry.value("needless_id_change_at", std::int64_t{0});
       h.mode = entry.value("mode", std::string());
       h.mode_since = entry.value("mode_since", std::int64_t{0});
+      h.max_age = entry.value("max_age", std::int64_t{0});
+      h.gone_since = entry.value("gone_since", std::int64_t{0});
+      h.previous_expiry = entry.value("previous_expiry", std::int64_t{0});
       out.emplace(domain, std::move(h));
     } catch (const nlohmann::json::exception&) {
       ++skipped;

@@ -94,8 +94,9 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"norecord.test", "fail", {"sts_record_missing"}},
         LabDomain{"badid.test", "fail", {"sts_record_invalid"}},
         LabDomain{"twosts.test", "fail", {"sts_record_multiple"}},
-        LabDomain{"badtlsrpt.test", "fail", {"tlsrpt_invalid", "tlsrpt_rua_invalid"}},
-        LabDomain{"twotlsrpt.test", "fail", {"tlsrpt_multiple"}},
+        // TLS-RPT decides whether the owner hears of failures, not whether mail arrives.
+        LabDomain{"badtlsrpt.test", "warning", {"tlsrpt_invalid", "tlsrpt_rua_invalid"}},
+        LabDomain{"twotlsrpt.test", "warning", {"tlsrpt_multiple"}},
         LabDomain{"uncovered.test", "fail", {"mx_not_covered", "policy_mx_unused"}},
         LabDomain{"notls.test", "fail", {"mx_starttls_missing"}},
         LabDomain{"mxexpired.test", "fail", {"mx_cert_expired"}},
@@ -119,7 +120,12 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"plainhttp.test", "fail", {"policy_tls_failed"}},
         LabDomain{"badpolicy.test", "fail", {"policy_lf_line_endings", "policy_mode_invalid"}},
         LabDomain{"shortmaxage.test", "warning", {"policy_max_age_short"}},
-        LabDomain{"mxrefused.test", "warning", {"mx_connect_failed"}},
+        LabDomain{"mxrefused.test", "warning", {"mx_connect_failed"}},  // mx1 takes the mail
+        // The only MX refuses or never greets: mail has no path.
+        LabDomain{"onlyrefused.test", "fail", {"mx_connect_failed", "policy_mx_unused"}},
+        LabDomain{"onlysilent.test", "fail", {"mx_timeout", "policy_mx_unused"}, "4s"},
+        LabDomain{"dayage.test", "ok", {"policy_max_age_short"}},
+        LabDomain{"nosemicolon.test", "warning", {"policy_mx_unused", "sts_record_discarded"}},
         LabDomain{"implicit.test", "warning", {"mx_none"}},
         LabDomain{"apexrecord.test", "fail", {"sts_record_misplaced"}},
         // A broken delegation, through a real recursive resolver: unknown, never "missing".

@@ -171,7 +171,8 @@ BLOCK
 
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
 GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
-  nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls"
+  nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls onlyrefused onlysilent
+  nosemicolon"
 
 start_web() {
   local dir="$LAB_DIR/nginx"
@@ -184,6 +185,7 @@ start_web() {
   policy uncovered 'version: STSv1\r\nmode: enforce\r\nmx: mail.uncovered.test\r\nmax_age: 1209600\r\n'
   policy badpolicy 'version: STSv1\nmode: enforcing\nmx: mx1.good.test\nmax_age: 86400\n'
   policy shortmaxage 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 3600\r\n'
+  policy dayage 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.mx.good.test\r\nmax_age: 86400\r\n'
   policy implicit 'version: STSv1\r\nmode: enforce\r\nmx: implicit.test\r\nmax_age: 1209600\r\n'
   # The daemon's tests rewrite this one to make the policy change (serve_lab_test.cpp).
   policy changing 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 1209600\r\n'
@@ -213,6 +215,7 @@ CONF
     server_block mta-sts.uncovered.test lab "    root $LAB_DIR/www/uncovered;"
     server_block mta-sts.badpolicy.test lab "    root $LAB_DIR/www/badpolicy;"
     server_block mta-sts.shortmaxage.test lab "    root $LAB_DIR/www/shortmaxage;"
+    server_block mta-sts.dayage.test lab "    root $LAB_DIR/www/dayage;"
     server_block mta-sts.implicit.test lab "    root $LAB_DIR/www/implicit;"
     server_block mta-sts.changing.test lab "    root $LAB_DIR/www/changing;"
     # IPv4 and IPv6 serve different policies.
@@ -324,7 +327,7 @@ up() {
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
   LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big badpolicy
-    shortmaxage familymismatch implicit changing" \
+    shortmaxage dayage familymismatch implicit changing" \
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_recursive_dns

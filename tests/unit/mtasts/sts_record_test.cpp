@@ -88,7 +88,10 @@ INSTANTIATE_TEST_SUITE_P(
         StsCase{"NoRecords", {}, false, std::nullopt, {"sts_record_missing"}},
         // Selection among several TXT records (§3.1): others discarded, exactly one.
         StsCase{"OtherRecordsDiscarded", {"v=spf1 -all", "v=STSv1; id=1", "google-site-verification=x"}, true, "1", {}},
-        StsCase{"WrongCaseRecordDiscarded", {"v=STSv1; id=1", "v=stsv1; id=2"}, true, "1", {}},
+        StsCase{"WrongCaseRecordDiscarded", {"v=STSv1; id=1", "v=stsv1; id=2"}, true, "1", {"sts_record_discarded"}},
+        // Not two records: the one without ';' is discarded before counting (§3.1).
+        StsCase{"VersionWithoutSemicolonDiscarded", {"v=STSv1; id=1", "v=STSv1"}, true, "1", {"sts_record_discarded"}},
+        StsCase{"VersionWithoutSemicolonAlone", {"v=STSv1"}, false, std::nullopt, {"sts_record_invalid"}},
         StsCase{"TwoRecords", {"v=STSv1; id=1", "v=STSv1; id=2"}, false, std::nullopt, {"sts_record_multiple"}},
         StsCase{"TwoIdenticalRecords", {"v=STSv1; id=1", "v=STSv1; id=1"}, false, std::nullopt, {"sts_record_multiple"}},
         StsCase{"ValidAndInvalidBothCount", {"v=STSv1; id=1", "v=STSv1; id=a-b"}, false, std::nullopt, {"sts_record_multiple"}}),

@@ -33,7 +33,8 @@ TEST(SplitTagValueRecord, FieldNamesUpTo32Characters) {
 TEST(BeginsWithVersion, FollowsErratum6285) {
   EXPECT_TRUE(begins_with_version("v=STSv1;id=1", "v=STSv1"));
   EXPECT_TRUE(begins_with_version("v=STSv1 ; id=1", "v=STSv1"));
-  EXPECT_TRUE(begins_with_version("v=STSv1", "v=STSv1"));
+  // "records that do not begin with v=STSv1; are discarded" (§3.1): the ';' is required.
+  EXPECT_FALSE(begins_with_version("v=STSv1", "v=STSv1"));
   EXPECT_FALSE(begins_with_version("v=STSv10; id=1", "v=STSv1"));
   EXPECT_FALSE(begins_with_version("v=STSv1 id=1", "v=STSv1"));
   EXPECT_FALSE(begins_with_version(" v=STSv1; id=1", "v=STSv1"));

@@ -107,6 +107,112 @@ TEST(Evaluate, EveryMxUnreachableMeansPort25Blocked) {
   EXPECT_EQ(r.verdict, Verdict::unknown);
 }
 
+/// An MX address that did not answer: refused, timed out at connect, or never greeted.
+net::SmtpProbe unanswered(const std::string& ip, net::SmtpError error, net::SmtpStage stage) {
+  net::SmtpProbe p;
+  p.endpoint = {asio::ip::make_address(ip), 25};
+  p.error = error;
+  p.stage = stage;
+  return p;
+}
+
+DomainReport with_second_mx(DomainReport r, net::SmtpProbe probe) {
+  MxHostFacts backup;
+  backup.host = "backup.mx.example.com";
+  backup.preference = 20;
+  backup.lookup.addresses = {probe.endpoint.address()};
+  backup.probes = {std::move(probe)};
+  r.mx.push_back(std::move(backup));
+  return r;
+}
+
+Severity severity_of(const DomainReport& r, FindingCode code) {
+  for (const auto& f : r.findings) {
+    if (f.code == code) return f.severity;
+  }
+  ADD_FAILURE() << "no " << to_string(code);
+  return Severity::info;
+}
+
+TEST(Evaluate, TheOnlyMxRefusingIsAnErrorWhenEgressWorks) {
+  DomainReport r = healthy();
+  r.mx[0].probes = {
+      unanswered("192.0.2.25", net::SmtpError::connect_refused, net::SmtpStage::connect)};
+  evaluate(r, {});  // a refusal is itself proof that port 25 works
+  EXPECT_EQ(severity_of(r, FindingCode::mx_connect_failed), Severity::error);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+}
+
+TEST(Evaluate, TheOnlyMxHangingIsAnErrorWhenEgressIsKnownToWork) {
+  for (auto stage : {net::SmtpStage::connect, net::SmtpStage::banner}) {
+    DomainReport r = healthy();
+    r.mx[0].probes = {unanswered("192.0.2.25", net::SmtpError::timeout, stage)};
+    r.port25_egress = Port25Egress::working;
+    evaluate(r, {});
+    EXPECT_EQ(severity_of(r, FindingCode::mx_timeout), Severity::error) << net::to_string(stage);
+    EXPECT_EQ(r.verdict, Verdict::fail);
+  }
+}
+
+TEST(Evaluate, AnUnreachableMxIsAWarningWhenAnotherAnswers) {
+  DomainReport r = with_second_mx(
+      healthy(), unanswered("192.0.2.26", net::SmtpError::timeout, net::SmtpStage::connect));
+  r.policy.fetches = {served("192.0.2.1", 200,
+                             "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n"
+                             "mx: *.mx.example.com\r\nmax_age: 1209600\r\n")};
+  r.policy.lookup.addresses.resize(1);
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_timeout"));
+  EXPECT_EQ(severity_of(r, FindingCode::mx_timeout), Severity::warning);  // senders fall back
+  EXPECT_EQ(r.verdict, Verdict::warning);
+}
+
+TEST(Evaluate, NothingAnsweringWhileEgressIsUnprovenOrBlockedIsUnknown) {
+  for (auto egress : {Port25Egress::unproven, Port25Egress::blocked}) {
+    DomainReport r = healthy();
+    r.mx[0].probes = {unanswered("192.0.2.25", net::SmtpError::timeout, net::SmtpStage::connect)};
+    r.port25_egress = egress;
+    evaluate(r, {});
+    EXPECT_THAT(codes(r), ElementsAre("port25_blocked")) << to_string(egress);
+    EXPECT_EQ(r.verdict, Verdict::unknown);
+  }
+}
+
+TEST(Evaluate, TlsRptProblemsAreAtMostWarnings) {
+  for (const std::string record :
+       {"v=TLSRPTv1; rua=tlsrpt@example.com", "v=TLSRPTv1;", "v=TLSRPTv1; rua=mailto:a@b"}) {
+    DomainReport r = healthy();
+    r.tlsrpt.records = {record};
+    if (record.ends_with("a@b")) r.tlsrpt.records.push_back(record);  // two records
+    evaluate(r, {});
+    EXPECT_EQ(r.verdict, Verdict::warning) << record;
+    for (const auto& f : r.findings) EXPECT_NE(f.severity, Severity::error) << f.message;
+  }
+}
+
+TEST(Evaluate, MaxAgeOfADayIsAdviceAndLessIsAWarning) {
+  const auto with_max_age = [](int seconds) {
+    DomainReport r = testing::healthy_facts(
+        "example.com", "1",
+        "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: " +
+            std::to_string(seconds) + "\r\n");
+    evaluate(r, {});
+    return r;
+  };
+  EXPECT_EQ(severity_of(with_max_age(86400), FindingCode::policy_max_age_short), Severity::info);
+  EXPECT_EQ(with_max_age(86400).verdict, Verdict::ok);
+  EXPECT_EQ(severity_of(with_max_age(86399), FindingCode::policy_max_age_short), Severity::warning);
+  EXPECT_TRUE(codes(with_max_age(604800)).empty());
+}
+
+TEST(Evaluate, AVersionWithoutSemicolonBesideAValidRecordIsDiscardedNotMultiple) {
+  DomainReport r = healthy();
+  r.sts.records = {"v=STSv1; id=1", "v=STSv1"};
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("sts_record_discarded"));
+  EXPECT_EQ(r.sts_status, "valid");
+}
+
 TEST(Evaluate, NullMx) {
   DomainReport null_mx = healthy();
   null_mx.mx.clear();

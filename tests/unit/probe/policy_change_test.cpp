@@ -105,6 +105,7 @@ TEST(PolicyChange, AnOutageIsNotAChange) {
   DomainReport down = checked("1");
   down.policy.parsed.reset();
   down.policy.body_sha256.clear();
+  down.verdict = Verdict::unknown;  // e.g. the policy host's lookup timed out
   const auto h2 = track_policy_change(h1, down, kT0 + 900);
   EXPECT_EQ(h2, h1);
   EXPECT_TRUE(change_codes(down).empty());
@@ -112,6 +113,42 @@ TEST(PolicyChange, AnOutageIsNotAChange) {
   DomainReport back = checked("1");
   EXPECT_EQ(track_policy_change(h2, back, kT0 + 1800), h1);
   EXPECT_TRUE(change_codes(back).empty());
+}
+
+// RFC 8461 §8.3: senders keep a policy for max_age after they last fetched it.
+TEST(PolicyChange, AChangeStartsThePreviousPolicysExpiryHorizon) {
+  DomainReport first = checked("1");  // max_age 1209600 (sample_report.hpp)
+  auto h = track_policy_change(std::nullopt, first, kT0);
+  EXPECT_EQ(h.previous_expiry, 0);
+  EXPECT_EQ(h.max_age, 1209600);
+  DomainReport updated = checked("2", kTestingPolicy);
+  h = track_policy_change(h, updated, kT0 + 900);
+  EXPECT_EQ(h.previous_expiry, kT0 + 900 + 1209600);
+  // Later checks of the new policy keep the horizon of the one it replaced.
+  DomainReport again = checked("2", kTestingPolicy);
+  h = track_policy_change(h, again, kT0 + 1800);
+  EXPECT_EQ(h.previous_expiry, kT0 + 900 + 1209600);
+}
+
+TEST(PolicyChange, ADisappearanceStartsTheHorizonAndAReturnEndsIt) {
+  DomainReport first = checked("1");
+  const auto h1 = track_policy_change(std::nullopt, first, kT0);
+  DomainReport gone = checked("1");
+  gone.policy.parsed.reset();
+  gone.policy.body_sha256.clear();
+  gone.verdict = Verdict::fail;  // a complete look: e.g. the policy answered 404
+  auto h = track_policy_change(h1, gone, kT0 + 900);
+  EXPECT_EQ(h.gone_since, kT0 + 900);
+  EXPECT_EQ(h.previous_expiry, kT0 + 900 + 1209600);
+  EXPECT_EQ(h.id, "1");  // still what senders may have cached
+  // Still gone: the horizon does not move.
+  h = track_policy_change(h, gone, kT0 + 1800);
+  EXPECT_EQ(h.previous_expiry, kT0 + 900 + 1209600);
+  // Back unchanged: nothing changed for senders.
+  DomainReport back = checked("1");
+  h = track_policy_change(h, back, kT0 + 2700);
+  EXPECT_EQ(h.previous_expiry, 0);
+  EXPECT_EQ(h.gone_since, 0);
 }
 
 TEST(PolicyChange, BothChangedIsAProperUpdate) {

@@ -14,6 +14,7 @@ std::string severity_column(const FindingSpec& row) {
     case SeverityRule::fixed: return std::string(to_string(row.severity));
     case SeverityRule::delivery: return "error (enforce), warning (testing), info (none)";
     case SeverityRule::advisory: return "warning (enforce), info (testing)";
+    case SeverityRule::reachability: return "error (no MX host answers), else warning";
   }
   return "";
 }
