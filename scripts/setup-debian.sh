@@ -17,8 +17,9 @@ packages=(
   # promtool checks our /metrics exposition and the alert rules; the end-to-end test runs a
   # real Prometheus and Alertmanager; Chromium renders the status page in a test
   prometheus prometheus-alertmanager chromium
-  # systemd-analyze checks the unit; dpkg-dev (dpkg-shlibdeps) lets CPack compute dependencies
-  systemd dpkg-dev
+  # systemd-analyze checks the unit; dpkg-dev (dpkg-shlibdeps) lets CPack compute dependencies,
+  # and CPack's Debian generator runs `file` (absent from a minimal Debian 12)
+  systemd dpkg-dev file
 )
 
 as_root() {

@@ -26,6 +26,7 @@
 #include "common/log.hpp"
 #include "config/config.hpp"
 #include "metrics/collector.hpp"
+#include "metrics/process.hpp"
 #include "probe/check_domain.hpp"
 #include "probe/egress_canaries.hpp"
 #include "probe/port25_egress.hpp"
@@ -425,6 +426,7 @@ class Daemon {
 }  // namespace
 
 int run_serve(const ServeOptions& options, std::ostream& err) {
+  metrics::process_start_time_seconds();  // now is when the process started
   const auto usage = [&err](const std::string& message) {
     err << "mta-sts-agent serve: " << message << '\n';
     return kExitUsage;

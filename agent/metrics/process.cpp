@@ -3,29 +3,20 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
 namespace mtasts::metrics {
-namespace {
 
-/// Seconds since the epoch at which the machine booted (the btime line of /proc/stat).
-std::optional<double> boot_time() {
-  std::ifstream in("/proc/stat");
-  std::string key;
-  double value = 0;
-  while (in >> key) {
-    if (key == "btime" && in >> value) return value;
-    in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-  }
-  return std::nullopt;
+double process_start_time_seconds() {
+  static const double at =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return at;
 }
-
-}  // namespace
 
 std::optional<ProcessStats> read_process_stats() {
   std::ifstream in("/proc/self/stat");
@@ -45,7 +36,7 @@ std::optional<ProcessStats> read_process_stats() {
   stats.cpu_seconds = (std::stod(values[11]) + std::stod(values[12])) / ticks;  // utime, stime
   stats.virtual_bytes = std::stod(values[20]);                                  // vsize
   stats.resident_bytes = std::stod(values[21]) * page;                          // rss pages
-  if (auto boot = boot_time()) stats.start_time_seconds = *boot + std::stod(values[19]) / ticks;
+  stats.start_time_seconds = process_start_time_seconds();
   std::error_code ec;
   for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {

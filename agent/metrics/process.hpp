@@ -16,6 +16,11 @@ struct ProcessStats {
   double max_fds = 0;
 };
 
+/// When this process started, in seconds since the epoch: the time of the first call, which
+/// the daemon makes at start-up. Not computed from /proc/stat's btime: the shipped systemd
+/// unit's ProcSubset=pid hides /proc/stat.
+double process_start_time_seconds();
+
 /// Reads this process' figures; nullopt where /proc is not available.
 std::optional<ProcessStats> read_process_stats();
 

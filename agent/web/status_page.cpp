@@ -214,6 +214,14 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
     body += fmt::format("<tr><th>last policy change</th><td>{}</td></tr>\n",
                         when(entry.history->last_change, c.now));
   }
+  if (entry.history && entry.history->previous_expiry != 0) {
+    // RFC 8461 §8.3: when it is safe to remove an old MX host or the retired policy's hosts.
+    body += fmt::format(
+        "<tr><th>previous policy may be applied until</th><td id=\"previous-expiry\">{} "
+        "<span class=\"muted\">senders that fetched the policy before the latest change or "
+        "disappearance keep it for its max_age</span></td></tr>\n",
+        when(entry.history->previous_expiry, c.now));
+  }
   for (const auto& f : r->policy.fetches) {
     std::string cert;
     if (f.tls && f.tls->has_certificate) {

@@ -332,7 +332,7 @@ TEST(ConfigCheckCli, ValidConfigExitsZero) {
       run_agent({"--config.check",
                  "--config.file=" + std::string(MTASTS_SOURCE_DIR) + "/deploy/mta-sts-agent.yml"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_THAT(run.out, HasSubstr("is valid: 4 targets from 2 files"));
+  EXPECT_THAT(run.out, HasSubstr("is valid: 6 targets from 2 files"));
 }
 
 TEST(ConfigCheckCli, InvalidConfigExitsOneWithEveryError) {

@@ -100,6 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
         LabDomain{"uncovered.test", "fail", {"mx_not_covered", "policy_mx_unused"}},
         LabDomain{"notls.test", "fail", {"mx_starttls_missing"}},
         LabDomain{"mxexpired.test", "fail", {"mx_cert_expired"}},
+        LabDomain{"sharedexpired.test", "fail", {"mx_cert_expired", "policy_mx_unused"}},
         LabDomain{"mxwrongname.test", "fail", {"mx_cert_name_mismatch"}},
         LabDomain{"mxuntrusted.test", "fail", {"mx_cert_untrusted"}},
         LabDomain{"nomxaddr.test", "warning", {"mx_unresolvable"}},

@@ -161,7 +161,7 @@ TEST(Config, TheShippedExampleLoads) {
   ASSERT_TRUE(std::holds_alternative<Config>(result))
       << std::get<std::vector<ConfigError>>(result).front().to_string();
   const auto& c = std::get<Config>(result);
-  EXPECT_EQ(c.targets.size(), 4u);
+  EXPECT_EQ(c.targets.size(), 6u);
 }
 
 }  // namespace

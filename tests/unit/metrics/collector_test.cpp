@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "metrics/families.hpp"
+#include "metrics/process.hpp"
 #include "probe/evaluate.hpp"
 #include "sample_report.hpp"
 
@@ -124,6 +125,44 @@ TEST(Collector, AgentFiguresAlwaysPresent) {
   EXPECT_THAT(text, HasSubstr("mtasts_agent_config_last_reload_successful 1\n"));
   EXPECT_THAT(text, HasSubstr("process_resident_memory_bytes "));
   EXPECT_THAT(text, HasSubstr("# HELP mtasts_domain_verdict "));  // declared even when empty
+  // Before any evidence about port 25, no sample: neither "up" nor "down" is known.
+  EXPECT_THAT(text, Not(HasSubstr("\nmtasts_agent_port25_egress_up ")));
+  stats.port25_egress_up = false;
+  EXPECT_THAT(render(store, stats), HasSubstr("mtasts_agent_port25_egress_up 0\n"));
+  stats.port25_egress_up = true;
+  EXPECT_THAT(render(store, stats), HasSubstr("mtasts_agent_port25_egress_up 1\n"));
+}
+
+TEST(Collector, ProcessStartTimeWithoutProcStat) {
+  // Taken at start-up rather than from /proc/stat, which systemd's ProcSubset=pid hides.
+  const double start = process_start_time_seconds();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GT(start, now - 3600);
+  EXPECT_LE(start, now);
+  const std::string text = render(state::DomainStore{}, AgentStats{});
+  const auto at = text.find("\nprocess_start_time_seconds ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_DOUBLE_EQ(std::stod(text.substr(at + 28)), start);
+}
+
+TEST(Collector, PreviousPolicyExpiryOnlyAfterAChange) {
+  state::DomainStore store;
+  store.retain({{"a.example", {}}});
+  auto first = testing::healthy_facts("a.example", "1");
+  probe::evaluate(first, {});
+  store.record(std::move(first), 1000);
+  EXPECT_THAT(render(store, AgentStats{}),
+              Not(HasSubstr("mtasts_policy_previous_expiry_timestamp_seconds{")));
+  auto changed = testing::healthy_facts(
+      "a.example", "2",
+      "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\nmax_age: 86400\r\n");
+  probe::evaluate(changed, {});
+  store.record(std::move(changed), 5000);
+  // The old policy (max_age 1209600) may be applied until 5000 + 1209600.
+  EXPECT_THAT(render(store, AgentStats{}),
+              HasSubstr("mtasts_policy_previous_expiry_timestamp_seconds{domain=\"a.example\"} "
+                        "1214600\n"));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ namespace mtasts::web {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class EndpointsTest : public ::testing::Test {
  protected:
@@ -119,6 +120,18 @@ TEST_F(EndpointsTest, StatusPageListsWorstFirst) {
   EXPECT_THAT(domain.body, HasSubstr("Enable STARTTLS"));  // the advice of each finding
   EXPECT_THAT(domain.body, HasSubstr("starttls_missing"));
   EXPECT_EQ(get("/domains/nope.example").status, 404);
+  EXPECT_THAT(domain.body, Not(HasSubstr("previous-expiry")));  // nothing changed
+}
+
+TEST_F(EndpointsTest, DomainPageShowsUntilWhenThePreviousPolicyMayBeApplied) {
+  auto changed = testing::healthy_facts("good.example", "2",
+                                        "version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n");
+  probe::evaluate(changed, {});
+  store_.record(std::move(changed), 1'800'000'000);
+  const auto page = get("/domains/good.example");
+  // 1800000000 + 1209600 (the old policy's max_age) = 2027-01-29T08:00:00Z
+  EXPECT_THAT(page.body, HasSubstr("previous policy may be applied until"));
+  EXPECT_THAT(page.body, HasSubstr("2027-01-29T08:00:00Z"));
 }
 
 TEST_F(EndpointsTest, UnknownPathsAndMethods) {
