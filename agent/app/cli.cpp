@@ -71,8 +71,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->check(CLI::IsMember({"logfmt", "json"}))
       ->default_str("logfmt");
   app.add_option("--storage.path", serve_options.storage_path,
-                 "Writable directory for state.json: each domain's last policy id and body hash, "
-                 "so change detection survives restarts. Unset: kept in memory only");
+                 "Writable directory for the state database (state.db, SQLite): each domain's "
+                 "latest report, served at once after a restart, and what change detection "
+                 "remembers. One agent per directory. Unset: kept in memory only");
   app.add_option("--shard.index", serve_options.shard_index,
                  "This replica's shard, 0 .. total-1. Default: the ordinal at the end of the "
                  "host name (a StatefulSet pod's mta-sts-agent-3 is 3) when --shard.total > 1");

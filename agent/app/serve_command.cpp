@@ -33,7 +33,7 @@
 #include "scheduler/scheduler.hpp"
 #include "scheduler/shard.hpp"
 #include "state/domain_store.hpp"
-#include "state/state_file.hpp"
+#include "state/state_database.hpp"
 #include "web/endpoints.hpp"
 #include "web/http_server.hpp"
 #include "web/web_config.hpp"
@@ -46,7 +46,6 @@ namespace mtasts::app {
 namespace {
 
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
-constexpr auto kStateSaveEvery = std::chrono::seconds(30);
 constexpr auto kTargetFilePollEvery = std::chrono::seconds(5);
 constexpr auto kCanariesEvery = std::chrono::seconds(60);
 constexpr auto kCanaryTimeout = std::chrono::seconds(30);
@@ -75,7 +74,6 @@ class Daemon {
         grace_(grace),
         scheduler_(io.get_executor(), 1, [this](std::string d) { return check(std::move(d)); }),
         collector_(store_, stats_),
-        save_timer_(io),
         watch_timer_(io),
         canary_timer_(io) {
     stats_.shard_index = shard_index;
@@ -107,20 +105,21 @@ class Daemon {
       }
       auth_ = std::make_unique<web::BasicAuth>(web_config_.basic_auth_users);
     }
+    if (!options_.storage_path.empty()) {
+      std::vector<std::string> notices;
+      auto opened = state::StateDatabase::open(options_.storage_path, notices);
+      for (const auto& notice : notices) log::warn("state", {{"problem", notice}});
+      if (auto* problem = std::get_if<std::string>(&opened)) {
+        err << "mta-sts-agent: " << *problem << '\n';
+        return false;
+      }
+      database_ = std::move(std::get<std::unique_ptr<state::StateDatabase>>(opened));
+    }
     if (auto problem = apply(std::move(std::get<config::Config>(loaded))); !problem.empty()) {
       err << "mta-sts-agent: " << problem << '\n';
       return false;
     }
-    if (!options_.storage_path.empty()) {
-      std::string problem;
-      auto histories = state::load_state(options_.storage_path, problem);
-      if (!problem.empty()) {
-        log::warn("state file ignored", {{"problem", problem}});
-      }
-      log::info("state loaded",
-                {{"path", options_.storage_path}, {"domains", std::to_string(histories.size())}});
-      store_.restore_history(std::move(histories));
-    }
+    if (database_) restore_state();
 
     endpoints_ = std::make_unique<web::Endpoints>(
         web::Endpoints{.store = store_,
@@ -153,7 +152,6 @@ class Daemon {
                             {"tls", server_options_.tls ? "true" : "false"},
                             {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
     scheduler_.start();
-    asio::co_spawn(io_, save_loop(), asio::detached);
     asio::co_spawn(io_, watch_loop(), asio::detached);
     asio::co_spawn(io_, canary_loop(), asio::detached);
     return true;
@@ -175,11 +173,9 @@ class Daemon {
     stopping_ = true;
     scheduler_.stop();
     server_->stop();
-    save_timer_.cancel();
     watch_timer_.cancel();
     canary_timer_.cancel();
     const auto still_running = co_await scheduler_.drain(std::chrono::steady_clock::now() + grace_);
-    save_state();
     if (still_running > 0) {
       log::warn("checks still running after the grace period; stopping anyway",
                 {{"checks", std::to_string(still_running)}, {"grace", format_duration(grace_)}});
@@ -272,6 +268,14 @@ class Daemon {
     }
     targets_ = std::move(owned);
     store_.retain(labels);
+    if (database_) {
+      std::set<std::string> keep;
+      for (const auto& [domain, target] : targets_) keep.insert(domain);
+      if (auto problem = database_->forget_all_but(keep); !problem.empty()) {
+        ++stats_.state_save_failures_total;
+        log::error("cannot update the state database", {{"err", problem}});
+      }
+    }
     scheduler_.set_concurrency(config.global.concurrency);
     scheduler_.set_targets(scheduled);
     target_files_fingerprint_ = config::target_files_fingerprint(config);
@@ -310,6 +314,7 @@ class Daemon {
     note_egress();
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
     auto stored = store_.record(std::move(report), unix_now());
+    save_state(*stored);
     const bool failed =
         stored->verdict == probe::Verdict::fail || stored->verdict == probe::Verdict::unknown;
     if (failed) ++stats_.check_failures_total;
@@ -331,22 +336,33 @@ class Daemon {
     co_return failed;
   }
 
-  void save_state() {
-    if (options_.storage_path.empty() || !store_.history_dirty()) return;
-    if (auto problem = state::save_state(options_.storage_path, store_.histories());
-        !problem.empty()) {
-      ++stats_.state_save_failures_total;
-      log::error("cannot save the state file", {{"err", problem}});
-      return;
+  /// Serves what the state database kept: each configured domain's latest report, with its
+  /// original check time, until its next check replaces it (no false all-clear after a
+  /// restart), and what change detection remembers.
+  void restore_state() {
+    std::vector<std::string> notices;
+    auto stored = database_->load(notices);
+    for (const auto& notice : notices) log::warn("state", {{"problem", notice}});
+    std::size_t reports = 0;
+    for (auto& [domain, row] : stored) {
+      if (!targets_.contains(domain)) continue;
+      if (row.report) ++reports;
+      store_.restore(domain, std::move(row.history), std::move(row.report));
     }
-    store_.mark_saved();
+    log::info("state loaded", {{"path", options_.storage_path},
+                               {"domains", std::to_string(stored.size())},
+                               {"reports", std::to_string(reports)}});
   }
 
-  asio::awaitable<void> save_loop() {
-    while (!stopping_) {
-      save_timer_.expires_after(kStateSaveEvery);
-      co_await save_timer_.async_wait(kTuple);
-      if (!stopping_) save_state();
+  /// Writes a finished check at once (one small transaction): a crash loses only the checks
+  /// still running.
+  void save_state(const probe::DomainReport& report) {
+    if (!database_) return;
+    const auto* entry = store_.find(report.domain);
+    if (auto problem = database_->save(report, entry ? entry->history : std::nullopt);
+        !problem.empty()) {
+      ++stats_.state_save_failures_total;
+      log::error("cannot save the state", {{"err", problem}});
     }
   }
 
@@ -415,7 +431,7 @@ class Daemon {
   std::unique_ptr<web::BasicAuth> auth_;
   std::unique_ptr<web::Endpoints> endpoints_;
   std::unique_ptr<web::HttpServer> server_;
-  asio::steady_timer save_timer_;
+  std::unique_ptr<state::StateDatabase> database_;  ///< with --storage.path
   asio::steady_timer watch_timer_;
   asio::steady_timer canary_timer_;
   /// Port-25 evidence from every check and the canaries; one round = the check interval.

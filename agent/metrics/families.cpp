@@ -77,7 +77,7 @@ constexpr FamilySpec kFamilies[] = {
   {agent_shards, "mtasts_agent_shards", MetricType::Gauge, "",
    "How many shards split the configured domains (--shard.total)"},
   {agent_state_save_failures_total, "mtasts_agent_state_save_failures_total", MetricType::Counter, "",
-   "Failed writes of the state file under --storage.path"},
+   "Failed writes to the state database under --storage.path"},
   {agent_smtp_probes_total, "mtasts_agent_smtp_probes_total", MetricType::Counter, "",
    "STARTTLS probes of MX addresses made (SMTP sessions opened)"},
   {agent_smtp_probes_shared_total, "mtasts_agent_smtp_probes_shared_total", MetricType::Counter, "",

@@ -29,11 +29,15 @@ void compact(probe::DomainReport& report) {
 std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainReport report,
                                                                std::int64_t now) {
   DomainEntry& entry = entries_[report.domain];
-  auto history = probe::track_policy_change(entry.history, report, now);
-  if (!entry.history || *entry.history != history) {
-    entry.history = std::move(history);
-    history_dirty_ = true;
-  }
+  entry.history = probe::track_policy_change(entry.history, report, now);
+  add_summary(entry, report);
+  if (!entry.report) ++checked_;
+  compact(report);
+  entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
+  return entry.report;
+}
+
+void DomainStore::add_summary(DomainEntry& entry, const probe::DomainReport& report) {
   CheckSummary summary{.at = std::chrono::system_clock::to_time_t(report.started),
                        .verdict = report.verdict,
                        .seconds = report.seconds,
@@ -47,10 +51,6 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
         std::min(kRecentChecks, std::max<std::size_t>(1, entry.recent.size() * 2)));
   }
   entry.recent.insert(entry.recent.begin(), std::move(summary));
-  if (!entry.report) ++checked_;
-  compact(report);
-  entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
-  return entry.report;
 }
 
 void DomainStore::retain(const std::map<std::string, Labels>& domains) {
@@ -60,25 +60,22 @@ void DomainStore::retain(const std::map<std::string, Labels>& domains) {
       continue;
     }
     if (it->second.report) --checked_;
-    if (it->second.history) history_dirty_ = true;
     it = entries_.erase(it);
   }
   for (const auto& [domain, labels] : domains) entries_[domain].labels = labels;
 }
 
-void DomainStore::restore_history(std::map<std::string, probe::PolicyHistory> histories) {
-  for (auto& [domain, history] : histories) {
-    auto it = entries_.find(domain);
-    if (it != entries_.end()) it->second.history = std::move(history);
+void DomainStore::restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
+                          std::optional<probe::DomainReport> report) {
+  auto it = entries_.find(domain);
+  if (it == entries_.end()) return;
+  DomainEntry& entry = it->second;
+  if (history) entry.history = std::move(history);
+  if (report && !entry.report) {
+    add_summary(entry, *report);
+    ++checked_;
+    entry.report = std::make_shared<const probe::DomainReport>(std::move(*report));
   }
-}
-
-std::map<std::string, probe::PolicyHistory> DomainStore::histories() const {
-  std::map<std::string, probe::PolicyHistory> out;
-  for (const auto& [domain, entry] : entries_) {
-    if (entry.history && !entry.history->id.empty()) out.emplace(domain, *entry.history);
-  }
-  return out;
 }
 
 const DomainEntry* DomainStore::find(const std::string& domain) const {

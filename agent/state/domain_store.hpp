@@ -47,22 +47,21 @@ class DomainStore {
   /// adds an empty entry for each new one, so it is listed before its first check.
   void retain(const std::map<std::string, Labels>& domains);
 
-  /// Change-detection state read back from the state file at start-up.
-  void restore_history(std::map<std::string, probe::PolicyHistory> histories);
-  std::map<std::string, probe::PolicyHistory> histories() const;
+  /// What the state database kept of a configured domain: its history, and its latest
+  /// report, served at once (with its original check time) until the next check replaces
+  /// it. Domains no longer configured are ignored.
+  void restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
+               std::optional<probe::DomainReport> report);
 
   const std::map<std::string, DomainEntry>& entries() const { return entries_; }
   const DomainEntry* find(const std::string& domain) const;
   std::size_t checked_count() const { return checked_; }
 
-  /// True when the history changed since the last call to mark_saved().
-  bool history_dirty() const { return history_dirty_; }
-  void mark_saved() { history_dirty_ = false; }
-
  private:
+  static void add_summary(DomainEntry& entry, const probe::DomainReport& report);
+
   std::map<std::string, DomainEntry> entries_;
   std::size_t checked_ = 0;  ///< entries with a report
-  bool history_dirty_ = false;
 };
 
 }  // namespace mtasts::state

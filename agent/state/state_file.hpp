@@ -1,13 +1,12 @@
 /// @file
-/// @brief The state file under --storage.path: what change detection remembers, so a
-/// restart neither forgets a policy's history nor raises a false change. Written atomically
-/// (a temporary file, fsync, rename); a missing or corrupt file is reported, never fatal.
+/// @brief The state file of earlier versions (<storage.path>/state.json: what change detection
+/// remembers, as JSON), read once to import it into the state database. A missing or corrupt
+/// file is reported, never fatal.
 #pragma once
 
 #include <map>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "probe/policy_change.hpp"
 
@@ -16,17 +15,15 @@ namespace mtasts::state {
 using Histories = std::map<std::string, probe::PolicyHistory>;
 
 inline constexpr std::string_view kStateFileName = "state.json";
+/// Larger than any real state file (10,000 domains take about 3 MB): not read.
+inline constexpr std::size_t kMaxStateFileBytes = 64 * 1024 * 1024;
 
-/// JSON text of the histories (format version 1), and back. Parsing skips entries it does
-/// not understand and says why in `problem` (empty when everything was read).
-std::string serialize_histories(const Histories& histories);
+/// The histories of a state file's JSON text (format version 1). Entries it does not
+/// understand are skipped, and `problem` says why (empty when everything was read).
 Histories parse_histories(std::string_view text, std::string& problem);
 
-/// Reads <dir>/state.json. A missing file gives no histories and no problem; an unreadable
-/// or corrupt one gives what could be read and a problem to log.
+/// Reads <dir>/state.json. A missing file gives no histories and no problem; an unreadable,
+/// oversized or corrupt one gives what could be read and a problem to log.
 Histories load_state(const std::string& dir, std::string& problem);
-
-/// Writes <dir>/state.json atomically; returns an error message, empty on success.
-std::string save_state(const std::string& dir, const Histories& histories);
 
 }  // namespace mtasts::state

@@ -47,11 +47,14 @@ class ServeLab : public ::testing::Test {
     return (dir_ / "agent.yml").string();
   }
 
+  /// `state`: the --storage.path under the test's directory (one per agent: it is locked).
   std::unique_ptr<AgentProcess> start(std::vector<std::string> extra = {},
-                                      const std::string& log = "log") {
+                                      const std::string& log = "log",
+                                      const std::string& state = "state") {
+    fs::create_directories(dir_ / state);
     std::vector<std::string> args = {"serve", "--config.file=" + (dir_ / "agent.yml").string(),
                                      "--web.listen-address=127.0.0.1:0",
-                                     "--storage.path=" + (dir_ / "state").string()};
+                                     "--storage.path=" + (dir_ / state).string()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto agent = std::make_unique<AgentProcess>(MTASTS_AGENT_BINARY, args, (dir_ / log).string());
     EXPECT_NE(agent->wait_for_port(), 0) << agent->log();
@@ -264,9 +267,7 @@ TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
     agent->signal(SIGTERM);
     EXPECT_EQ(agent->wait_exit(15s), 0) << agent->log();
   }
-  const std::string state = slurp(dir_ / "state" / "state.json");
-  EXPECT_THAT(state, HasSubstr("\"changing.test\""));
-  EXPECT_THAT(state, HasSubstr("\"unannounced_change_since\""));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "state.db"));
 
   // After a restart the agent still knows: the finding stays, the change keeps its time.
   auto again = start({}, "log2");
@@ -274,6 +275,49 @@ TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
   const std::string m = again->metrics();
   EXPECT_EQ(metric_value(m, change_series), 1) << m;
   EXPECT_EQ(metric_value(m, last_change), changed_at);
+}
+
+// No false all-clear after a restart: the latest reports are served at once, with their
+// original check time, before any check has run again, even after a kill -9.
+TEST_F(ServeLab, ARestartServesThePreviousResultsBeforeAnyRecheck) {
+  // onlysilent.test's only MX never greets, so each check takes the whole timeout (6 s):
+  // long enough to scrape the restarted agent before its first check ends.
+  write_config("  - onlysilent.test\n  - good.test\n", "6s");
+  const std::string fail = R"(mtasts_domain_verdict{domain="onlysilent.test",verdict="fail"})";
+  const std::string last_run =
+      R"(mtasts_check_last_run_timestamp_seconds{domain="onlysilent.test"})";
+  std::optional<double> checked_at;
+  {
+    auto agent = start();
+    ASSERT_TRUE(ready(*agent)) << agent->log();
+    const std::string m = agent->metrics();
+    EXPECT_EQ(metric_value(m, fail), 1) << m;
+    checked_at = metric_value(m, last_run);
+    ASSERT_TRUE(checked_at);
+    agent->signal(SIGKILL);  // what was written as each check ended must be enough
+    agent->wait_exit(5s);
+  }
+  auto again = start({}, "log2");
+  // Ready at once: every domain has a report, restored.
+  ASSERT_EQ(again->get("/-/ready").response.status, 200) << again->log();
+  const std::string m = again->metrics();
+  EXPECT_EQ(metric_value(m, fail), 1) << m;
+  EXPECT_EQ(metric_value(m, last_run), checked_at);  // not re-checked yet: the original time
+  EXPECT_EQ(metric_value(m, R"(mtasts_domain_verdict{domain="good.test",verdict="ok"})"), 1);
+  EXPECT_THAT(
+      m,
+      HasSubstr(R"(mtasts_finding{domain="onlysilent.test",code="mx_timeout",severity="error")"));
+  // Then the next check replaces it.
+  EXPECT_TRUE(again->eventually(
+      [&] { return metric_value(again->metrics(), last_run) != checked_at; }, 20s));
+
+  // A second agent on the same --storage.path is refused with a clear error.
+  const auto second =
+      run_process(MTASTS_AGENT_BINARY, {"serve", "--config.file=" + (dir_ / "agent.yml").string(),
+                                        "--web.listen-address=127.0.0.1:0",
+                                        "--storage.path=" + (dir_ / "state").string()});
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("another mta-sts-agent"));
 }
 
 TEST_F(ServeLab, ShardsSplitTheDomainsWithoutOverlapOrGap) {
@@ -293,7 +337,7 @@ TEST_F(ServeLab, ShardsSplitTheDomainsWithoutOverlapOrGap) {
             "--shard.total=3",
             "--shard.index=" + std::to_string(i),
         },
-        "log" + std::to_string(i)));
+        "log" + std::to_string(i), "state" + std::to_string(i)));
   }
   std::multiset<std::string> seen;
   const std::regex info(R"(mtasts_domain_info\{domain="([^"]+)\"[^}]*\} 1)");

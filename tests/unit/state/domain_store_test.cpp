@@ -34,7 +34,6 @@ TEST(DomainStore, RecordsReportsAndKeepsARecentHistory) {
   EXPECT_EQ(store.checked_count(), 1u);
   EXPECT_EQ(entry->recent.size(), DomainStore::kRecentChecks);
   EXPECT_EQ(entry->recent.front().verdict, probe::Verdict::ok);
-  EXPECT_TRUE(store.history_dirty());
 }
 
 TEST(DomainStore, DropsDomainsNoLongerConfigured) {
@@ -42,12 +41,27 @@ TEST(DomainStore, DropsDomainsNoLongerConfigured) {
   store.retain({{"a.example", {}}, {"b.example", {}}});
   store.record(evaluated("a.example"), 1000);
   store.record(evaluated("b.example"), 1000);
-  store.mark_saved();
   store.retain({{"b.example", {}}});
   EXPECT_EQ(store.find("a.example"), nullptr);
   EXPECT_EQ(store.checked_count(), 1u);
-  EXPECT_TRUE(store.history_dirty());  // a.example's history must leave the state file
-  EXPECT_EQ(store.histories().size(), 1u);
+}
+
+TEST(DomainStore, ARestoredReportIsServedUntilTheNextCheck) {
+  DomainStore store;
+  store.retain({{"a.example", {}}, {"gone.example", {}}});
+  auto kept = evaluated("a.example");
+  kept.started = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
+  store.restore("a.example", std::nullopt, kept);
+  store.restore("unknown.example", std::nullopt, evaluated("unknown.example"));  // ignored
+  const auto* entry = store.find("a.example");
+  ASSERT_NE(entry->report, nullptr);
+  EXPECT_EQ(entry->report->started, kept.started);  // its original check time
+  EXPECT_EQ(entry->recent.size(), 1u);
+  EXPECT_EQ(store.checked_count(), 1u);
+  EXPECT_EQ(store.find("unknown.example"), nullptr);
+  store.record(evaluated("a.example"), 2000);
+  EXPECT_NE(store.find("a.example")->report->started, kept.started);
+  EXPECT_EQ(store.checked_count(), 1u);
 }
 
 TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
@@ -57,7 +71,7 @@ TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
 
   DomainStore after;  // a new process, same state file
   after.retain({{"a.example", {}}});
-  after.restore_history(before.histories());
+  after.restore("a.example", before.find("a.example")->history, std::nullopt);
   auto report = testing::healthy_facts("a.example", "1",
                                        "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\n"
                                        "max_age: 86400\r\n");

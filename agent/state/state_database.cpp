@@ -1,0 +1,307 @@
+#include "state/state_database.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "state/report_codec.hpp"
+#include "state/state_file.hpp"
+
+namespace mtasts::state {
+namespace {
+
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+using DatabasePtr = std::unique_ptr<sqlite3, DatabaseCloser>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+/// A file descriptor that is closed (and its flock released) when it goes.
+class LockFile {
+ public:
+  explicit LockFile(int fd) : fd_(fd) {}
+  ~LockFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  LockFile(const LockFile&) = delete;
+  LockFile& operator=(const LockFile&) = delete;
+
+ private:
+  int fd_;
+};
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+  CREATE TABLE IF NOT EXISTS domains (
+    domain  TEXT PRIMARY KEY,
+    history TEXT,  -- what change detection remembers (JSON), NULL until a policy was seen
+    report  TEXT   -- the latest report (JSON, report_codec), NULL until checked
+  );
+)sql";
+
+std::string sqlite_error(sqlite3* db, std::string_view what) {
+  return fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/// "lock held by pid 1234" from the lock file's content, for the error message.
+std::string holder_of(int fd) {
+  char buffer[32] = {};
+  const auto n = ::pread(fd, buffer, sizeof buffer - 1, 0);
+  std::string pid(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+  return pid.empty() ? std::string() : fmt::format(" (pid {})", pid);
+}
+
+std::variant<std::unique_ptr<LockFile>, std::string> take_lock(const std::string& dir) {
+  const std::string path = dir + "/" + std::string(kLockFileName);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (fd < 0) return fmt::format("cannot open {}: {}", path, std::strerror(errno));
+  auto lock = std::make_unique<LockFile>(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return fmt::format(
+          "another mta-sts-agent{} is using --storage.path {}; give each agent (each shard) its "
+          "own directory",
+          holder_of(fd), dir);
+    }
+    return fmt::format("cannot lock {}: {}", path, std::strerror(errno));
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) {
+    [[maybe_unused]] const auto written = ::pwrite(fd, pid.data(), pid.size(), 0);
+  }
+  return lock;
+}
+
+/// Opens `path` and checks that it is a usable database of this schema; the problem when not.
+std::variant<DatabasePtr, std::string> open_checked(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
+  DatabasePtr db(raw);
+  if (rc != SQLITE_OK) return sqlite_error(db.get(), "cannot open " + path);
+  sqlite3_busy_timeout(db.get(), 2000);
+  // WAL: a write is one append, readers never block it; NORMAL: a committed check survives a
+  // crash of the agent (not necessarily of the machine's power), at a fraction of FULL's fsyncs.
+  char* message = nullptr;
+  const std::string setup = fmt::format(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; {} PRAGMA user_version;", kSchema);
+  if (sqlite3_exec(db.get(), setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string problem = message ? message : "unknown error";
+    sqlite3_free(message);
+    return fmt::format("{} is not a usable database: {}", path, problem);
+  }
+  sqlite3_stmt* raw_check = nullptr;
+  if (sqlite3_prepare_v2(db.get(), "PRAGMA quick_check;", -1, &raw_check, nullptr) != SQLITE_OK) {
+    return sqlite_error(db.get(), path + " cannot be checked");
+  }
+  StatementPtr check(raw_check);
+  if (sqlite3_step(check.get()) != SQLITE_ROW ||
+      std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(check.get(), 0))) !=
+          "ok") {
+    return fmt::format("{} failed its integrity check", path);
+  }
+  check.reset();
+  sqlite3_exec(db.get(), fmt::format("PRAGMA user_version={};", kSchemaVersion).c_str(), nullptr,
+               nullptr, nullptr);
+  return db;
+}
+
+/// Moves a database that cannot be used (and its WAL files) aside, for a look.
+std::string move_aside(const std::string& path) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::string aside = fmt::format("{}.corrupt-{}", path, now);
+  std::error_code ec;
+  std::filesystem::rename(path, aside, ec);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::error_code ignored;
+    std::filesystem::rename(path + suffix, aside + suffix, ignored);
+  }
+  return ec ? fmt::format("could not move {} aside: {}", path, ec.message()) : aside;
+}
+
+StatementPtr prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  return StatementPtr(raw);
+}
+
+}  // namespace
+
+struct StateDatabase::Handles {
+  std::unique_ptr<LockFile> lock;
+  DatabasePtr db;
+  StatementPtr upsert;
+  StatementPtr select_all;
+};
+
+StateDatabase::StateDatabase(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
+StateDatabase::~StateDatabase() = default;
+
+std::variant<std::unique_ptr<StateDatabase>, std::string> StateDatabase::open(
+    const std::string& dir, std::vector<std::string>& notices) {
+  auto handles = std::make_unique<Handles>();
+  auto lock = take_lock(dir);
+  if (auto* problem = std::get_if<std::string>(&lock)) return *problem;
+  handles->lock = std::move(std::get<std::unique_ptr<LockFile>>(lock));
+
+  const std::string path = dir + "/" + std::string(kDatabaseFileName);
+  const bool existed = std::filesystem::exists(path);
+  auto opened = open_checked(path);
+  if (auto* problem = std::get_if<std::string>(&opened)) {
+    // A bad file must not keep the agent down: keep it for a look, start afresh.
+    const std::string aside = move_aside(path);
+    notices.push_back(fmt::format("{}; moved aside to {} and started a new one", *problem, aside));
+    opened = open_checked(path);
+    if (auto* again = std::get_if<std::string>(&opened)) return *again;
+  }
+  handles->db = std::move(std::get<DatabasePtr>(opened));
+  handles->upsert = prepare(handles->db.get(),
+                            "INSERT INTO domains (domain, history, report) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (domain) DO UPDATE SET history = ?2, report = ?3;");
+  handles->select_all = prepare(handles->db.get(), "SELECT domain, history, report FROM domains;");
+  if (!handles->upsert || !handles->select_all) {
+    return sqlite_error(handles->db.get(), "cannot prepare the state statements");
+  }
+  auto database = std::unique_ptr<StateDatabase>(new StateDatabase(std::move(handles)));
+
+  // An older agent kept only the histories, in state.json: import them once.
+  const std::string json_path = dir + "/" + std::string(kStateFileName);
+  if (!existed && std::filesystem::exists(json_path)) {
+    std::string problem;
+    const auto histories = load_state(dir, problem);
+    if (!problem.empty()) notices.push_back(problem);
+    std::size_t imported = 0;
+    for (const auto& [domain, history] : histories) {
+      if (database->save_row(domain, history, nullptr).empty()) ++imported;
+    }
+    std::error_code ec;
+    std::filesystem::rename(json_path, json_path + ".imported", ec);
+    notices.push_back(
+        fmt::format("imported {} domains' change-detection state from {} (now {}.imported)",
+                    imported, json_path, json_path));
+  }
+  return database;
+}
+
+std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>& notices) {
+  std::map<std::string, StoredDomain> out;
+  sqlite3_stmt* s = handles_->select_all.get();
+  sqlite3_reset(s);
+  std::size_t unreadable = 0;
+  std::string first_problem;
+  for (int rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s)) {
+    const auto text = [s](int column) -> std::optional<std::string> {
+      if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, column)),
+                         static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
+    };
+    const auto domain = text(0);
+    if (!domain) continue;
+    StoredDomain stored;
+    std::string problem;
+    if (const auto history = text(1)) {
+      const auto json = nlohmann::json::parse(*history, nullptr, false);
+      stored.history = decode_history(json, problem);
+      if (!stored.history && first_problem.empty()) first_problem = *domain + ": " + problem;
+      if (!stored.history) ++unreadable;
+    }
+    if (const auto report = text(2)) {
+      const auto json = nlohmann::json::parse(*report, nullptr, false);
+      stored.report = decode_report(json, problem);
+      if (stored.report && stored.report->domain != *domain) stored.report.reset();
+      if (!stored.report && first_problem.empty()) first_problem = *domain + ": " + problem;
+      if (!stored.report) ++unreadable;
+    }
+    out.emplace(*domain, std::move(stored));
+  }
+  sqlite3_reset(s);
+  if (unreadable > 0) {
+    notices.push_back(fmt::format(
+        "{} stored reports or histories could not be read (first: {}); those domains are "
+        "checked afresh",
+        unreadable, first_problem));
+  }
+  return out;
+}
+
+std::string StateDatabase::save_row(const std::string& domain,
+                                    const std::optional<probe::PolicyHistory>& history,
+                                    const probe::DomainReport* report) {
+  sqlite3_stmt* s = handles_->upsert.get();
+  const std::string history_text = history ? encode_history(*history).dump() : std::string();
+  const std::string report_text = report ? encode_report(*report).dump() : std::string();
+  sqlite3_reset(s);
+  sqlite3_bind_text(s, 1, domain.data(), static_cast<int>(domain.size()), SQLITE_STATIC);
+  if (history) {
+    sqlite3_bind_text(s, 2, history_text.data(), static_cast<int>(history_text.size()),
+                      SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(s, 2);
+  }
+  if (report) {
+    sqlite3_bind_text(s, 3, report_text.data(), static_cast<int>(report_text.size()),
+                      SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(s, 3);
+  }
+  const int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (rc != SQLITE_DONE) return sqlite_error(handles_->db.get(), "cannot store " + domain);
+  return {};
+}
+
+std::string StateDatabase::save(const probe::DomainReport& report,
+                                const std::optional<probe::PolicyHistory>& history) {
+  return save_row(report.domain, history, &report);
+}
+
+std::string StateDatabase::forget_all_but(const std::set<std::string>& keep) {
+  std::vector<std::string> gone;
+  {
+    sqlite3_stmt* s = handles_->select_all.get();
+    sqlite3_reset(s);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      if (text && !keep.contains(text)) gone.emplace_back(text);
+    }
+    sqlite3_reset(s);
+  }
+  if (gone.empty()) return {};
+  sqlite3* db = handles_->db.get();
+  StatementPtr remove = prepare(db, "DELETE FROM domains WHERE domain = ?1;");
+  if (!remove) return sqlite_error(db, "cannot prepare a delete");
+  sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr);
+  for (const auto& domain : gone) {
+    sqlite3_reset(remove.get());
+    sqlite3_bind_text(remove.get(), 1, domain.data(), static_cast<int>(domain.size()),
+                      SQLITE_STATIC);
+    if (sqlite3_step(remove.get()) != SQLITE_DONE) {
+      auto problem = sqlite_error(db, "cannot forget " + domain);
+      sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
+      return problem;
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return sqlite_error(db, "cannot commit");
+  }
+  return {};
+}
+
+}  // namespace mtasts::state

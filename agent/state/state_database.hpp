@@ -1,0 +1,72 @@
+/// @file
+/// @brief The agent's state under --storage.path, in SQLite (WAL mode): per domain, its latest
+/// report and what change detection remembers. Written as each check ends, so a `kill -9`
+/// loses at most the checks in flight; read at start, so a restarted agent serves every
+/// domain's latest report at once instead of an empty /metrics that resolves every alert.
+///
+/// One agent per directory: a lock file (flock) keeps a second one out with a clear error. A
+/// database that cannot be read is moved aside (state.db.corrupt-<time>) and a fresh one
+/// started: a bad file never keeps the agent down. An older agent's state.json is imported
+/// once.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "probe/domain_report.hpp"
+#include "probe/policy_change.hpp"
+
+namespace mtasts::state {
+
+inline constexpr std::string_view kDatabaseFileName = "state.db";
+inline constexpr std::string_view kLockFileName = "lock";
+
+/// What was stored for one domain; either part may be missing (never checked, or a report of
+/// another format).
+struct StoredDomain {
+  std::optional<probe::PolicyHistory> history;
+  std::optional<probe::DomainReport> report;
+};
+
+class StateDatabase {
+ public:
+  /// Takes the directory's lock, opens (or creates) the database and imports state.json when
+  /// the database is new. Fails only when the lock is held by another agent or the directory
+  /// cannot hold a database at all; `notices` gets what was repaired on the way (a corrupt
+  /// database moved aside, a state.json imported, rows that could not be read).
+  static std::variant<std::unique_ptr<StateDatabase>, std::string> open(
+      const std::string& dir, std::vector<std::string>& notices);
+
+  ~StateDatabase();
+  StateDatabase(const StateDatabase&) = delete;
+  StateDatabase& operator=(const StateDatabase&) = delete;
+
+  /// Every domain stored. Rows that cannot be read are skipped and named in `notices`.
+  std::map<std::string, StoredDomain> load(std::vector<std::string>& notices);
+
+  /// Stores a domain's latest report and history (one transaction). Returns an error
+  /// message, empty on success.
+  std::string save(const probe::DomainReport& report,
+                   const std::optional<probe::PolicyHistory>& history);
+
+  /// Deletes the domains not in `keep` (no longer configured, or another shard's now).
+  std::string forget_all_but(const std::set<std::string>& keep);
+
+ private:
+  struct Handles;
+  explicit StateDatabase(std::unique_ptr<Handles> handles);
+  std::string save_row(const std::string& domain,
+                       const std::optional<probe::PolicyHistory>& history,
+                       const probe::DomainReport* report);
+  std::unique_ptr<Handles> handles_;
+};
+
+}  // namespace mtasts::state

@@ -1,0 +1,169 @@
+// The state database: reports and histories kept across restarts, one agent per directory,
+// a corrupt database or an old state.json never fatal.
+#include "state/state_database.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "probe/evaluate.hpp"
+#include "sample_report.hpp"
+#include "state/report_codec.hpp"
+
+namespace mtasts::state {
+namespace {
+
+using ::testing::HasSubstr;
+
+class StateDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/mtasts-db-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<StateDatabase> open(std::vector<std::string>& notices) {
+    auto opened = StateDatabase::open(dir_, notices);
+    if (auto* problem = std::get_if<std::string>(&opened)) {
+      ADD_FAILURE() << *problem;
+      return nullptr;
+    }
+    return std::move(std::get<std::unique_ptr<StateDatabase>>(opened));
+  }
+
+  std::string dir_;
+};
+
+probe::DomainReport evaluated(const std::string& domain) {
+  auto r = testing::healthy_facts(domain);
+  r.mx[0].probes.push_back(testing::starttls_ok("2001:db8::25"));
+  r.mx[0].probes.back().tls->certificate.dns_names = {"mx.example.com"};
+  r.mx[0].probes.back().tls->certificate.sha256[3] = 0xab;
+  r.mx[0].probes.back().tls->certificate.problems = {net::CertProblem::name_mismatch};
+  probe::evaluate(r, {});
+  r.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'800'000'000'123));
+  return r;
+}
+
+TEST(ReportCodec, ARoundTripKeepsEveryStoredFact) {
+  const auto report = evaluated("a.example");
+  const auto encoded = encode_report(report);
+  std::string problem;
+  const auto decoded = decode_report(nlohmann::json::parse(encoded.dump()), problem);
+  ASSERT_TRUE(decoded) << problem;
+  // Whatever is stored comes back the same: encoding the decoded report gives the same text.
+  EXPECT_EQ(encode_report(*decoded), encoded);
+  EXPECT_EQ(decoded->started, report.started);
+  EXPECT_EQ(decoded->verdict, report.verdict);
+  EXPECT_EQ(decoded->findings, report.findings);
+  EXPECT_EQ(decoded->mx[0].probes[1].tls->certificate.sha256[3], 0xab);
+}
+
+TEST(ReportCodec, AnotherFormatOrADamagedRowIsRefusedNotMisread) {
+  auto encoded = encode_report(evaluated("a.example"));
+  std::string problem;
+  encoded["format"] = kReportFormat + 1;
+  EXPECT_FALSE(decode_report(encoded, problem));
+  EXPECT_THAT(problem, HasSubstr("format"));
+  encoded["format"] = kReportFormat;
+  encoded["verdict"] = 99;  // beyond the enum
+  EXPECT_FALSE(decode_report(encoded, problem));
+  encoded["verdict"] = "ok";  // another type
+  EXPECT_FALSE(decode_report(encoded, problem));
+  EXPECT_FALSE(decode_report(nlohmann::json("garbage"), problem));
+}
+
+TEST_F(StateDatabaseTest, KeepsReportsAndHistoriesAcrossAReopen) {
+  std::vector<std::string> notices;
+  probe::PolicyHistory history{.id = "1", .body_sha256 = "ab", .first_seen = 5, .last_change = 6};
+  {
+    auto db = open(notices);
+    ASSERT_TRUE(db);
+    EXPECT_EQ(db->save(evaluated("a.example"), history), "");
+    EXPECT_EQ(db->save(evaluated("b.example"), std::nullopt), "");
+  }
+  auto db = open(notices);
+  ASSERT_TRUE(db);
+  auto stored = db->load(notices);
+  EXPECT_TRUE(notices.empty()) << notices.front();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored.at("a.example").history, history);
+  ASSERT_TRUE(stored.at("a.example").report);
+  EXPECT_EQ(stored.at("a.example").report->started, evaluated("a.example").started);
+  EXPECT_FALSE(stored.at("b.example").history);
+
+  EXPECT_EQ(db->forget_all_but({"b.example"}), "");
+  EXPECT_EQ(db->load(notices).size(), 1u);
+}
+
+TEST_F(StateDatabaseTest, ASecondAgentOnTheSameDirectoryIsRefused) {
+  std::vector<std::string> notices;
+  auto first = open(notices);
+  ASSERT_TRUE(first);
+  auto second = StateDatabase::open(dir_, notices);
+  ASSERT_TRUE(std::holds_alternative<std::string>(second));
+  EXPECT_THAT(std::get<std::string>(second), HasSubstr("another mta-sts-agent"));
+  EXPECT_THAT(std::get<std::string>(second), HasSubstr(std::to_string(getpid())));
+  first.reset();  // the lock goes with the agent
+  EXPECT_TRUE(open(notices));
+}
+
+TEST_F(StateDatabaseTest, ACorruptDatabaseIsMovedAsideAndAFreshOneStarted) {
+  std::ofstream(dir_ + "/state.db") << "this is not an SQLite database, but long enough to look "
+                                       "like a header of one: 0123456789abcdef0123456789abcdef";
+  std::vector<std::string> notices;
+  auto db = open(notices);
+  ASSERT_TRUE(db);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_THAT(notices[0], HasSubstr("moved aside"));
+  bool kept = false;
+  for (const auto& f : std::filesystem::directory_iterator(dir_)) {
+    kept = kept || f.path().filename().string().starts_with("state.db.corrupt-");
+  }
+  EXPECT_TRUE(kept);
+  EXPECT_EQ(db->save(evaluated("a.example"), std::nullopt), "");
+}
+
+TEST_F(StateDatabaseTest, AnOldStateFileIsImportedOnce) {
+  std::ofstream(dir_ + "/state.json") << R"({"version": 1, "domains": {"a.example": {"id": "7",
+      "body_sha256": "ab", "first_seen": 1, "last_change": 2, "mode": "enforce"}}})";
+  std::vector<std::string> notices;
+  {
+    auto db = open(notices);
+    ASSERT_TRUE(db);
+    const auto stored = db->load(notices);
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored.at("a.example").history->id, "7");
+    EXPECT_FALSE(stored.at("a.example").report);
+  }
+  EXPECT_THAT(notices.back(), HasSubstr("imported 1 domains"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/state.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.json.imported"));
+}
+
+TEST_F(StateDatabaseTest, UnreadableRowsAreSkippedWithANotice) {
+  std::vector<std::string> notices;
+  auto db = open(notices);
+  ASSERT_TRUE(db);
+  auto report = evaluated("a.example");
+  report.domain = "a.example";
+  ASSERT_EQ(db->save(report, std::nullopt), "");
+  db.reset();
+  // Damage the row the way a future version's format would look to this one.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/state.db").c_str(), &raw), SQLITE_OK);
+  sqlite3_exec(raw, "UPDATE domains SET report = '{\"format\": 99}';", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  db = open(notices);
+  const auto stored = db->load(notices);
+  EXPECT_FALSE(stored.at("a.example").report);
+  EXPECT_THAT(notices.back(), HasSubstr("could not be read"));
+}
+
+}  // namespace
+}  // namespace mtasts::state
