@@ -11,6 +11,7 @@ find_package(yaml-cpp CONFIG REQUIRED)            # libyaml-cpp-dev: the daemon'
 find_package(prometheus-cpp CONFIG REQUIRED)      # prometheus-cpp-dev: metrics exposition
 find_package(ZLIB REQUIRED)                       # zlib1g-dev: gzip of /metrics (as prometheus-cpp)
 pkg_check_modules(CRYPT REQUIRED IMPORTED_TARGET libcrypt)  # libcrypt-dev: bcrypt for basic auth
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)  # libidn2-dev: IDNA2008/UTS #46 names
 find_package(SQLite3 REQUIRED)                    # libsqlite3-dev: the state under --storage.path
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
 

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # libraries the agent links (architecture.md §2.8)
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
-  nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers

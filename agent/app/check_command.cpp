@@ -11,6 +11,7 @@
 #include "common/duration.hpp"
 #include "common/run_all.hpp"
 #include "mtasts/domain_name.hpp"
+#include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 #include "probe/check_domain.hpp"
 #include "probe/egress_canaries.hpp"
@@ -35,12 +36,11 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     return kExitUsage;
   };
   std::vector<std::string> domains;
-  for (std::string domain : options.domains) {
-    if (domain.ends_with('.')) domain.pop_back();
-    if (auto problem = domain_name_problem(domain)) {
-      return usage(fmt::format("{} {}", in_quotes(domain), *problem));
-    }
-    domains.push_back(to_lower_ascii(domain));
+  for (const auto& typed : options.domains) {
+    // münchen.example is checked as xn--mnchen-3ya.example, and shown as both.
+    auto domain = normalize_domain_input(typed);
+    if (!domain.error.empty()) return usage(fmt::format("{} {}", in_quotes(typed), domain.error));
+    domains.push_back(std::move(domain.ascii));
   }
   const auto timeout = parse_duration(options.timeout);
   if (!timeout || timeout->count() <= 0) {

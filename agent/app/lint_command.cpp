@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mtasts/domain_name.hpp"
+#include "mtasts/idna.hpp"
 #include "mtasts/mx_pattern.hpp"
 #include "mtasts/policy.hpp"
 #include "mtasts/sts_record.hpp"
@@ -170,14 +171,15 @@ int lint_tlsrpt(const LintOptions& options, std::ostream& out, std::ostream& err
 
 int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs.front();
+  // Hosts are matched as A-labels (a policy's mx lines must be A-labels, RFC 8461 §3.2).
+  std::vector<std::string> mx_hosts;
   for (const auto& host : options.mx_hosts) {
-    const std::string_view name = host.ends_with('.')
-                                      ? std::string_view(host).substr(0, host.size() - 1)
-                                      : std::string_view(host);
-    if (auto problem = domain_name_problem(name)) {
-      err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << *problem << '\n';
+    auto name = normalize_domain_input(host);
+    if (!name.error.empty()) {
+      err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << name.error << '\n';
       return kExitUsage;
     }
+    mx_hosts.push_back(std::move(name.ascii));
   }
   const ReadResult input = read_policy_input(path);
   if (input.error) {
@@ -203,8 +205,8 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
 
   // --mx: which of the given hosts the policy covers (RFC 8461 §4.1), and which patterns
   // cover none of them.
-  if (!options.mx_hosts.empty()) {
-    auto coverage = mx_coverage(policy.mx, options.mx_hosts);
+  if (!mx_hosts.empty()) {
+    auto coverage = mx_coverage(policy.mx, mx_hosts);
     Json rows = Json::array();
     for (const auto& row : coverage) {
       rows.push_back({{"host", row.host},
@@ -219,7 +221,7 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
           policy.mode));
     }
     report.fields["mx_coverage"] = std::move(rows);
-    for (const auto& pattern : unused_patterns(policy.mx, options.mx_hosts)) {
+    for (const auto& pattern : unused_patterns(policy.mx, mx_hosts)) {
       report.findings.push_back(make_finding(
           FindingCode::policy_mx_unused, pattern,
           fmt::format("pattern {} matches none of the given MX hosts", in_quotes(pattern))));
@@ -227,9 +229,15 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
     report.print_extra = [coverage = std::move(coverage)](std::ostream& os, bool color) {
       os << "MX coverage:\n";
       std::size_t width = 0;
-      for (const auto& row : coverage) width = std::max(width, printable(row.host).size());
+      // Columns by characters, not bytes: a Unicode name is wider in UTF-8 than on screen.
+      const auto columns = [](std::string_view s) {
+        return static_cast<std::size_t>(
+            std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+      };
+      for (const auto& row : coverage) width = std::max(width, columns(display_name(row.host)));
       for (const auto& row : coverage) {
-        os << fmt::format("  {:<{}}  ", printable(row.host), width)
+        const std::string name = display_name(row.host);
+        os << "  " << name << std::string(width - columns(name) + 2, ' ')
            << (row.pattern
                    ? report::paint(color, Tone::good, "covered by " + printable(*row.pattern))
                    : report::paint(color, Tone::bad, "NOT COVERED"))

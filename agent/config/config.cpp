@@ -15,6 +15,7 @@
 #include "common/duration.hpp"
 #include "dns/resolver.hpp"
 #include "mtasts/domain_name.hpp"
+#include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 #include "net/host_port.hpp"
 
@@ -249,13 +250,13 @@ std::optional<std::string> read_domain(const YAML::Node& node, const std::string
                                        Errors& errors) {
   auto text = scalar(node, path, errors);
   if (!text) return std::nullopt;
-  std::string domain = to_lower_ascii(*text);
-  if (domain.ends_with('.')) domain.pop_back();
-  if (auto problem = domain_name_problem(domain)) {
-    errors.add(node, path, fmt::format("{} {}", in_quotes(*text), *problem));
+  // A U-label name (münchen.example) is checked as its A-label (xn--mnchen-3ya.example).
+  auto domain = normalize_domain_input(*text);
+  if (!domain.error.empty()) {
+    errors.add(node, path, fmt::format("{} {}", in_quotes(*text), domain.error));
     return std::nullopt;
   }
-  return domain;
+  return std::move(domain.ascii);
 }
 
 std::string read_file(const std::string& path, std::string& error) {

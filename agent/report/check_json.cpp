@@ -1,5 +1,6 @@
 #include "report/check_json.hpp"
 
+#include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 
 namespace mtasts::report {
@@ -59,6 +60,8 @@ std::string rfc3339(std::time_t time) {
 
 Json to_json(const probe::DomainReport& r) {
   Json out{{"domain", r.domain}, {"verdict", probe::to_string(r.verdict)}};
+  // An internationalized name: the Unicode form too, for people (checks use the A-label).
+  if (auto unicode = unicode_form(r.domain); unicode != r.domain) out["domain_unicode"] = unicode;
   out["findings"] = to_json(std::span<const Finding>(r.findings));
 
   Json sts = txt_json(r.sts, r.sts_status);

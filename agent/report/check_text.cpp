@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"
 #include "report/terminal.hpp"
@@ -40,8 +41,8 @@ std::string certificate_summary(const net::TlsFacts& tls, bool color) {
 void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
   std::string verdict(probe::to_string(r.verdict));
   for (char& c : verdict) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  out << paint(color, Tone::plain, r.domain) << ": " << paint(color, tone_of(r.verdict), verdict)
-      << '\n';
+  out << paint(color, Tone::plain, display_name(r.domain)) << ": "
+      << paint(color, tone_of(r.verdict), verdict) << '\n';
 
   out << "  records\n";
   out << fmt::format("    {:<32} ", r.sts.name)

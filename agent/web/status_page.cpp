@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "mtasts/idna.hpp"
 #include "mtasts/policy_mode.hpp"
 #include "report/check_json.hpp"
 
@@ -155,9 +156,10 @@ std::string render_status_page(const PageContext& c) {
       id = html_escape(r->sts_record.id.value_or(""));
     }
     body += fmt::format(
-        "<tr data-domain=\"{0}\"><td><a href=\"/domains/{0}\">{0}</a></td><td>{1}</td><td>{2}</td>"
+        "<tr data-domain=\"{0}\"><td><a href=\"/domains/{0}\">{7}</a></td><td>{1}</td><td>{2}</td>"
         "<td><code>{3}</code></td><td>{4}</td><td>{5}</td><td class=\"muted\">{6}</td></tr>\n",
-        html_escape(*domain), verdict_badge(*entry), mode, id, expiry, findings, checked);
+        html_escape(*domain), verdict_badge(*entry), mode, id, expiry, findings, checked,
+        html_escape(display_name(*domain)));
   }
   body += "</tbody></table>\n";
   return page("mta-sts-agent", body);
@@ -167,7 +169,7 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
                                const state::DomainEntry& entry,
                                std::optional<std::chrono::system_clock::time_point> next_check) {
   std::string body = fmt::format("<p><a href=\"/\">← all domains</a></p><h1>{} {}</h1>\n",
-                                 html_escape(domain), verdict_badge(entry));
+                                 html_escape(display_name(domain)), verdict_badge(entry));
   body += fmt::format(
       "<p class=\"muted\">next check: {} · <a href=\"/api/v1/domains/{}\">JSON "
       "report</a></p>\n",

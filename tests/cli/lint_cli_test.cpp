@@ -101,6 +101,23 @@ TEST(LintCli, UnreadableInputExitsTwoWithTheReason) {
   EXPECT_THAT(bad_quote.err, HasSubstr("not closed"));
 }
 
+// An MX host typed in Unicode is matched as its A-label, which is what policies carry.
+TEST(LintCli, MxInUnicodeIsMatchedAsItsALabel) {
+  const std::string policy =
+      "version: STSv1\r\nmode: enforce\r\nmx: *.xn--bcher-kva.example\r\nmax_age: 604800\r\n";
+  const AgentRun json =
+      run_agent({"lint", "policy", "-", "--json", "--mx", "mx.bücher.example"}, policy);
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  const auto coverage = json_of(json).at("mx_coverage").at(0);
+  EXPECT_EQ(coverage.at("host"), "mx.xn--bcher-kva.example");
+  EXPECT_EQ(coverage.at("covered"), true);
+  const AgentRun text = run_agent({"lint", "policy", "-", "--mx", "mx.bücher.example"}, policy);
+  EXPECT_THAT(text.out, HasSubstr("mx.bücher.example (mx.xn--bcher-kva.example)  covered by"));
+  const AgentRun bad = run_agent({"lint", "policy", "-", "--mx", "mx.bü cher.example"}, policy);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("not a valid internationalized name"));
+}
+
 TEST(LintCli, MxMustBeAHostName) {
   const AgentRun run = run_agent({"lint", "policy", kExample, "--mx", "192.0.2.1"});
   EXPECT_EQ(run.exit_code, 2);
@@ -207,7 +224,7 @@ TEST(LintCli, PolicyMxCoverage) {
   const auto j = json_of(run);
   const auto& rows = j.at("mx_coverage");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0], nlohmann::json({{"host", "MAIL.example.com."},
+  EXPECT_EQ(rows[0], nlohmann::json({{"host", "mail.example.com"},  // as matched
                                      {"covered", true},
                                      {"pattern", "mail.example.com"}}));
   EXPECT_EQ(rows[1].at("pattern"), "*.mx.example.net");

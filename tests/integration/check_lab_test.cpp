@@ -138,6 +138,21 @@ INSTANTIATE_TEST_SUITE_P(
     });
 // clang-format on
 
+// A name typed in Unicode is checked as its A-label, and shown as both.
+TEST(CheckLabReport, AnInternationalizedNameIsCheckedAsItsALabel) {
+  const auto r = check("münchen.test", 0);
+  if (r.is_null()) return;
+  EXPECT_EQ(r.at("domain"), "xn--mnchen-3ya.test");
+  EXPECT_EQ(r.at("domain_unicode"), "münchen.test");
+  EXPECT_EQ(r.at("verdict"), "ok") << r.dump(2);
+  EXPECT_EQ(r.at("policy").at("status"), "valid");
+  const auto text =
+      run_process(MTASTS_AGENT_BINARY,
+                  {"check", "münchen.test", "--dns-server", "127.0.0.53", "--ca-file",
+                   lab_dir() + "/certs/ca.pem", "--ehlo-name", "probe.lab.test", "--color=never"});
+  EXPECT_THAT(text.out, ::testing::HasSubstr("münchen.test (xn--mnchen-3ya.test): OK"));
+}
+
 TEST(CheckLabReport, GoodDomainHasEveryFact) {
   const auto r = check("good.test", 0);
   if (r.is_null()) return;

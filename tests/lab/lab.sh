@@ -172,7 +172,7 @@ BLOCK
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
 GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
   nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls onlyrefused onlysilent
-  nosemicolon sharedexpired"
+  nosemicolon sharedexpired xn--mnchen-3ya"
 
 start_web() {
   local dir="$LAB_DIR/nginx"

@@ -46,6 +46,17 @@ TEST(Config, DefaultsLiveInTheTypes) {
   EXPECT_EQ(c.targets[0].source, "test.yml:1");
 }
 
+TEST(Config, InternationalizedTargetsAreCheckedAsALabels) {
+  const Config c = parse_ok("targets: [münchen.example, {domain: Bücher.Example.}]\n");
+  ASSERT_EQ(c.targets.size(), 2u);
+  EXPECT_EQ(c.targets[0].domain, "xn--mnchen-3ya.example");
+  EXPECT_EQ(c.targets[1].domain, "xn--bcher-kva.example");
+  EXPECT_THAT(parse_errors("targets: [\"mün chen.example\"]\n"),
+              ::testing::ElementsAre(HasSubstr("not a valid internationalized name")));
+  // The same domain typed both ways is a duplicate.
+  EXPECT_FALSE(parse_errors("targets: [münchen.example, xn--mnchen-3ya.example]\n").empty());
+}
+
 TEST(Config, MxProbeReuseIsGlobalAndMayBeZero) {
   EXPECT_EQ(parse_ok("global:\n  mx_probe_reuse: 5m\ntargets: [a.example]\n").global.mx_probe_reuse,
             5min);
