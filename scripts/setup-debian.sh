@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
+  # nftables drops port-25 SYNs inside the lab to test blocked egress
+  nftables
   # promtool checks our /metrics exposition and the alert rules; the end-to-end test runs a
   # real Prometheus and Alertmanager; Chromium renders the status page in a test
   prometheus prometheus-alertmanager chromium

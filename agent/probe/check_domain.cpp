@@ -220,6 +220,13 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
       }
     }
     report.port25_egress = context.egress->state(now);
+    // Timeouts only mean "the MX is down" when something came back while this check ran:
+    // right after port 25 gets blocked, egress still counts as working for a round, and
+    // judging then would page every domain for an MX outage that is the agent's own.
+    if (report.port25_egress == Port25Egress::working &&
+        !context.egress->reached_since(report.started)) {
+      report.port25_egress = Port25Egress::unproven;
+    }
   }
 
   // 4. The verdict: a pure function of the facts.

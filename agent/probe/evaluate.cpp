@@ -477,9 +477,9 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
                           "outbound port 25 is presumed blocked (nothing answered any check "
                           "for a whole round, and no egress canary): the MX results are unknown",
                           attempted)
-            : fmt::format("none of the {} MX addresses answered on port 25, and the agent's "
-                          "outbound port 25 is not yet proven to work: the MX results are "
-                          "unknown",
+            : fmt::format("none of the {} MX addresses answered on port 25, and no other port-25 "
+                          "connection of the agent came back while this check ran (its outbound "
+                          "port 25 may be blocked): the MX results are unknown",
                           attempted)));
   } else {
     grouped.flush(r.findings);

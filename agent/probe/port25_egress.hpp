@@ -49,6 +49,11 @@ class Port25EgressMonitor {
   /// The state at `now`, while the daemon runs.
   Port25Egress state(Clock::time_point now) const;
 
+  /// Whether a connection came back at `since` or later.
+  bool reached_since(Clock::time_point since) const {
+    return last_reached_ && *last_reached_ >= since;
+  }
+
   /// The state at the end of a one-shot run (`check`), where the run is the round: working
   /// when anything came back, blocked when attempts were made and nothing did.
   Port25Egress state_after_run() const;

@@ -33,6 +33,23 @@ const std::vector<std::string> kDomains = {"good.test",      "testing.test",    
                                            "mxexpired.test", "sharedexpired.test", "changing.test"};
 const std::string kDrillDownDomain = "testing.test";
 
+/// Drops outgoing TCP SYNs to port 25 inside the lab's namespace while it lives (nftables).
+struct DroppedPort25 {
+  DroppedPort25() {
+    ok = run_process("/usr/sbin/nft", {"add", "table", "inet", "mtasts_egress"}).exit_code == 0 &&
+         run_process("/usr/sbin/nft", {"add", "chain", "inet", "mtasts_egress", "out",
+                                       "{ type filter hook output priority 0 ; }"})
+                 .exit_code == 0 &&
+         run_process("/usr/sbin/nft", {"add", "rule", "inet", "mtasts_egress", "out", "tcp",
+                                       "dport", "25", "tcp", "flags", "syn", "drop"})
+                 .exit_code == 0;
+  }
+  ~DroppedPort25() { run_process("/usr/sbin/nft", {"delete", "table", "inet", "mtasts_egress"}); }
+  DroppedPort25(const DroppedPort25&) = delete;
+  DroppedPort25& operator=(const DroppedPort25&) = delete;
+  bool ok = false;
+};
+
 std::string url_encode(std::string_view text) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -326,6 +343,45 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       << alertmanager_alerts().dump() << logs();
   // The other alerts stay.
   EXPECT_TRUE(alertmanager_has("MTASTSMXNotCovered", "uncovered.test"));
+
+  // (c) Outbound port 25 blocked, as clouds do (SYNs to port 25 dropped in the lab): after a
+  // round the agent says egress is down, the domains' MX results are unknown, the one
+  // agent-level alert fires, and no MX alert is active (held back by the shipped inhibition).
+  const DroppedPort25 blocked;
+  ASSERT_TRUE(blocked.ok);
+  EXPECT_TRUE(agent_->eventually(
+      [&] { return metric_value(agent_->metrics(), "mtasts_agent_port25_egress_up") == 0; }, 60s))
+      << agent_->log();
+  EXPECT_TRUE(agent_->eventually(
+      [&] {
+        const std::string m = agent_->metrics();
+        return metric_value(m, R"(mtasts_domain_verdict{domain="good.test",verdict="unknown"})") ==
+                   1 &&
+               m.find(R"(code="port25_blocked")") != std::string::npos &&
+               // nothing claimed about the MX hosts' transport (mx_not_covered is the policy's)
+               !std::regex_search(
+                   m, std::regex(R"(code="mx_(connect_failed|timeout|starttls|tls_|cert_))"));
+      },
+      60s))
+      << agent_->metrics();
+  EXPECT_TRUE(agent_->eventually(
+      [&] { return !alertmanager_alert("MTASTSPort25Blocked", "", "domain").is_null(); }, 60s))
+      << alertmanager_alerts().dump();
+  EXPECT_TRUE(agent_->eventually(
+      [&] {
+        for (const auto& a : alertmanager_alerts()) {
+          const std::string name = a["labels"].value("alertname", "");
+          const bool mx_alert =
+              name == "MTASTSMXTLSFailing" || name == "MTASTSStartTLSMissing" ||
+              name == "MTASTSDomainUnknown" || name == "MTASTSDomainFailingEnforce" ||
+              (name.starts_with("MTASTSCertificate") && a["labels"].value("role", "") == "mx");
+          if (mx_alert && a["status"].value("state", "") == "active") return false;
+        }
+        return true;
+      },
+      60s))
+      << alertmanager_alerts().dump();
+  EXPECT_EQ(alertmanager_count("MTASTSPort25Blocked"), 1u);
 }
 
 }  // namespace

@@ -24,6 +24,15 @@ TEST(Port25Egress, OneConnectionThatCameBackProvesIt) {
   EXPECT_EQ(m.state_after_run(), Port25Egress::working);
 }
 
+TEST(Port25Egress, ReachedSinceTellsWhetherAnythingCameBackDuringACheck) {
+  Port25EgressMonitor m(15min);
+  EXPECT_FALSE(m.reached_since(kT0));
+  m.record_attempt(true, kT0 + 1s);
+  EXPECT_TRUE(m.reached_since(kT0));
+  EXPECT_FALSE(m.reached_since(kT0 + 2s));
+  EXPECT_EQ(m.state(kT0 + 3s), Port25Egress::working);  // but a check from kT0 + 2s saw nothing
+}
+
 TEST(Port25Egress, BlockedOnlyAfterAWholeRoundOfFailures) {
   Port25EgressMonitor m(15min);
   m.record_attempt(false, kT0);
