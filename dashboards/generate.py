@@ -213,7 +213,15 @@ def fleet():
     p.append(L.place(timeseries(
         "Verdicts over time", "How many domains had each verdict, by the agents' latest checks.",
         [target('sum by (verdict) (mtasts_domain_verdict{job=~"$job"})', "{{verdict}}")],
-        stack=True), 16, 8))
+        stack=True), 12, 8))
+    p.append(L.place(stat(
+        "Port 25 egress", "Whether each agent's outbound port 25 works (a connection to some MX "
+        "host or egress canary came back this round) or is presumed blocked; while blocked, "
+        "the MX results are unknown. Empty before the first evidence.",
+        f"mtasts_agent_port25_egress_up{j}", legend="{{instance}}",
+        mappings=[{"type": "value", "options": {"1": {"text": "working", "color": "green"},
+                                                "0": {"text": "BLOCKED", "color": "red"}}}],
+        thresholds=steps(("red", None), ("green", 1)), color_mode="background"), 4, 8))
     p.append(L.row("Problems"))
     p.append(L.place(table(
         "Domains not ok, worst first", "Domains whose latest check was not ok: fail first, then "
@@ -271,8 +279,8 @@ def fleet():
         f"max(mtasts_agent_schedule_lag_seconds{j})", unit="s",
         thresholds=steps(("green", None), ("orange", 300), ("red", 900))), 4, 4))
     p.append(L.place(stat(
-        "State file failures", "Failed writes of the state file (change detection history) in "
-        "the last hour.", f"sum(increase(mtasts_agent_state_save_failures_total{j}[1h]))",
+        "State save failures", "Failed writes to the state database (latest reports and change "
+        "detection history) in the last hour.", f"sum(increase(mtasts_agent_state_save_failures_total{j}[1h]))",
         thresholds=steps(("green", None), ("red", 1))), 4, 4))
     p.append(L.place(timeseries(
         "Checks per second", "Domain checks finished, and those that ended fail or unknown.",
@@ -342,7 +350,8 @@ def domain():
         thresholds=steps(("red", None), ("green", 200), ("red", 201))), 2, 4))
     p.append(L.place(stat("max_age", "The policy's max_age: how long senders cache it.",
                           f"mtasts_policy_max_age_seconds{{{d}}}", unit="s",
-                          thresholds=steps(("orange", None), ("green", 604800))), 3, 4))
+                          thresholds=steps(("orange", None), ("yellow", 86400),
+                                           ("green", 604800))), 3, 4))
     p.append(L.place(stat(
         "Policy last changed", "When the TXT id or the policy body last changed, as first seen "
         "by the agent.", f"mtasts_policy_last_change_timestamp_seconds{{{d}}} * 1000",
@@ -351,6 +360,12 @@ def domain():
         "Mode since", "Since when the policy has had its current mode.",
         f"mtasts_policy_mode_since_timestamp_seconds{{{d}}} * 1000", unit="dateTimeFromNow"),
         6, 4))
+    p.append(L.place(stat(
+        "Previous policy may be applied until", "After the policy changed or disappeared: "
+        "until when senders may still apply the one seen before (it was replaced or gone + its "
+        "max_age, RFC 8461 §8.3), e.g. when the old MX host can go. Empty when nothing changed.",
+        f"mtasts_policy_previous_expiry_timestamp_seconds{{{d}}} * 1000",
+        unit="dateTimeFromNow"), 6, 4))
     p.append(L.place(stat(
         "Last check", "How long ago the latest check started.",
         f"time() - mtasts_check_last_run_timestamp_seconds{{{d}}}", unit="s"), 6, 4))

@@ -138,6 +138,37 @@ INSTANTIATE_TEST_SUITE_P(
     });
 // clang-format on
 
+// blocked.test's only MX never answers. Alone, the run cannot tell that from a blocked port 25
+// (unknown); an egress canary that greets proves port 25 works, and the MX is then down: fail.
+TEST(CheckLabReport, AnEgressCanaryDecidesWhetherPort25Works) {
+  const auto alone = check("blocked.test", 0, "4s");
+  if (alone.is_null()) return;
+  EXPECT_EQ(alone.at("verdict"), "unknown");
+  EXPECT_THAT(codes(alone), ::testing::Contains("port25_blocked"));
+
+  auto args = lab_flags();
+  args.back() = "4s";
+  args.insert(args.begin(), {"check", "blocked.test", "--egress-canary", "127.0.0.25:25"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  const auto proven = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(proven.is_discarded()) << run.out << run.err;
+  EXPECT_EQ(proven.at("verdict"), "fail");
+  EXPECT_THAT(codes(proven), ::testing::Not(::testing::Contains("port25_blocked")));
+  bool mx_error = false;
+  for (const auto& f : proven.at("findings")) {
+    const std::string code = f.at("code");
+    mx_error = mx_error || ((code == "mx_timeout" || code == "mx_connect_failed") &&
+                            f.at("severity") == "error");
+  }
+  EXPECT_TRUE(mx_error) << proven.at("findings").dump(2);
+
+  const auto bad = run_process(MTASTS_AGENT_BINARY,
+                               {"check", "blocked.test", "--egress-canary", "smtp.example"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("HOST:PORT"));
+}
+
 // A name typed in Unicode is checked as its A-label, and shown as both.
 TEST(CheckLabReport, AnInternationalizedNameIsCheckedAsItsALabel) {
   const auto r = check("münchen.test", 0);
