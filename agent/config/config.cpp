@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <span>
 #include <sstream>
@@ -173,6 +174,22 @@ void read_check_settings(const YAML::Node& map, const std::string& path, CheckSe
   }
 }
 
+/// A list of strings at `path`: each item is given to `take`, which keeps it and returns
+/// empty, or returns what is wrong with it.
+void read_string_list(const YAML::Node& list, const std::string& path, std::string_view items,
+                      Errors& errors, const std::function<std::string(const std::string&)>& take) {
+  if (!list.IsSequence()) {
+    errors.add(list, path, fmt::format("must be a list of {}", items));
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item_path = fmt::format("{}[{}]", path, i);
+    auto text = scalar(list[i], item_path, errors);
+    if (!text) continue;
+    if (auto problem = take(*text); !problem.empty()) errors.add(list[i], item_path, problem);
+  }
+}
+
 void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   const std::string path = "global";
   if (!node.IsMap()) {
@@ -191,21 +208,12 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   if (auto n = node["mx_probe_reuse"])
     read_duration(n, "global.mx_probe_reuse", out.mx_probe_reuse, errors, true);
   if (auto n = node["dns_servers"]) {
-    if (!n.IsSequence()) {
-      errors.add(n, "global.dns_servers", "must be a list of IP or IP:PORT");
-    } else {
-      for (std::size_t i = 0; i < n.size(); ++i) {
-        const std::string item_path = fmt::format("global.dns_servers[{}]", i);
-        auto text = scalar(n[i], item_path, errors);
-        if (!text) continue;
-        const auto parsed = dns::parse_server_address(*text);
-        if (!parsed.error.empty()) {
-          errors.add(n[i], item_path, parsed.error);
-        } else {
-          out.dns_servers.push_back(*text);
-        }
-      }
-    }
+    read_string_list(n, "global.dns_servers", "IP or IP:PORT", errors,
+                     [&out](const std::string& text) {
+                       auto parsed = dns::parse_server_address(text);
+                       if (parsed.error.empty()) out.dns_servers.push_back(text);
+                       return parsed.error;
+                     });
   }
   if (auto n = node["ca_file"]) {
     if (auto text = scalar(n, "global.ca_file", errors)) {
@@ -227,21 +235,13 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
     read_bool(n, "global.deny_private_addresses", out.deny_private_addresses, errors);
   }
   if (auto n = node["egress_canaries"]) {
-    if (!n.IsSequence()) {
-      errors.add(n, "global.egress_canaries", "must be a list of HOST:PORT");
-    } else {
-      for (std::size_t i = 0; i < n.size(); ++i) {
-        const std::string item_path = fmt::format("global.egress_canaries[{}]", i);
-        auto text = scalar(n[i], item_path, errors);
-        if (!text) continue;
-        auto parsed = net::parse_host_port(*text);
-        if (!parsed.error.empty()) {
-          errors.add(n[i], item_path, parsed.error);
-        } else {
-          out.egress_canaries.push_back(std::move(parsed));
-        }
-      }
-    }
+    read_string_list(n, "global.egress_canaries", "HOST:PORT", errors,
+                     [&out](const std::string& text) {
+                       auto parsed = net::parse_host_port(text);
+                       std::string problem = parsed.error;
+                       if (problem.empty()) out.egress_canaries.push_back(std::move(parsed));
+                       return problem;
+                     });
   }
 }
 

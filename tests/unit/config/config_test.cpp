@@ -57,6 +57,21 @@ TEST(Config, InternationalizedTargetsAreCheckedAsALabels) {
   EXPECT_FALSE(parse_errors("targets: [münchen.example, xn--mnchen-3ya.example]\n").empty());
 }
 
+TEST(Config, EgressCanariesAreHostPortPairs) {
+  const Config c = parse_ok(
+      "global:\n  egress_canaries: [\"smtp.example.net:25\", \"[2001:db8::25]:2525\"]\n"
+      "targets: [a.example]\n");
+  ASSERT_EQ(c.global.egress_canaries.size(), 2u);
+  EXPECT_EQ(c.global.egress_canaries[0].host, "smtp.example.net");
+  EXPECT_EQ(c.global.egress_canaries[1].port, 2525);
+  EXPECT_THAT(
+      parse_errors("global:\n  egress_canaries: [smtp.example.net]\ntargets: [a.example]\n"),
+      ::testing::ElementsAre(HasSubstr("global.egress_canaries[0]")));
+  EXPECT_THAT(
+      parse_errors("global:\n  egress_canaries: smtp.example.net:25\ntargets: [a.example]\n"),
+      ::testing::ElementsAre(HasSubstr("must be a list of HOST:PORT")));
+}
+
 TEST(Config, MxProbeReuseIsGlobalAndMayBeZero) {
   EXPECT_EQ(parse_ok("global:\n  mx_probe_reuse: 5m\ntargets: [a.example]\n").global.mx_probe_reuse,
             5min);
