@@ -8,8 +8,10 @@
 
 namespace mtasts::net {
 
-/// Loopback, "this network", RFC 1918, shared (CGNAT), link-local, ULA, multicast, reserved
-/// and broadcast addresses; IPv4-mapped IPv6 addresses are judged by their IPv4 address.
+/// Loopback, "this network", RFC 1918, shared (CGNAT), link-local, site-local, ULA,
+/// multicast, benchmarking, IETF-assigned, reserved and broadcast addresses, Teredo, local-use
+/// NAT64 and IPv4-compatible IPv6; IPv4-mapped, NAT64 (64:ff9b::/96) and 6to4 addresses are
+/// judged by the IPv4 address they carry.
 bool is_private_address(const asio::ip::address& address) noexcept;
 
 }  // namespace mtasts::net

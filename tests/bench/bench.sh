@@ -48,10 +48,13 @@ global:
   timeout: 60s
 target_files: [$DIR/targets.yml]
 CONF
-# start_agent LOG: the agent on the benchmark's config, its pid in $agent.
+# start_agent LOG: the agent on the benchmark's config, its pid in $agent. With a state
+# database, as the shipped systemd unit runs it (each check is written as it ends); a fresh one
+# each time, so no report is served from an earlier run.
 start_agent() {
+  rm -rf "$RUN/state" && mkdir -p "$RUN/state"
   $LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
-    --log.level=warn 2> "$1" &
+    --storage.path="$RUN/state" --log.level=warn 2> "$1" &
   agent=$!
 }
 start_agent "$RUN/agent.log"
