@@ -6,6 +6,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <array>
 #include <cstdint>
@@ -51,6 +52,12 @@ inline constexpr std::size_t kMaxKeptDnsNames = 10;
 /// The facts of `cert`; `host` (the name that was asked for) decides which DNS names are
 /// kept when there are more than kMaxKeptDnsNames.
 CertificateFacts describe_certificate(X509* cert, std::string_view host = {});
+
+/// How a certificate must name the host it was asked for (RFC 8461 §3.3 and §4.2, RFC 6125):
+/// a DNS-ID in the subjectAltName, '*' only as a whole left-most label, and never the subject
+/// CN as a fallback (a certificate without a DNS-name SAN is a name mismatch).
+inline constexpr unsigned int kHostCheckFlags =
+    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
 
 /// Maps an X509_V_ERR_* code to a CertProblem.
 CertProblem classify_verify_error(long code) noexcept;

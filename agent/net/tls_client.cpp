@@ -36,11 +36,11 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& s
                                                                     const std::string& host) {
   TlsFacts facts;
   SSL* ssl = stream.native_handle();
-  // SNI (RFC 8461 §7.1) and the DNS-ID check, with '*' only as a whole left-most label.
+  // SNI (RFC 8461 §7.1) and the DNS-ID check (kHostCheckFlags: SAN only, whole-label '*').
   // SSL_set_tlsext_host_name without its C cast.
   SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
            static_cast<void*>(const_cast<char*>(host.c_str())));
-  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  SSL_set_hostflags(ssl, kHostCheckFlags);
   SSL_set1_host(ssl, host.c_str());
   install_verify_recorder(ssl);
 

@@ -1,6 +1,10 @@
 #include "net/certificate.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include <string>
 
 namespace mtasts::net {
 namespace {
@@ -15,6 +19,48 @@ TEST(ClassifyVerifyError, MapsOpensslCodesToProblems) {
   EXPECT_EQ(classify_verify_error(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN), CertProblem::untrusted);
   EXPECT_EQ(classify_verify_error(X509_V_ERR_OUT_OF_MEM), CertProblem::other);
   EXPECT_EQ(to_string(CertProblem::name_mismatch), "name_mismatch");
+}
+
+/// A self-signed certificate with `cn` as subject CN and `san` (if any) as its only DNS SAN.
+X509Ptr make_certificate(const char* cn, const char* san) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509Ptr cert(X509_new());
+  X509_set_version(cert.get(), 2);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  X509_set_pubkey(cert.get(), key);
+  if (san) {
+    const std::string value = std::string("DNS:") + san;
+    X509_EXTENSION* ext =
+        X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, value.c_str());
+    X509_add_ext(cert.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert.get(), key, EVP_sha256());
+  EVP_PKEY_free(key);
+  return cert;
+}
+
+bool names(X509* cert, const char* host) {
+  return X509_check_host(cert, host, 0, kHostCheckFlags, nullptr) == 1;
+}
+
+// RFC 8461 requires a DNS-ID: the subject CN is not a fallback (it once was, through
+// OpenSSL's default).
+TEST(HostCheck, OnlySubjectAltNamesNameTheHost) {
+  const auto cn_only = make_certificate("mx.example.com", nullptr);
+  EXPECT_FALSE(names(cn_only.get(), "mx.example.com"));
+  const auto with_san = make_certificate("whatever", "mx.example.com");
+  EXPECT_TRUE(names(with_san.get(), "mx.example.com"));
+  const auto wildcard = make_certificate("x", "*.example.com");
+  EXPECT_TRUE(names(wildcard.get(), "mx.example.com"));
+  EXPECT_FALSE(names(wildcard.get(), "a.mx.example.com"));
+  const auto partial = make_certificate("x", "m*.example.com");
+  EXPECT_FALSE(names(partial.get(), "mx.example.com"));
 }
 
 TEST(DescribeCertificate, NullIsEmpty) {
