@@ -10,6 +10,7 @@
 #include "app/lint_command.hpp"
 #include "common/duration.hpp"
 #include "common/run_all.hpp"
+#include "config/config.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
@@ -47,10 +48,20 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     return usage(fmt::format("--timeout {} is not a duration such as 30s, 2m or 1m30s",
                              in_quotes(options.timeout)));
   }
+  if (*timeout > config::limits::kTimeout) {
+    return usage(fmt::format("--timeout {} is longer than the most allowed, {}",
+                             in_quotes(options.timeout),
+                             format_duration(config::limits::kTimeout)));
+  }
   const auto expiry = parse_duration(options.expiry_warning);
   if (!expiry) {
     return usage(fmt::format("--expiry-warning {} is not a duration such as 14d",
                              in_quotes(options.expiry_warning)));
+  }
+  if (*expiry > config::limits::kExpiryWarning) {
+    return usage(fmt::format("--expiry-warning {} is longer than the most allowed, {}",
+                             in_quotes(options.expiry_warning),
+                             format_duration(config::limits::kExpiryWarning)));
   }
   const std::string ehlo = options.ehlo_name.empty() ? default_ehlo_name() : options.ehlo_name;
   if (auto problem = domain_name_problem(ehlo)) {

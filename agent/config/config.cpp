@@ -79,7 +79,7 @@ std::optional<std::string> scalar(const YAML::Node& node, const std::string& pat
 }
 
 void read_duration(const YAML::Node& node, const std::string& path, std::chrono::milliseconds& out,
-                   Errors& errors, bool allow_zero = false) {
+                   Errors& errors, std::chrono::milliseconds max, bool allow_zero = false) {
   auto text = scalar(node, path, errors);
   if (!text) return;
   auto value = parse_duration(*text);
@@ -87,6 +87,12 @@ void read_duration(const YAML::Node& node, const std::string& path, std::chrono:
     errors.add(node, path,
                fmt::format("{} is not a duration; write it as Prometheus does: 30s, 5m, 1h30m, 14d",
                            in_quotes(*text)));
+    return;
+  }
+  if (*value > max) {
+    errors.add(node, path,
+               fmt::format("{} is longer than the most allowed, {}", in_quotes(*text),
+                           format_duration(max)));
     return;
   }
   out = *value;
@@ -153,15 +159,21 @@ constexpr std::array<std::string_view, 8> kCheckKeys = {
 /// Applies the check settings present in `map` on top of `out`.
 void read_check_settings(const YAML::Node& map, const std::string& path, CheckSettings& out,
                          Errors& errors) {
-  if (auto n = map["interval"]) read_duration(n, join_path(path, "interval"), out.interval, errors);
-  if (auto n = map["timeout"]) read_duration(n, join_path(path, "timeout"), out.timeout, errors);
+  if (auto n = map["interval"]) {
+    read_duration(n, join_path(path, "interval"), out.interval, errors, limits::kInterval);
+  }
+  if (auto n = map["timeout"]) {
+    read_duration(n, join_path(path, "timeout"), out.timeout, errors, limits::kTimeout);
+  }
   if (auto n = map["retry_interval"]) {
-    read_duration(n, join_path(path, "retry_interval"), out.retry_interval, errors);
+    read_duration(n, join_path(path, "retry_interval"), out.retry_interval, errors,
+                  limits::kRetryInterval);
   }
   if (auto n = map["probe_mx"]) read_bool(n, join_path(path, "probe_mx"), out.probe_mx, errors);
   if (auto n = map["ip_families"]) read_families(n, join_path(path, "ip_families"), out, errors);
   if (auto n = map["expiry_warning"]) {
-    read_duration(n, join_path(path, "expiry_warning"), out.expiry_warning, errors, true);
+    read_duration(n, join_path(path, "expiry_warning"), out.expiry_warning, errors,
+                  limits::kExpiryWarning, true);
   }
   if (auto n = map["policy_port"])
     read_uint(n, join_path(path, "policy_port"), out.policy_port, 1, 65535, errors);
@@ -206,7 +218,8 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   if (auto n = node["concurrency"])
     read_uint(n, "global.concurrency", out.concurrency, 1, 100000, errors);
   if (auto n = node["mx_probe_reuse"])
-    read_duration(n, "global.mx_probe_reuse", out.mx_probe_reuse, errors, true);
+    read_duration(n, "global.mx_probe_reuse", out.mx_probe_reuse, errors, limits::kMxProbeReuse,
+                  true);
   if (auto n = node["dns_servers"]) {
     read_string_list(n, "global.dns_servers", "IP or IP:PORT", errors,
                      [&out](const std::string& text) {

@@ -314,8 +314,9 @@ TEST(LintCli, EveryCodeInTheOutputIsInTheCatalogue) {
 TEST(CheckCli, HelpListsEveryOption) {
   const AgentRun help = run_agent({"check", "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* option : {"--json", "--dns-server", "--ca-file", "--no-mx", "--timeout",
-                             "--ehlo-name", "--expiry-warning", "--policy-port", "--smtp-port"}) {
+  for (const char* option :
+       {"--json", "--dns-server", "--ca-file", "--no-mx", "--timeout", "--ehlo-name",
+        "--expiry-warning", "--policy-port", "--smtp-port", "--egress-canary"}) {
     EXPECT_THAT(help.out, HasSubstr(option));
   }
 }
@@ -332,6 +333,9 @@ TEST(CheckCli, BadInputExitsTwoWithTheReason) {
            {{"check", "example.com", "--timeout", "soon"}, "not a duration"},
            {{"check", "example.com", "--timeout", "0s"}, "not a duration"},
            {{"check", "example.com", "--expiry-warning", "2 weeks"}, "not a duration"},
+           {{"check", "example.com", "--timeout", "300y"}, "longer than the most allowed, 10m"},
+           {{"check", "example.com", "--expiry-warning", "2y"}, "longer than the most allowed"},
+           {{"check", "example.com", "--egress-canary", "smtp.example"}, "HOST:PORT"},
            {{"check", "example.com", "--dns-server", "dns.example.com"}, "not an IP address"},
            {{"check", "example.com", "--dns-server", "127.0.0.1:99999"}, "not a port"},
            {{"check", "example.com", "--ca-file", "/nonexistent.pem"}, "cannot load CA bundle"},

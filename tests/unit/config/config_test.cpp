@@ -57,6 +57,21 @@ TEST(Config, InternationalizedTargetsAreCheckedAsALabels) {
   EXPECT_FALSE(parse_errors("targets: [münchen.example, xn--mnchen-3ya.example]\n").empty());
 }
 
+// `timeout: 300y` once overflowed the clock; every duration has a sane maximum.
+TEST(Config, DurationsHaveAMaximum) {
+  for (const char* line : {"interval: 8d", "timeout: 300y", "timeout: 11m", "retry_interval: 2d",
+                           "expiry_warning: 366d", "mx_probe_reuse: 2h"}) {
+    const std::string yaml = std::string("global:\n  ") + line + "\ntargets: [a.example]\n";
+    EXPECT_THAT(parse_errors(yaml),
+                ::testing::ElementsAre(HasSubstr("longer than the most allowed")))
+        << line;
+  }
+  EXPECT_THAT(parse_errors("global:\n  interval: 7d\n  timeout: 10m\ntargets: [a.example]\n"),
+              ::testing::IsEmpty());
+  EXPECT_THAT(parse_errors("targets: [{domain: a.example, timeout: 1y}]\n"),
+              ::testing::ElementsAre(HasSubstr("targets[0].timeout")));
+}
+
 TEST(Config, EgressCanariesAreHostPortPairs) {
   const Config c = parse_ok(
       "global:\n  egress_canaries: [\"smtp.example.net:25\", \"[2001:db8::25]:2525\"]\n"
