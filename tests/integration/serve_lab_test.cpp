@@ -168,6 +168,47 @@ TEST_F(ServeLab, MetricsMatchEachLabDomain) {
   EXPECT_THAT(api.response.body, HasSubstr("\"verdict\": \"fail\""));
 }
 
+// The verdict rules as senders see them, through /metrics (check_lab_test has them through
+// `check`): an MX that refuses is an error only when no other MX answers, a day of max_age is
+// advice, TLS-RPT problems are warnings, a record without ';' is discarded, a Unicode target
+// is checked as its A-label.
+TEST_F(ServeLab, VerdictRulesThroughMetrics) {
+  write_config(
+      "  - onlyrefused.test\n  - mxrefused.test\n  - dayage.test\n  - badtlsrpt.test\n"
+      "  - nosemicolon.test\n  - münchen.test\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string m = agent->metrics();
+  auto value = [&m](const std::string& series) { return metric_value(m, series); };
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="onlyrefused.test",verdict="fail"})"), 1) << m;
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="onlyrefused.test",code="mx_connect_failed",severity="error",subject="refused.mx.good.test"})"),
+      1);
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="mxrefused.test",verdict="warning"})"), 1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="mxrefused.test",code="mx_connect_failed",severity="warning",subject="refused.mx.good.test"})"),
+      1);
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="dayage.test",verdict="ok"})"), 1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="dayage.test",code="policy_max_age_short",severity="info",subject="mta-sts.dayage.test"})"),
+      1);
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="badtlsrpt.test",verdict="warning"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="nosemicolon.test",verdict="warning"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_sts_record_valid{domain="nosemicolon.test"})"), 1);
+  EXPECT_EQ(
+      value(
+          R"(mtasts_finding{domain="nosemicolon.test",code="sts_record_discarded",severity="warning",subject="_mta-sts.nosemicolon.test"})"),
+      1);
+  EXPECT_EQ(value(R"(mtasts_domain_verdict{domain="xn--mnchen-3ya.test",verdict="ok"})"), 1);
+  // A refused connection proves the agent's port 25.
+  EXPECT_EQ(value("mtasts_agent_port25_egress_up"), 1);
+  // The status page names the Unicode form.
+  EXPECT_THAT(agent->get("/").response.body, HasSubstr("münchen.test (xn--mnchen-3ya.test)"));
+}
+
 TEST_F(ServeLab, ReloadsChangedBrokenAndTargetFileConfigs) {
   write_config("  - good.test\n", "1m", "");
   std::ofstream(dir_ / "agent.yml", std::ios::app) << "target_files: [\"targets/*.yml\"]\n";
@@ -240,6 +281,8 @@ TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
       R"(mtasts_finding{domain="changing.test",code="policy_changed_without_id_change",severity="warning",subject="_mta-sts.changing.test"})";
   const std::string last_change =
       R"(mtasts_policy_last_change_timestamp_seconds{domain="changing.test"})";
+  const std::string previous_expiry =
+      R"(mtasts_policy_previous_expiry_timestamp_seconds{domain="changing.test"})";
   double changed_at = 0;
   {
     auto agent = start();
@@ -259,6 +302,8 @@ TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
     std::string m = agent->metrics();
     changed_at = *metric_value(m, last_change);
     EXPECT_GT(changed_at, *first_seen);
+    // Senders that fetched the old policy (max_age 1209600) may apply it until then (§8.3).
+    EXPECT_EQ(metric_value(m, previous_expiry), changed_at + 1209600);
     EXPECT_EQ(metric_value(m, R"(mtasts_domain_verdict{domain="changing.test",verdict="warning"})"),
               1);
     EXPECT_EQ(
@@ -275,6 +320,9 @@ TEST_F(ServeLab, ChangeDetectionSurvivesARestart) {
   const std::string m = again->metrics();
   EXPECT_EQ(metric_value(m, change_series), 1) << m;
   EXPECT_EQ(metric_value(m, last_change), changed_at);
+  EXPECT_EQ(metric_value(m, previous_expiry), changed_at + 1209600);
+  EXPECT_THAT(again->get("/domains/changing.test").response.body,
+              HasSubstr("previous policy may be applied until"));
 }
 
 // No false all-clear after a restart: the latest reports are served at once, with their
