@@ -82,14 +82,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                  "whose stable hash falls in its shard")
       ->default_str("1")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--web.enable-lifecycle", serve_options.enable_lifecycle,
+               "Enable POST /-/reload (off by default, as in Prometheus; SIGHUP always reloads)");
   app.add_option("--shutdown.grace", serve_options.shutdown_grace,
                  "On SIGTERM, how long running checks may take to finish")
       ->default_str("10s");
   CLI::App* serve = app.add_subcommand(
       "serve",
       "Run the daemon (the default): check every configured domain on its schedule and serve "
-      "/metrics, the status page (/), /api/v1/domains, /-/healthy, /-/ready and POST "
-      "/-/reload. SIGHUP reloads the configuration; a changed target file is picked up by itself.");
+      "/metrics, the status page (/), /api/v1/domains, /-/healthy, /-/ready and, with "
+      "--web.enable-lifecycle, POST /-/reload. SIGHUP reloads the configuration; a changed "
+      "target file is picked up by itself.");
   serve->fallthrough(true);
 
   LintOptions options;

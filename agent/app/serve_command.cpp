@@ -128,6 +128,7 @@ class Daemon {
                        .version = MTASTS_VERSION,
                        .ready = [this] { return ready(); },
                        .reload = [this] { return reload("http"); },
+                       .lifecycle = options_.enable_lifecycle,
                        .next_check = [this](const std::string& d) { return scheduler_.due(d); },
                        .auth = auth_.get(),
                        .extra_headers = web_config_.headers});

@@ -21,6 +21,9 @@ struct ServeOptions {
   std::optional<std::size_t> shard_index;
   std::size_t shard_total = 1;
   std::string shutdown_grace = "10s";
+  /// POST /-/reload answers only with this (as Prometheus' --web.enable-lifecycle): without
+  /// it, any client that reaches the port, a browser page among them, could trigger reloads.
+  bool enable_lifecycle = false;
 };
 
 int run_serve(const ServeOptions& options, std::ostream& err);

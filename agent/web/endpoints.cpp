@@ -68,8 +68,10 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/-/reload") {
     if (request.method != "POST" && request.method != "PUT") return method_not_allowed("POST, PUT");
+    if (!e.lifecycle) return text(403, "Lifecycle API is not enabled.");
+    // What was wrong goes to the log only: it names files and configuration values.
     if (auto problem = e.reload(); !problem.empty()) {
-      return text(500, "failed to reload config: " + problem);
+      return text(500, "failed to reload config; the running configuration stays (see the log)");
     }
     return text(200, "config reloaded");
   }

@@ -25,6 +25,8 @@ struct Endpoints {
   std::function<bool()> ready;
   /// Reloads the configuration; returns what is wrong, empty on success.
   std::function<std::string()> reload;
+  /// POST /-/reload is served (--web.enable-lifecycle); otherwise 403.
+  bool lifecycle = false;
   /// When the domain's next check is due (nullopt while it runs).
   std::function<std::optional<std::chrono::system_clock::time_point>(const std::string&)>
       next_check;

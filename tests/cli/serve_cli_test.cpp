@@ -118,9 +118,10 @@ TEST_F(ServeCli, BadFlagsExitTwoWithTheReason) {
 TEST_F(ServeCli, HelpNamesEveryDaemonFlag) {
   const auto run = run_process(MTASTS_AGENT_BINARY, {"--help"});
   EXPECT_EQ(run.exit_code, 0);
-  for (const char* flag : {"--web.listen-address", "--web.config.file", "--log.level",
-                           "--log.format", "--storage.path", "--shard.index", "--shard.total",
-                           "--shutdown.grace", "--config.file", "--config.check"}) {
+  for (const char* flag :
+       {"--web.listen-address", "--web.config.file", "--log.level", "--log.format",
+        "--storage.path", "--shard.index", "--shard.total", "--shutdown.grace", "--config.file",
+        "--config.check", "--web.enable-lifecycle"}) {
     EXPECT_THAT(run.out, HasSubstr(flag));
   }
 }
