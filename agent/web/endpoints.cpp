@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
+#include "mtasts/text.hpp"
 #include "report/check_json.hpp"
 #include "web/gzip.hpp"
 #include "web/status_page.hpp"
@@ -119,7 +123,8 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
     for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto* entry = e.store.find(domain);
     if (!entry) {
-      const std::string message = fmt::format("{} is not a domain this agent checks", domain);
+      // The path is not echoed back: an error page never reflects what the client sent.
+      const std::string message = "not a domain this agent checks";
       return api ? json_error(404, message) : text(404, message);
     }
     if (!api) {
@@ -136,6 +141,12 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
 
 }  // namespace
 
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kDefaultSecurityHeaders = {{
+    {"X-Content-Type-Options", "nosniff"},
+    {"Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"},
+}};
+
 HttpServerResponse handle_request(Endpoints& e, const HttpRequest& request, std::string_view) {
   HttpServerResponse response;
   if (e.auth && e.auth->enabled() && !e.auth->allows(request.header("authorization"))) {
@@ -145,6 +156,13 @@ HttpServerResponse handle_request(Endpoints& e, const HttpRequest& request, std:
     response = route(e, request);
   }
   for (const auto& header : e.extra_headers) response.headers.push_back(header);
+  // Safe defaults unless the web config sets them: no MIME sniffing, no framing, and pages
+  // that load nothing from elsewhere and run no script (the status page has none).
+  for (const auto& [name, value] : kDefaultSecurityHeaders) {
+    const bool set = std::any_of(e.extra_headers.begin(), e.extra_headers.end(),
+                                 [&name](const auto& h) { return iequals_ascii(h.first, name); });
+    if (!set) response.headers.emplace_back(std::string(name), std::string(value));
+  }
   return response;
 }
 

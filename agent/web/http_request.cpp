@@ -186,6 +186,14 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
     request.headers.emplace_back(to_lower_ascii(name), trim(header_line->substr(colon + 1)));
   }
   if (request.minor_version == 1 && !request.header("host")) return "HTTP/1.1 request without Host";
+  // Two Content-Length headers that disagree frame the body two ways (request smuggling
+  // through a proxy that picks the other one): refused (RFC 9112 §6.3).
+  std::optional<std::string_view> length;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "content-length") continue;
+    if (length && *length != value) return "conflicting Content-Length headers";
+    length = value;
+  }
   return request;
 }
 

@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "mtasts/text.hpp"
+
 namespace mtasts::web {
 namespace {
 
@@ -200,19 +202,41 @@ bool password_matches(const std::string& password, const std::string& hash) {
          CRYPTO_memcmp(result.data(), hash.data(), hash.size()) == 0;
 }
 
+BasicAuth::BasicAuth(std::map<std::string, std::string> users) : users_(std::move(users)) {
+  // "$2y$12$" of the first user's hash with a fixed salt: the same work as a wrong password.
+  dummy_hash_ = "$2y$10$......................";
+  if (!users_.empty()) {
+    const std::string& hash = users_.begin()->second;
+    if (hash.size() > 7 && hash.starts_with("$2") && hash[6] == '$') {
+      dummy_hash_ = hash.substr(0, 7) + std::string(22, '.');
+    }
+  }
+}
+
 bool BasicAuth::allows(std::optional<std::string_view> authorization) {
   if (users_.empty()) return true;
-  if (!authorization || !authorization->starts_with("Basic ")) return false;
-  auto decoded = base64_decode(authorization->substr(6));
+  if (!authorization) return false;
+  // credentials = auth-scheme 1*SP token68, the scheme case-insensitive (RFC 7617, RFC 9110).
+  const auto space = authorization->find(' ');
+  if (space == std::string_view::npos ||
+      to_lower_ascii(authorization->substr(0, space)) != "basic") {
+    return false;
+  }
+  auto token = authorization->substr(space);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  auto decoded = base64_decode(token);
   if (!decoded) return false;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return false;
   const std::string user = decoded->substr(0, colon);
   const std::string password = decoded->substr(colon + 1);
+  // crypt(3) reads up to the first NUL: "secret\0anything" must not pass as "secret".
+  if (password.find('\0') != std::string::npos) return false;
   const auto it = users_.find(user);
   if (it == users_.end()) {
-    // The same bcrypt work for an unknown user, so timing does not tell which users exist.
-    password_matches(password, "$2y$10$......................");
+    // The same bcrypt work for an unknown user (at the configured cost), so timing does not
+    // tell which users exist.
+    password_matches(password, dummy_hash_);
     return false;
   }
   const std::string key = sha256(user + '\0' + it->second + '\0' + password);

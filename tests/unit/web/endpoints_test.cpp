@@ -82,6 +82,29 @@ TEST_F(EndpointsTest, ReloadOnlyByPostAndOnlyWithTheLifecycleApi) {
   EXPECT_EQ(reloads_, 2);
 }
 
+TEST_F(EndpointsTest, SafeDefaultHeadersAndNoReflectedPaths) {
+  const auto page = get("/");
+  auto header = [](const HttpServerResponse& r, std::string_view name) -> std::string {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return "";
+  };
+  EXPECT_EQ(header(page, "X-Content-Type-Options"), "nosniff");
+  EXPECT_THAT(header(page, "Content-Security-Policy"), HasSubstr("frame-ancestors 'none'"));
+  EXPECT_THAT(header(page, "Content-Security-Policy"), HasSubstr("default-src 'none'"));
+  // The web config may set its own.
+  endpoints_.extra_headers = {{"Content-Security-Policy", "default-src 'self'"}};
+  const auto own = get("/");
+  EXPECT_EQ(header(own, "Content-Security-Policy"), "default-src 'self'");
+  std::size_t csp = 0;
+  for (const auto& h : own.headers) csp += h.first == "Content-Security-Policy" ? 1U : 0U;
+  EXPECT_EQ(csp, 1u);
+  // Error pages do not echo what the client sent.
+  EXPECT_THAT(get("/domains/%3Cscript%3E.example").body, Not(HasSubstr("script")));
+  EXPECT_THAT(get("/api/v1/domains/evil.example").body, Not(HasSubstr("evil")));
+}
+
 TEST_F(EndpointsTest, MetricsInTheTextFormat) {
   const auto response = get("/metrics");
   EXPECT_EQ(response.status, 200);

@@ -87,6 +87,17 @@ TEST(HttpRequest, MalformedContentLength) {
             std::nullopt);
 }
 
+// Two lengths that disagree frame the body two ways (request smuggling behind a proxy).
+TEST(HttpRequest, ConflictingContentLengthsAreRefused) {
+  const auto conflicting = parse_request_head(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 50\r\n\r\n");
+  ASSERT_TRUE(std::holds_alternative<std::string>(conflicting));
+  EXPECT_EQ(std::get<std::string>(conflicting), "conflicting Content-Length headers");
+  EXPECT_EQ(parsed("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n")
+                .content_length(),
+            5u);
+}
+
 TEST(HttpResponse, SerializesWithLengthAndConnection) {
   HttpServerResponse response{.status = 503, .body = "not ready\n"};
   response.headers.emplace_back("Retry-After", "5");

@@ -87,6 +87,21 @@ TEST(BasicAuth, AcceptsTheRightPasswordOnly) {
   EXPECT_TRUE(BasicAuth({}).allows(std::nullopt));  // no users: open
 }
 
+TEST(BasicAuth, TheSchemeIsCaseInsensitive) {
+  BasicAuth auth({{"prometheus", bcrypt("secret")}});
+  const std::string token = basic("prometheus:secret").substr(6);
+  EXPECT_TRUE(auth.allows("basic " + token));
+  EXPECT_TRUE(auth.allows("BASIC  " + token));
+  EXPECT_FALSE(auth.allows("Basically " + token));
+}
+
+// crypt(3) stops at the first NUL: "secret\0x" would otherwise pass as "secret".
+TEST(BasicAuth, APasswordWithANulIsRefused) {
+  BasicAuth auth({{"prometheus", bcrypt("secret")}});
+  EXPECT_FALSE(auth.allows(basic(std::string("prometheus:secret\0anything", 26))));
+  EXPECT_TRUE(auth.allows(basic("prometheus:secret")));
+}
+
 TEST(BasicAuth, PasswordsWithColons) {
   BasicAuth auth({{"u", bcrypt("a:b")}});
   EXPECT_TRUE(auth.allows(basic("u:a:b")));
