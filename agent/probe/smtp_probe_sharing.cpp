@@ -1,5 +1,8 @@
 #include "probe/smtp_probe_sharing.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/this_coro.hpp>
@@ -68,12 +71,26 @@ asio::awaitable<net::SmtpProbe> SmtpProbeSharing::probe(asio::ssl::context& cont
       // Running for another domain: wait for it, no longer than a probe of our own.
       shared->keep = true;
       if (!shared->done) shared->done.emplace(executor, asio::steady_timer::time_point::max());
+      const auto waited_from = Clock::now();
       asio::steady_timer own(executor, options.timeout);
       co_await (shared->done->async_wait(kToken) || own.async_wait(kToken));
       if (shared->result) {
         ++*reused_;
         co_return *shared->result;
       }
+      // Probe anew with what is left of this check's time, not a whole timeout more.
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - waited_from);
+      if (waited >= options.timeout) {
+        net::SmtpProbe out_of_time;
+        out_of_time.endpoint = endpoint;
+        out_of_time.error = net::SmtpError::timeout;
+        out_of_time.detail = fmt::format(
+            "another check's probe of this address did not finish within {} ms", waited.count());
+        co_return out_of_time;
+      }
+      options.timeout -= waited;
+      options.step_timeout = std::min(options.step_timeout, options.timeout);
     }
     // Stale, or the other check gave up: probe anew.
   }

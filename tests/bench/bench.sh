@@ -51,10 +51,13 @@ CONF
 # start_agent LOG: the agent on the benchmark's config, its pid in $agent. With a state
 # database, as the shipped systemd unit runs it (each check is written as it ends); a fresh one
 # each time, so no report is served from an earlier run.
+# BENCH_STORAGE=0 runs it without one, to measure what the state database costs.
 start_agent() {
   rm -rf "$RUN/state" && mkdir -p "$RUN/state"
+  local storage=(--storage.path="$RUN/state")
+  [ "${BENCH_STORAGE:-1}" = 0 ] && storage=()
   $LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
-    --storage.path="$RUN/state" --log.level=warn 2> "$1" &
+    "${storage[@]}" --log.level=warn 2> "$1" &
   agent=$!
 }
 start_agent "$RUN/agent.log"

@@ -162,5 +162,28 @@ TEST_F(SmtpProbeSharingTest, AJoinedCheckProbesItselfWhenTheFirstIsAbandoned) {
   EXPECT_EQ(sessions_, 2);
 }
 
+// A check that waited its whole time for another check's probe does not probe again with a
+// whole timeout more (it once overran its own deadline by that much).
+TEST_F(SmtpProbeSharingTest, AJoinedCheckThatRanOutOfTimeDoesNotProbeAgain) {
+  FakeTcpServer silent(io_, [this](Socket s) -> asio::awaitable<void> {
+    ++sessions_;
+    asio::steady_timer never(s.get_executor(), 10s);
+    co_await never.async_wait(asio::use_awaitable);
+  });
+  SmtpProbeSharing sharing(1min);
+  const auto joined = run_awaitable<Probes>(io_, [&]() -> asio::awaitable<Probes> {
+    auto leader = options();
+    leader.timeout = 2s;  // the first check's probe outlasts the second check's time
+    auto joiner = options();
+    joiner.timeout = 300ms;
+    co_return co_await (sharing.probe(*context_, "mx.shared.test", silent.endpoint(), leader) &&
+                        sharing.probe(*context_, "mx.shared.test", silent.endpoint(), joiner));
+  });
+  EXPECT_EQ(std::get<1>(joined).error, net::SmtpError::timeout);
+  EXPECT_NE(std::get<1>(joined).detail.find("another check's probe"), std::string::npos)
+      << std::get<1>(joined).detail;
+  EXPECT_EQ(sessions_, 1);  // only the first check's session
+}
+
 }  // namespace
 }  // namespace mtasts::probe
