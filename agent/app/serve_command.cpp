@@ -7,6 +7,7 @@
 #endif
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <asio/co_spawn.hpp>
@@ -442,8 +443,22 @@ class Daemon {
 
 }  // namespace
 
+/// Raises the soft limit of open files to the hard one: every check holds sockets, and the
+/// default soft limit (1024) is what 100 checks in flight with several MX addresses reach.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const auto before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    log::debug("raised the open file limit",
+               {{"from", std::to_string(before)}, {"to", std::to_string(limit.rlim_cur)}});
+  }
+}
+
 int run_serve(const ServeOptions& options, std::ostream& err) {
   metrics::process_start_time_seconds();  // now is when the process started
+  raise_open_file_limit();
   const auto usage = [&err](const std::string& message) {
     err << "mta-sts-agent serve: " << message << '\n';
     return kExitUsage;

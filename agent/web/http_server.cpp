@@ -13,6 +13,7 @@
 #include <asio/write.hpp>
 #include <charconv>
 
+#include "common/log.hpp"
 #include "common/with_deadline.hpp"
 #include "web/gzip.hpp"
 
@@ -154,10 +155,22 @@ asio::awaitable<void> serve_connection(tcp::socket socket,
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor,
                                   std::shared_ptr<HttpServer::Shared> shared) {
+  asio::steady_timer backoff(acceptor.get_executor());
+  auto pause = std::chrono::milliseconds(10);
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
     if (shared->stopping || ec == asio::error::operation_aborted) co_return;
-    if (ec) continue;  // e.g. EMFILE: keep serving the connections that are open
+    if (ec) {
+      // EMFILE and the like: the pending connection stays queued, so accepting again at once
+      // would spin. Wait (10 ms doubling to 1 s), keep serving the open connections.
+      log::debug("accept failed",
+                 {{"err", ec.message()}, {"retry_in", std::to_string(pause.count()) + "ms"}});
+      backoff.expires_after(pause);
+      co_await backoff.async_wait(kTuple);
+      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+      continue;
+    }
+    pause = std::chrono::milliseconds(10);
     if (shared->connections >= shared->options.max_connections) continue;  // closes it
     asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), shared),
                    asio::detached);

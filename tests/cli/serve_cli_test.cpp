@@ -2,6 +2,7 @@
 // signals, the state file. Checks go to a DNS server that does not exist, so they end fast.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
@@ -73,6 +74,19 @@ TEST_F(ServeCli, ServesEndpointsAndStopsCleanlyOnSigterm) {
   EXPECT_THAT(agent.log(), HasSubstr("msg=stopping signal=SIGTERM"));
   EXPECT_THAT(agent.log(),
               HasSubstr("level=warn msg=\"check finished\" domain=a.invalid verdict=unknown"));
+}
+
+// A soft open-file limit of 256 (the default is 1024) is raised to the hard limit at start:
+// 100 checks in flight with several MX addresses each would otherwise run out of sockets.
+TEST_F(ServeCli, RaisesTheOpenFileLimit) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max <= 256) GTEST_SKIP() << "the hard limit is already 256 or less";
+  std::string command = "ulimit -Sn 256 && exec " + std::string(MTASTS_AGENT_BINARY);
+  for (const auto& flag : flags(write_config("  - a.invalid\n"))) command += " '" + flag + "'";
+  AgentProcess agent("/bin/sh", {"-c", command}, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  EXPECT_EQ(metric_value(agent.metrics(), "process_max_fds"), static_cast<double>(limit.rlim_max));
 }
 
 TEST_F(ServeCli, JsonLogs) {
