@@ -29,6 +29,15 @@ std::vector<std::string> change_codes(const DomainReport& r) {
   return out;
 }
 
+/// A check that saw the record (id 1) but no policy, ending with `verdict`.
+DomainReport without_policy(Verdict verdict) {
+  DomainReport r = checked("1");
+  r.policy.parsed.reset();
+  r.policy.body_sha256.clear();
+  r.verdict = verdict;
+  return r;
+}
+
 const std::string kTestingPolicy =
     "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\nmax_age: 1209600\r\n";
 
@@ -102,10 +111,7 @@ TEST(PolicyChange, NewIdWithSamePolicyIsInfoForADay) {
 TEST(PolicyChange, AnOutageIsNotAChange) {
   DomainReport first = checked("1");
   const auto h1 = track_policy_change(std::nullopt, first, kT0);
-  DomainReport down = checked("1");
-  down.policy.parsed.reset();
-  down.policy.body_sha256.clear();
-  down.verdict = Verdict::unknown;  // e.g. the policy host's lookup timed out
+  DomainReport down = without_policy(Verdict::unknown);  // e.g. a DNS timeout
   const auto h2 = track_policy_change(h1, down, kT0 + 900);
   EXPECT_EQ(h2, h1);
   EXPECT_TRUE(change_codes(down).empty());
@@ -133,10 +139,7 @@ TEST(PolicyChange, AChangeStartsThePreviousPolicysExpiryHorizon) {
 TEST(PolicyChange, ADisappearanceStartsTheHorizonAndAReturnEndsIt) {
   DomainReport first = checked("1");
   const auto h1 = track_policy_change(std::nullopt, first, kT0);
-  DomainReport gone = checked("1");
-  gone.policy.parsed.reset();
-  gone.policy.body_sha256.clear();
-  gone.verdict = Verdict::fail;  // a complete look: e.g. the policy answered 404
+  DomainReport gone = without_policy(Verdict::fail);  // a complete look: e.g. a 404
   auto h = track_policy_change(h1, gone, kT0 + 900);
   EXPECT_EQ(h.gone_since, kT0 + 900);
   EXPECT_EQ(h.previous_expiry, kT0 + 900 + 1209600);
