@@ -119,7 +119,10 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 std::variant<HttpRequest, std::string> parse_request_head(std::string_view head) {
   HttpRequest request;
-  auto next_line = [&head]() -> std::optional<std::string_view> {
+  // Lines end with CRLF, as the server frames the head ("\r\n\r\n"): a bare LF would let a
+  // header hide inside another one's value for a proxy that frames by CRLF (RFC 9112 §2.2).
+  bool bare_lf = false;
+  auto next_line = [&head, &bare_lf]() -> std::optional<std::string_view> {
     const auto end = head.find('\n');
     if (end == std::string_view::npos) {
       if (head.empty()) return std::nullopt;
@@ -129,7 +132,11 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
     }
     std::string_view line = head.substr(0, end);
     head.remove_prefix(end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    } else {
+      bare_lf = true;
+    }
     return line;
   };
 
@@ -185,6 +192,7 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
     if (request.headers.size() == kMaxHeaders) return "too many header lines";
     request.headers.emplace_back(to_lower_ascii(name), trim(header_line->substr(colon + 1)));
   }
+  if (bare_lf) return "a line of the request head ends with LF alone; HTTP ends lines with CRLF";
   if (request.minor_version == 1 && !request.header("host")) return "HTTP/1.1 request without Host";
   // Two Content-Length headers that disagree frame the body two ways (request smuggling
   // through a proxy that picks the other one): refused (RFC 9112 §6.3).

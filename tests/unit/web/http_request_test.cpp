@@ -58,6 +58,14 @@ TEST(HttpRequest, GzipRefusedWithQZero) {
       parsed("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n").accepts_gzip());
 }
 
+// A bare LF would frame the head differently from a proxy that frames by CRLF.
+TEST(HttpRequest, LinesEndWithCrlfOnly) {
+  EXPECT_NE(
+      problem_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\nContent-Length: 5\r\n\r\n").find("LF alone"),
+      std::string::npos);
+  EXPECT_NE(problem_of("GET / HTTP/1.1\nHost: x\n\n").find("LF alone"), std::string::npos);
+}
+
 TEST(HttpRequest, RejectsWhatIsNotHttp) {
   EXPECT_EQ(problem_of(""), "empty request");
   EXPECT_NE(problem_of("\x16\x03\x01\x02\x00").find("not METHOD TARGET"), std::string::npos);
