@@ -264,8 +264,10 @@ void Resolver::update_timer() {
   }
   timer_.expires_after(std::chrono::seconds(next->tv_sec) +
                        std::chrono::microseconds(next->tv_usec));
-  timer_.async_wait([this](std::error_code ec) {
-    if (ec) return;  // re-armed or destroyed: `this` may be gone
+  timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
+    // Re-armed or cancelled (ec), or completed and then the resolver was destroyed before
+    // this ran (expired): `this` may be gone.
+    if (ec || alive.expired()) return;
     ares_process_fd(channel_.get(), ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     update_timer();
   });

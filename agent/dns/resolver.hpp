@@ -83,6 +83,9 @@ class Resolver {
 
   asio::any_io_executor executor_;
   asio::steady_timer timer_;
+  /// Expires with the resolver: a timer wait that completed before the destruction still
+  /// runs its handler afterwards, which must then leave `this` alone.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::unordered_map<ares_socket_t, std::shared_ptr<Watch>> watches_;
   std::unique_ptr<std::remove_pointer_t<ares_channel>, ChannelDeleter> channel_;
 };

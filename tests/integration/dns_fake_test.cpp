@@ -2,9 +2,13 @@
 // silence, garbage, error RCODEs, closed ports, and cancellation by a deadline.
 #include <gtest/gtest.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <thread>
 
 #include "dns/dns_error.hpp"
 #include "dns/resolver.hpp"
@@ -159,6 +163,25 @@ TEST(ResolverAgainstFakes, ManyConcurrentLookupsAllComplete) {
     co_return nxdomain;
   });
   EXPECT_EQ(done, 200);
+}
+
+// A timer wait that completed (c-ares' retry is due) but whose handler has not run yet when
+// the resolver is destroyed (a reload that changes DNS servers, `check` resetting its
+// resolver): the handler must not touch the resolver. ASan tells if it does.
+TEST(ResolverAgainstFakes, ADueTimerAfterTheResolverIsGoneDoesNothing) {
+  for (int round = 0; round < 20; ++round) {
+    asio::io_context io;
+    FakeDnsServer silent(io, [](const Bytes&) { return std::nullopt; });
+    auto resolver = make_resolver(io, silent.address(), 20ms);
+    asio::co_spawn(
+        io, [&]() -> asio::awaitable<void> { co_await resolver->txt("example.com"); },
+        asio::detached);
+    io.run_for(5ms);                    // the query is out, the retry timer armed
+    std::this_thread::sleep_for(30ms);  // the retry is now due
+    // Destroyed first, then the loop runs the timer's completed wait.
+    asio::post(io, [&] { resolver.reset(); });
+    io.run_for(50ms);
+  }
 }
 
 TEST(Resolver, RejectsUnusableOptions) {
