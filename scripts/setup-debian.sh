@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
-  # libraries the agent links (architecture.md §2.8)
+  # libraries the agent links
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev
   # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
@@ -42,7 +42,7 @@ echo "setup: installing ${missing[*]}"
 
 export DEBIAN_FRONTEND=noninteractive
 # Postfix must not configure (or start) a system mail server: the lab runs its own
-# instance from a config folder of the tests (lab-notes.md).
+# instance from a config folder of the tests (tests/lab/lab.sh).
 echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
 apt_install() {
   as_root apt-get install -y -q --no-install-recommends "${missing[@]}"

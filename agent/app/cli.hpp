@@ -1,5 +1,5 @@
 /// @file
-/// @brief The command line (architecture.md §3): parses arguments and runs a command.
+/// @brief The command line (README: `check`, `serve`, `lint`): parses arguments and runs a command.
 #pragma once
 
 #include <iosfwd>

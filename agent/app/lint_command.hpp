@@ -10,7 +10,7 @@
 
 namespace mtasts::app {
 
-/// Exit codes of every command (architecture.md §3).
+/// Exit codes of every command (README, "`lint`").
 inline constexpr int kExitOk = 0;        ///< no error findings
 inline constexpr int kExitFindings = 1;  ///< at least one error finding
 inline constexpr int kExitUsage = 2;     ///< usage, input or configuration error

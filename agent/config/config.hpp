@@ -1,5 +1,5 @@
 /// @file
-/// @brief The daemon's configuration (architecture.md §3): YAML → typed, immutable Config.
+/// @brief The daemon's configuration (README, "Configuration"): YAML → typed, immutable Config.
 /// Defaults live in the types; every error names the file, the line and the field path, and
 /// says what is allowed. Parsing collects all errors instead of stopping at the first.
 #pragma once

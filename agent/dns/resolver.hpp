@@ -1,5 +1,5 @@
 /// @file
-/// @brief Asynchronous DNS lookups with c-ares on one Asio io_context (examples.md §2.3):
+/// @brief Asynchronous DNS lookups with c-ares on one Asio io_context (README, "DNS"):
 /// c-ares' socket-state callback arms Asio waits on its sockets, readiness runs
 /// ares_process_fd, and one timer from ares_timeout drives c-ares' own timeouts and
 /// retries. Asio never closes a socket c-ares owns.

@@ -1,7 +1,7 @@
 /// @file
 /// @brief Renders every metric family at scrape time from the latest report of each domain
-/// and the agent's own counters (architecture.md §1: no gauge per series is kept, so a domain
-/// that leaves the config simply stops being rendered).
+/// and the agent's own counters (rendered from the reports: no gauge per series is kept, so a
+/// domain that leaves the config simply stops being rendered).
 #pragma once
 
 #include <prometheus/collectable.h>

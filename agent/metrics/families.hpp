@@ -1,5 +1,5 @@
 /// @file
-/// @brief Every metric family the agent exports, declared once (architecture.md §6): its
+/// @brief Every metric family the agent exports, declared once (README, "Metrics"): its
 /// name, type, labels and help. The collector renders only these, and a test keeps the
 /// README's metrics table in step with this list.
 #pragma once

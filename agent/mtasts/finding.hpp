@@ -1,5 +1,5 @@
 /// @file
-/// @brief The finding catalogue (architecture.md §5): every problem the agent can report,
+/// @brief The finding catalogue (README, "Finding codes"): every problem the agent can report,
 /// with its stable code, default severity, RFC reference and a one-line title.
 ///
 /// Codes are a contract: they become the `code` label of `mtasts_finding` and the `code`
@@ -97,7 +97,7 @@ enum class FindingCode : std::uint8_t {
 inline constexpr std::size_t kFindingCodeCount =
     static_cast<std::size_t>(FindingCode::tlsrpt_discarded) + 1;
 
-/// How a finding's severity depends on the mode of the domain's policy (architecture.md §5).
+/// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {
   fixed,     ///< the catalogue severity, whatever the mode
   delivery,  ///< makes senders refuse delivery under enforce: error / warning (testing) / info

@@ -1,5 +1,5 @@
 /// @file
-/// @brief The check of one domain (architecture.md §1): DNS in parallel, then the policy
+/// @brief The check of one domain (README, "`check`"): DNS in parallel, then the policy
 /// fetch from every address and the STARTTLS probe of every MX address concurrently, then
 /// the verdict. Failures are results: nothing throws past this boundary for a network
 /// problem.

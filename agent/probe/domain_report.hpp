@@ -1,5 +1,5 @@
 /// @file
-/// @brief Everything one check of a domain found (architecture.md §4): the facts from DNS,
+/// @brief Everything one check of a domain found (README, "`check`": `--json`): the facts from DNS,
 /// the policy fetch and the MX probes, then the findings and the verdict computed from them.
 /// An immutable snapshot once built; the CLI prints it, the daemon will publish it.
 #pragma once

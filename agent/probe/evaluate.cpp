@@ -364,11 +364,10 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
   // Port-25 reachability first: whether any MX host of the domain answered decides how bad
   // an unreachable one is (senders fall back to the next MX, RFC 5321 §5.1), and whether
   // anything came back at all decides whether the agent's own port 25 is to blame.
-  bool domain_reached = false, connect_failures = false, any_host_answered = false;
+  bool domain_reached = false, any_host_answered = false;
   for (const auto& host : r.mx) {
     for (const auto& p : host.probes) {
       domain_reached = domain_reached || reached_port25(p);
-      connect_failures = connect_failures || !reached_port25(p);
       any_host_answered = any_host_answered || p.stage >= net::SmtpStage::ehlo;
     }
   }
@@ -466,7 +465,7 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
       }
     }
   }
-  if (attempted > 0 && connect_failures && !egress_known) {
+  if (attempted > 0 && !egress_known) {
     // Nothing came back from any MX address, and the agent's port 25 is not known to work:
     // more likely the agent's own port 25 is blocked (clouds do this) than every MX down.
     // Claim nothing about the MX hosts.

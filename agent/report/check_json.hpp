@@ -1,5 +1,5 @@
 /// @file
-/// @brief The JSON form of a domain report (architecture.md §4), printed by
+/// @brief The JSON form of a domain report (README, "`check`": `--json`), printed by
 /// `check --json` and, later, served by the daemon's API.
 #pragma once
 

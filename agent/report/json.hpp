@@ -1,5 +1,5 @@
 /// @file
-/// @brief JSON forms of findings (architecture.md §4), shared by `lint --json` and,
+/// @brief JSON forms of findings (README, "`lint`": JSON), shared by `lint --json` and,
 /// later, `check --json` and the HTTP API.
 #pragma once
 
@@ -15,7 +15,7 @@ namespace mtasts::report {
 using Json = nlohmann::ordered_json;
 
 /// {"severity", "code", "subject", "message", "rfc", "advice"}; "advice" (what to do, from
-/// the catalogue) extends the contract of architecture.md §4.
+/// the catalogue) extends the JSON contract in the README.
 Json to_json(const Finding& finding);
 Json to_json(std::span<const Finding> findings);
 

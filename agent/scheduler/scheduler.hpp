@@ -1,5 +1,5 @@
 /// @file
-/// @brief Runs each domain's check on its schedule (architecture.md §1): at start every
+/// @brief Runs each domain's check on its schedule (README, "`serve`"): at start every
 /// domain once as fast as the concurrency cap allows, then once per interval at the domain's
 /// phase with jitter, a failed check again after the retry delay. Knows no protocol: the
 /// check itself is a function it is given. Runs on one event loop, like everything else.

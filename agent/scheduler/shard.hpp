@@ -1,7 +1,7 @@
 /// @file
-/// @brief Which replica owns which domain (architecture.md §7): a stable hash of the domain
-/// into `total` shards, so every domain has exactly one owner, and a change of `total`
-/// moves as few domains as possible (jump consistent hash, Lamping and Veach 2014).
+/// @brief Which replica owns which domain (README, "`serve`": Sharding): a stable hash of the
+/// domain into `total` shards, so every domain has exactly one owner, and a change of `total` moves
+/// as few domains as possible (jump consistent hash, Lamping and Veach 2014).
 #pragma once
 
 #include <cstddef>

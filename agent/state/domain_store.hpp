@@ -1,6 +1,6 @@
 /// @file
 /// @brief The latest report per domain, a short history of results, and what change
-/// detection remembers (architecture.md §1, "state store"). Everything the web endpoints and
+/// detection remembers (README, "`serve`": state across restarts). Everything the web endpoints and
 /// the metrics show is read from here. Used from the one event-loop thread only.
 #pragma once
 

@@ -1,5 +1,5 @@
 // check_domain when DNS itself fails: SERVFAIL or silence must give "unknown" with the
-// *_dns_error findings, never "missing" (rfc-notes.md: false alerts from timeouts).
+// *_dns_error findings, never "missing" (a timeout is not an absence).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -97,7 +97,7 @@ server:
   logfile: "$dir/nsd.log"
   server-count: 1
   hide-version: yes
-  # Response rate limiting drops answers to one fast client (lab-notes.md).
+  # Response rate limiting drops answers to one fast client.
   rrl-ratelimit: 0
 remote-control:
   control-enable: no
@@ -280,7 +280,7 @@ smtpd_tls_security_level = may
 smtpd_tls_loglevel = 0
 maillog_file = $dir/maillog
 maillog_file_prefixes = /
-# The tests connect fast and often (lab-notes.md).
+# The tests connect fast and often.
 smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0
 smtpd_client_event_limit_exceptions = static:all

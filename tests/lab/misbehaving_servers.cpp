@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
       } else if (option == "--old-tls" && i + 3 < argc) {
         const auto endpoint = parse_endpoint(argv[++i]);
         auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-        SSL_CTX_set_security_level(tls->native_handle(), 0);  // lab-notes.md: TLS 1.0 needs it
+        SSL_CTX_set_security_level(tls->native_handle(),
+                                   0);  // OpenSSL 3 offers TLS 1.0 only at level 0
         SSL_CTX_set_cipher_list(tls->native_handle(), "DEFAULT:@SECLEVEL=0");
         SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_VERSION);
         SSL_CTX_set_max_proto_version(tls->native_handle(), TLS1_VERSION);

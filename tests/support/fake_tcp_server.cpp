@@ -67,7 +67,7 @@ std::shared_ptr<asio::ssl::context> self_signed_server_context(const std::string
                                                                int min_version, int max_version) {
   auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX* ctx = context->native_handle();
-  SSL_CTX_set_security_level(ctx, 0);  // so TLS 1.0 can be offered (lab-notes.md)
+  SSL_CTX_set_security_level(ctx, 0);  // so TLS 1.0 can be offered (OpenSSL 3 needs level 0 for it)
   SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
   SSL_CTX_set_min_proto_version(ctx, min_version);
   SSL_CTX_set_max_proto_version(ctx, max_version);

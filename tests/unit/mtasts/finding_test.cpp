@@ -1,4 +1,4 @@
-// The finding catalogue: stable codes, one row each, severity by mode (architecture.md §5).
+// The finding catalogue: stable codes, one row each, severity by mode (README, "Finding codes").
 #include "mtasts/finding.hpp"
 
 #include <gmock/gmock.h>
@@ -85,7 +85,7 @@ TEST(FindingCatalogue, NamesAreUniqueSnakeCaseAndRowsComplete) {
 }
 
 TEST(SeverityFor, DeliveryFindingsFollowTheMode) {
-  // architecture.md §5: what makes senders refuse delivery is an error under enforce,
+  // README, "Finding codes": what makes senders refuse delivery is an error under enforce,
   // a warning under testing, info under none.
   for (auto code : {FindingCode::mx_not_covered, FindingCode::mx_starttls_missing,
                     FindingCode::mx_cert_untrusted, FindingCode::mx_cert_name_mismatch,
