@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
 #include <asio/use_awaitable.hpp>
 #include <map>
 #include <ostream>
@@ -35,6 +35,7 @@
 #include "scheduler/shard.hpp"
 #include "state/domain_store.hpp"
 #include "state/state_database.hpp"
+#include "web/basic_auth.hpp"
 #include "web/endpoints.hpp"
 #include "web/http_server.hpp"
 #include "web/web_config.hpp"
@@ -104,7 +105,8 @@ class Daemon {
         }
         server_options_.tls = std::get<std::shared_ptr<asio::ssl::context>>(tls);
       }
-      auth_ = std::make_unique<web::BasicAuth>(web_config_.basic_auth_users);
+      auth_ = std::make_shared<web::BasicAuth>(web_config_.basic_auth_users,
+                                               password_workers_.get_executor());
     }
     if (!options_.storage_path.empty()) {
       std::vector<std::string> notices;
@@ -131,13 +133,11 @@ class Daemon {
                        .reload = [this] { return reload("http"); },
                        .lifecycle = options_.enable_lifecycle,
                        .next_check = [this](const std::string& d) { return scheduler_.due(d); },
-                       .auth = auth_.get(),
                        .extra_headers = web_config_.headers});
     auto server =
         web::HttpServer::start(io_.get_executor(), options_.listen_address, server_options_,
                                [this](const web::HttpRequest& request, std::string_view body) {
-                                 refresh_stats();
-                                 return web::handle_request(*endpoints_, request, body);
+                                 return serve_request(request, body);
                                });
     if (auto* message = std::get_if<std::string>(&server)) {
       err << "mta-sts-agent: " << *message << '\n';
@@ -154,8 +154,8 @@ class Daemon {
                             {"tls", server_options_.tls ? "true" : "false"},
                             {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
     scheduler_.start();
-    asio::co_spawn(io_, watch_loop(), asio::detached);
-    asio::co_spawn(io_, canary_loop(), asio::detached);
+    asio::co_spawn(io_, watch_loop(), log::on_exception("config watch"));
+    asio::co_spawn(io_, canary_loop(), log::on_exception("egress canaries"));
     return true;
   }
 
@@ -411,6 +411,17 @@ class Daemon {
     }
   }
 
+  asio::awaitable<web::HttpServerResponse> serve_request(const web::HttpRequest& request,
+                                                         std::string_view body) {
+    auto access = web::Access::granted;
+    if (auth_ && auth_->enabled()) {
+      const auto auth = auth_;  // the coroutine keeps it, whatever happens meanwhile
+      access = co_await auth->check(request.header("authorization"));
+    }
+    refresh_stats();
+    co_return web::handle_request(*endpoints_, request, body, access);
+  }
+
   asio::io_context& io_;
   ServeOptions options_;
   std::chrono::milliseconds grace_;
@@ -430,7 +441,10 @@ class Daemon {
   metrics::Collector collector_;
   web::WebConfig web_config_;
   web::ServerOptions server_options_;
-  std::unique_ptr<web::BasicAuth> auth_;
+  /// Where bcrypt runs: one thread, so a flood of wrong passwords takes at most one core and
+  /// never the event loop that checks and scrapes share.
+  asio::thread_pool password_workers_{1};
+  std::shared_ptr<web::BasicAuth> auth_;
   std::unique_ptr<web::Endpoints> endpoints_;
   std::unique_ptr<web::HttpServer> server_;
   std::unique_ptr<state::StateDatabase> database_;  ///< with --storage.path

@@ -124,4 +124,25 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
               << std::flush;
 }
 
+std::string current_exception_message() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
+std::function<void(std::exception_ptr)> on_exception(std::string what) {
+  return [what = std::move(what)](std::exception_ptr failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (...) {
+      error("task ended by an exception", {{"task", what}, {"err", current_exception_message()}});
+    }
+  };
+}
+
 }  // namespace mtasts::log

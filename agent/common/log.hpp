@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <optional>
@@ -42,5 +44,13 @@ inline void warn(std::string_view m, std::initializer_list<Field> f = {}) {
 inline void error(std::string_view m, std::initializer_list<Field> f = {}) {
   write(Level::error, m, f);
 }
+
+/// The completion handler for a coroutine spawned on its own (`co_spawn(ex, task(),
+/// log::on_exception("task"))`): an exception that ends it is logged as an error naming
+/// `what`, where asio::detached would drop it without a trace.
+std::function<void(std::exception_ptr)> on_exception(std::string what);
+
+/// The message of the exception in flight (inside a catch block), for a log field.
+std::string current_exception_message();
 
 }  // namespace mtasts::log

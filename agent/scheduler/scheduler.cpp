@@ -1,10 +1,10 @@
 #include "scheduler/scheduler.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "common/log.hpp"
 #include "scheduler/timing.hpp"
 
 namespace mtasts::scheduler {
@@ -70,7 +70,7 @@ void Scheduler::set_concurrency(std::size_t concurrency) {
 void Scheduler::start() {
   if (started_) return;
   started_ = true;
-  asio::co_spawn(executor_, dispatch(), asio::detached);
+  asio::co_spawn(executor_, dispatch(), log::on_exception("scheduler dispatch"));
 }
 
 void Scheduler::stop() {
@@ -129,7 +129,7 @@ asio::awaitable<void> Scheduler::dispatch() {
       if (entry == entries_.end() || entry->second.running || entry->second.due != due) continue;
       entry->second.running = true;
       ++in_flight_;
-      asio::co_spawn(executor_, run_check(domain), asio::detached);
+      asio::co_spawn(executor_, run_check(domain), log::on_exception("scheduled check"));
       continue;
     }
     // Sleep until the next due time, or until something changes.
@@ -150,7 +150,10 @@ asio::awaitable<void> Scheduler::run_check(std::string domain) {
   try {
     failed = co_await check_(domain);
   } catch (...) {
-    failed = true;  // the check function reports its own problems; keep scheduling
+    // The check function reports its own problems; this is a bug in it. Keep scheduling.
+    log::error("check ended by an exception",
+               {{"domain", domain}, {"err", log::current_exception_message()}});
+    failed = true;
   }
   if (!*alive) co_return;
   --in_flight_;

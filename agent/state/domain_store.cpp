@@ -28,6 +28,7 @@ void compact(probe::DomainReport& report) {
 
 std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainReport report,
                                                                std::int64_t now) {
+  ++generation_;
   DomainEntry& entry = entries_[report.domain];
   entry.history = probe::track_policy_change(entry.history, report, now);
   add_summary(entry, report);
@@ -54,6 +55,7 @@ void DomainStore::add_summary(DomainEntry& entry, const probe::DomainReport& rep
 }
 
 void DomainStore::retain(const std::map<std::string, Labels>& domains) {
+  ++generation_;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (domains.contains(it->first)) {
       ++it;
@@ -69,6 +71,7 @@ void DomainStore::restore(const std::string& domain, std::optional<probe::Policy
                           std::optional<probe::DomainReport> report) {
   auto it = entries_.find(domain);
   if (it == entries_.end()) return;
+  ++generation_;
   DomainEntry& entry = it->second;
   if (history) entry.history = std::move(history);
   if (report && !entry.report) {

@@ -56,12 +56,15 @@ class DomainStore {
   const std::map<std::string, DomainEntry>& entries() const { return entries_; }
   const DomainEntry* find(const std::string& domain) const;
   std::size_t checked_count() const { return checked_; }
+  /// Changes with every record, retain and restore: equal generations, equal contents.
+  std::uint64_t generation() const { return generation_; }
 
  private:
   static void add_summary(DomainEntry& entry, const probe::DomainReport& report);
 
   std::map<std::string, DomainEntry> entries_;
   std::size_t checked_ = 0;  ///< entries with a report
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace mtasts::state

@@ -5,14 +5,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "metrics/collector.hpp"
 #include "state/domain_store.hpp"
+#include "web/basic_auth.hpp"
 #include "web/http_request.hpp"
-#include "web/web_config.hpp"
 
 namespace mtasts::web {
 
@@ -30,11 +32,25 @@ struct Endpoints {
   /// When the domain's next check is due (nullopt while it runs).
   std::function<std::optional<std::chrono::system_clock::time_point>(const std::string&)>
       next_check;
-  BasicAuth* auth = nullptr;                                         ///< null: no basic auth
   std::vector<std::pair<std::string, std::string>> extra_headers{};  ///< web config headers
+  /// A /metrics render is served again for this long while no domain changed, so concurrent
+  /// scrapes (an HA pair of Prometheus servers, a dozen dashboards) share one render and one
+  /// buffer instead of each holding tens of MB.
+  std::chrono::milliseconds metrics_reuse{1000};
+
+  /// The last render of each encoding (plain text, gzip).
+  struct Rendered {
+    std::shared_ptr<const std::string> body;
+    std::chrono::steady_clock::time_point at{};
+    std::uint64_t generation = 0;
+  };
+  Rendered metrics_plain{};
+  Rendered metrics_gzip{};
+  std::uint64_t metrics_renders = 0;  ///< how many renders were made, for tests
 };
 
+/// Answers `request`; `access` is what basic auth decided (granted when it is off).
 HttpServerResponse handle_request(Endpoints& endpoints, const HttpRequest& request,
-                                  std::string_view body);
+                                  std::string_view body, Access access = Access::granted);
 
 }  // namespace mtasts::web

@@ -1,6 +1,7 @@
 #include "web/http_request.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <charconv>
 
@@ -46,7 +47,39 @@ bool contains_token(std::string_view list, std::string_view token) {
   return false;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  if (!text.empty() && text.back() == '=') --size;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
 }  // namespace
+
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view value) {
+  // credentials = auth-scheme 1*SP token68, the scheme case-insensitive (RFC 7617, RFC 9110).
+  const auto space = value.find(' ');
+  if (space == std::string_view::npos || to_lower_ascii(value.substr(0, space)) != "basic") {
+    return std::nullopt;
+  }
+  auto token = value.substr(space);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  auto decoded = base64_decode(token);
+  if (!decoded) return std::nullopt;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  BasicCredentials out{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  if (out.password.find('\0') != std::string::npos) return std::nullopt;
+  return out;
+}
 
 std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
@@ -85,11 +118,13 @@ std::string_view reason_phrase(int status) noexcept {
     case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -205,15 +240,20 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
   return request;
 }
 
-std::string serialize_response(const HttpServerResponse& response, bool keep_alive,
-                               bool head_only) {
+std::string serialize_head(const HttpServerResponse& response, bool keep_alive) {
   std::string out =
       fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason_phrase(response.status));
   out += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", response.content_type,
-                     response.body.size());
+                     response.payload().size());
   for (const auto& [name, value] : response.headers) out += fmt::format("{}: {}\r\n", name, value);
   out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  if (!head_only) out += response.body;
+  return out;
+}
+
+std::string serialize_response(const HttpServerResponse& response, bool keep_alive,
+                               bool head_only) {
+  std::string out = serialize_head(response, keep_alive);
+  if (!head_only) out += response.payload();
   return out;
 }
 

@@ -3,6 +3,7 @@
 /// (RFC 9112 §2-§5) and the response it sends. Pure code, bytes in, so it is fuzzed.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ struct HttpServerResponse {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body{};
   std::vector<std::pair<std::string, std::string>> headers{};  ///< extra headers
+  /// Sent instead of `body` when set: one rendered buffer that many clients share.
+  std::shared_ptr<const std::string> shared_body{};
+
+  std::string_view payload() const { return shared_body ? *shared_body : body; }
 };
 
 /// The reason phrase of the status codes the server sends.
@@ -47,7 +52,20 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
 /// Decodes %XX escapes; nullopt for a malformed escape or an encoded NUL.
 std::optional<std::string> percent_decode(std::string_view text);
 
-/// The whole response as bytes: status line, headers (Content-Length included) and body.
+/// The user and password of an `Authorization: Basic` header (RFC 7617).
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+
+/// Decodes an Authorization header's value: the scheme "Basic" in any case, then base64 of
+/// "user:password" (the password may hold colons). nullopt for another scheme, bad base64,
+/// no colon, or a NUL in the password (crypt(3) would read "secret\0x" as "secret").
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view value);
+
+/// The status line and headers (Content-Length included) up to the empty line.
+std::string serialize_head(const HttpServerResponse& response, bool keep_alive);
+/// The whole response as bytes: the head, then the payload unless `head_only`.
 std::string serialize_response(const HttpServerResponse& response, bool keep_alive,
                                bool head_only = false);
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/v6_only.hpp>
 #include <asio/read.hpp>
@@ -12,6 +12,7 @@
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
 #include <charconv>
+#include <map>
 
 #include "common/log.hpp"
 #include "common/with_deadline.hpp"
@@ -26,6 +27,9 @@ struct HttpServer::Shared {
   std::vector<asio::ip::tcp::acceptor> acceptors;
   std::size_t connections = 0;
   bool stopping = false;
+  /// Response bodies being written, each buffer counted once however many send it.
+  std::map<const std::string*, std::size_t> held_bodies;
+  std::size_t held_bytes = 0;
 };
 
 namespace {
@@ -37,24 +41,68 @@ std::chrono::steady_clock::time_point after(std::chrono::milliseconds d) {
   return std::chrono::steady_clock::now() + d;
 }
 
+/// Keeps a response body counted in the server's budget while it is being written.
+class HeldBody {
+ public:
+  HeldBody(HttpServer::Shared& shared, std::shared_ptr<const std::string> body)
+      : shared_(shared), body_(std::move(body)) {
+    if (shared_.held_bodies[body_.get()]++ == 0) shared_.held_bytes += body_->size();
+  }
+  ~HeldBody() {
+    auto it = shared_.held_bodies.find(body_.get());
+    if (--it->second == 0) {
+      shared_.held_bytes -= body_->size();
+      shared_.held_bodies.erase(it);
+    }
+  }
+  HeldBody(const HeldBody&) = delete;
+  HeldBody& operator=(const HeldBody&) = delete;
+  const std::string& bytes() const { return *body_; }
+
+ private:
+  HttpServer::Shared& shared_;
+  std::shared_ptr<const std::string> body_;
+};
+
+bool fits_budget(const HttpServer::Shared& shared, const std::shared_ptr<const std::string>& body) {
+  if (shared.held_bodies.contains(body.get())) return true;  // already counted
+  return shared.held_bytes + body->size() <= shared.options.max_response_bytes;
+}
+
 /// Sends `response` (compressed when the client accepts it and it is worth it).
 template <class Stream>
-asio::awaitable<bool> send(Stream& stream, const HttpServer::Shared& shared,
-                           const HttpRequest* request, HttpServerResponse response,
-                           bool keep_alive) {
+asio::awaitable<bool> send(Stream& stream, HttpServer::Shared& shared, const HttpRequest* request,
+                           HttpServerResponse response, bool keep_alive) {
   const bool encoded = std::any_of(response.headers.begin(), response.headers.end(),
                                    [](const auto& h) { return h.first == "Content-Encoding"; });
-  if (request && !encoded && request->accepts_gzip() &&
+  if (request && !encoded && !response.shared_body && request->accepts_gzip() &&
       response.body.size() >= shared.options.gzip_min_bytes) {
     if (auto compressed = gzip_compress(response.body)) {
       response.body = std::move(*compressed);
       response.headers.emplace_back("Content-Encoding", "gzip");
     }
   }
+  if (!response.shared_body) {
+    response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+    response.body.clear();
+  }
+  if (!fits_budget(shared, response.shared_body)) {
+    // Slow readers already hold the budget: refuse rather than grow without bound.
+    log::debug("http response refused: response memory budget reached",
+               {{"held_bytes", std::to_string(shared.held_bytes)},
+                {"body_bytes", std::to_string(response.shared_body->size())}});
+    response = HttpServerResponse{.status = 503, .body = "busy: too many responses unread\n"};
+    response.headers.emplace_back("Retry-After", "5");
+    response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+    keep_alive = false;
+  }
   if (request) response.headers.emplace_back("Vary", "Accept-Encoding");
   const bool head_only = request && request->method == "HEAD";
-  const std::string bytes = serialize_response(response, keep_alive, head_only);
-  auto written = co_await with_deadline(asio::async_write(stream, asio::buffer(bytes), kTuple),
+  const std::string head = serialize_head(response, keep_alive);
+  const HeldBody held(shared, response.shared_body);
+  const std::array<asio::const_buffer, 2> buffers = {
+      asio::buffer(head), head_only ? asio::const_buffer() : asio::buffer(held.bytes())};
+  auto written = co_await with_deadline(asio::async_write(stream, buffers, kTuple),
                                         after(shared.options.write_timeout));
   co_return written && !std::get<0>(*written);
 }
@@ -120,9 +168,10 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
 
     HttpServerResponse response;
     try {
-      response = shared->handler(request, body);
+      response = co_await shared->handler(request, body);
     } catch (const std::exception& e) {
-      response = error_response(500, std::string("internal error: ") + e.what());
+      log::error("http handler failed", {{"path", request.path}, {"err", e.what()}});
+      response = error_response(500, "internal error (see the agent's log)");
     }
     const bool keep_alive = request.keep_alive() && !shared->stopping;
     if (!co_await send(stream, *shared, &request, std::move(response), keep_alive)) co_return;
@@ -148,7 +197,11 @@ asio::awaitable<void> serve_connection(tcp::socket socket,
   auto handshake =
       co_await with_deadline(stream.async_handshake(asio::ssl::stream_base::server, kTuple),
                              after(shared->options.request_timeout));
-  if (!handshake || std::get<0>(*handshake)) co_return;
+  if (!handshake || std::get<0>(*handshake)) {
+    log::debug("http TLS handshake failed",
+               {{"err", handshake ? std::get<0>(*handshake).message() : "timed out"}});
+    co_return;
+  }
   co_await serve_requests(stream, shared);
   co_await with_deadline(stream.async_shutdown(kTuple), after(std::chrono::seconds(2)));
 }
@@ -171,9 +224,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor,
       continue;
     }
     pause = std::chrono::milliseconds(10);
-    if (shared->connections >= shared->options.max_connections) continue;  // closes it
+    if (shared->connections >= shared->options.max_connections) {
+      log::debug("http connection refused: connection limit reached",
+                 {{"limit", std::to_string(shared->options.max_connections)}});
+      continue;  // closes it
+    }
     asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket), shared),
-                   asio::detached);
+                   log::on_exception("http connection"));
   }
 }
 
@@ -246,7 +303,8 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
     server->shared_->acceptors.push_back(std::move(acceptor));
   }
   for (auto& acceptor : server->shared_->acceptors) {
-    asio::co_spawn(executor, accept_loop(acceptor, server->shared_), asio::detached);
+    asio::co_spawn(executor, accept_loop(acceptor, server->shared_),
+                   log::on_exception("http accept loop"));
   }
   return server;
 }
@@ -263,6 +321,14 @@ std::vector<tcp::endpoint> HttpServer::local_endpoints() const {
     if (!ec) out.push_back(endpoint);
   }
   return out;
+}
+
+std::size_t HttpServer::connections() const {
+  return shared_->connections;
+}
+
+std::size_t HttpServer::response_bytes_held() const {
+  return shared_->held_bytes;
 }
 
 void HttpServer::stop() {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <chrono>
@@ -28,10 +29,14 @@ struct ServerOptions {
   std::size_t max_head_bytes = 16 * 1024;
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t gzip_min_bytes = 1024;  ///< smaller answers are sent as they are
+  /// Response bodies that slow readers may hold at once (a buffer shared by many connections
+  /// counts once); a response that would pass it is answered 503 instead.
+  std::size_t max_response_bytes = 256 * 1024 * 1024;
 };
 
-using Handler =
-    std::function<HttpServerResponse(const HttpRequest& request, std::string_view body)>;
+/// Runs on the server's executor; may suspend (basic auth hashes passwords elsewhere).
+using Handler = std::function<asio::awaitable<HttpServerResponse>(const HttpRequest& request,
+                                                                  std::string_view body)>;
 
 /// The endpoints of a listen address: ":8461" (every address, IPv6 and IPv4), "HOST:PORT"
 /// with an IPv4 address, "[IPv6]:PORT", or "localhost:PORT" (127.0.0.1 and ::1).
@@ -52,6 +57,9 @@ class HttpServer {
   std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
   /// Stops accepting; open connections end after their current request.
   void stop();
+  /// Connections open now, and the bytes of response bodies they hold.
+  std::size_t connections() const;
+  std::size_t response_bytes_held() const;
 
   struct Shared;
 

@@ -1,9 +1,6 @@
 #include "web/web_config.hpp"
 
-#include <crypt.h>
 #include <fmt/format.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <yaml-cpp/yaml.h>
 
@@ -33,28 +30,6 @@ std::optional<std::string> unknown_key(const YAML::Node& map, std::set<std::stri
     if (!allowed.contains(key)) return key;
   }
   return std::nullopt;
-}
-
-std::string sha256(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), length);
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  if (!text.empty() && text.back() == '=') --size;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  return out;
 }
 
 }  // namespace
@@ -191,60 +166,6 @@ std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_server_tls(
     SSL_CTX_set_verify(ctx, mode, nullptr);
   }
   return context;
-}
-
-bool password_matches(const std::string& password, const std::string& hash) {
-  crypt_data data{};
-  const char* computed = crypt_r(password.c_str(), hash.c_str(), &data);
-  if (!computed || computed[0] == '*') return false;
-  const std::string_view result(computed);
-  return result.size() == hash.size() &&
-         CRYPTO_memcmp(result.data(), hash.data(), hash.size()) == 0;
-}
-
-BasicAuth::BasicAuth(std::map<std::string, std::string> users) : users_(std::move(users)) {
-  // "$2y$12$" of the first user's hash with a fixed salt: the same work as a wrong password.
-  dummy_hash_ = "$2y$10$......................";
-  if (!users_.empty()) {
-    const std::string& hash = users_.begin()->second;
-    if (hash.size() > 7 && hash.starts_with("$2") && hash[6] == '$') {
-      dummy_hash_ = hash.substr(0, 7) + std::string(22, '.');
-    }
-  }
-}
-
-bool BasicAuth::allows(std::optional<std::string_view> authorization) {
-  if (users_.empty()) return true;
-  if (!authorization) return false;
-  // credentials = auth-scheme 1*SP token68, the scheme case-insensitive (RFC 7617, RFC 9110).
-  const auto space = authorization->find(' ');
-  if (space == std::string_view::npos ||
-      to_lower_ascii(authorization->substr(0, space)) != "basic") {
-    return false;
-  }
-  auto token = authorization->substr(space);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  auto decoded = base64_decode(token);
-  if (!decoded) return false;
-  const auto colon = decoded->find(':');
-  if (colon == std::string::npos) return false;
-  const std::string user = decoded->substr(0, colon);
-  const std::string password = decoded->substr(colon + 1);
-  // crypt(3) reads up to the first NUL: "secret\0anything" must not pass as "secret".
-  if (password.find('\0') != std::string::npos) return false;
-  const auto it = users_.find(user);
-  if (it == users_.end()) {
-    // The same bcrypt work for an unknown user (at the configured cost), so timing does not
-    // tell which users exist.
-    password_matches(password, dummy_hash_);
-    return false;
-  }
-  const std::string key = sha256(user + '\0' + it->second + '\0' + password);
-  if (std::find(accepted_.begin(), accepted_.end(), key) != accepted_.end()) return true;
-  if (!password_matches(password, it->second)) return false;
-  if (accepted_.size() >= 64) accepted_.erase(accepted_.begin());
-  accepted_.push_back(key);
-  return true;
 }
 
 }  // namespace mtasts::web

@@ -40,22 +40,4 @@ std::variant<WebConfig, std::string> parse_web_config(std::string_view yaml,
 std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_server_tls(
     const WebConfig::Tls& tls);
 
-/// Checks Authorization headers against the users. bcrypt is slow on purpose, so an
-/// accepted (user, password) pair is remembered (as a SHA-256) and not hashed again.
-class BasicAuth {
- public:
-  explicit BasicAuth(std::map<std::string, std::string> users);
-  bool enabled() const { return !users_.empty(); }
-  /// `authorization`: the header's value, if any.
-  bool allows(std::optional<std::string_view> authorization);
-
- private:
-  std::map<std::string, std::string> users_;
-  std::vector<std::string> accepted_;  ///< SHA-256 of user, hash and password; bounded
-  std::string dummy_hash_;  ///< checked for unknown users: a real user's algorithm and cost
-};
-
-/// Whether `password` matches a crypt(3) hash such as bcrypt's "$2y$10$...".
-bool password_matches(const std::string& password, const std::string& hash);
-
 }  // namespace mtasts::web

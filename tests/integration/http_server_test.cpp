@@ -7,9 +7,11 @@
 
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
+#include <future>
 #include <thread>
 
 #include "fake_tcp_server.hpp"
@@ -26,14 +28,23 @@ using namespace std::chrono_literals;
 class HttpServerTest : public ::testing::Test {
  protected:
   void start(ServerOptions options = {}) {
-    auto server = HttpServer::start(io_.get_executor(), "127.0.0.1:0", std::move(options),
-                                    [](const HttpRequest& request, std::string_view body) {
-                                      HttpServerResponse response;
-                                      response.body = request.method + " " + request.path + " " +
-                                                      std::string(body) + "\n";
-                                      if (request.path == "/big") response.body.append(100000, 'x');
-                                      return response;
-                                    });
+    auto server = HttpServer::start(
+        io_.get_executor(), "127.0.0.1:0", std::move(options),
+        [this](const HttpRequest& request,
+               std::string_view body) -> asio::awaitable<HttpServerResponse> {
+          HttpServerResponse response;
+          if (request.path == "/shared") {
+            response.shared_body = shared_body_;
+            co_return response;
+          }
+          if (request.path == "/huge") {
+            response.body.assign(kHuge, 'h');
+            co_return response;
+          }
+          response.body = request.method + " " + request.path + " " + std::string(body) + "\n";
+          if (request.path == "/big") response.body.append(100000, 'x');
+          co_return response;
+        });
     ASSERT_TRUE(std::holds_alternative<std::unique_ptr<HttpServer>>(server))
         << std::get<std::string>(server);
     server_ = std::move(std::get<std::unique_ptr<HttpServer>>(server));
@@ -67,6 +78,36 @@ class HttpServerTest : public ::testing::Test {
     return out;
   }
 
+  /// Connects with a tiny receive buffer, sends `bytes` and reads nothing: a slow reader.
+  int slow_reader(const std::string& bytes) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int small = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port_);
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
+    ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    return fd;
+  }
+  /// A figure read on the server's thread.
+  std::size_t on_server(std::function<std::size_t()> read) {
+    std::promise<std::size_t> value;
+    asio::post(io_, [&] { value.set_value(read()); });
+    return value.get_future().get();
+  }
+  /// Waits (up to 5 s) until the server holds `bytes` of response bodies.
+  bool wait_for_held(std::size_t bytes) {
+    for (int i = 0; i < 500; ++i) {
+      if (on_server([this] { return server_->response_bytes_held(); }) == bytes) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  static constexpr std::size_t kHuge = 16 * 1024 * 1024;  // more than the socket buffers take
+  std::shared_ptr<const std::string> shared_body_ = std::make_shared<const std::string>(kHuge, 's');
   asio::io_context io_;
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
@@ -146,6 +187,31 @@ TEST_F(HttpServerTest, ConnectionsAboveTheCapAreClosed) {
               StartsWith("HTTP/1.1 200 "));
 }
 
+// Slow readers of big answers: a buffer that many connections send counts once, and an
+// answer that would pass the budget is a 503, not more memory.
+TEST_F(HttpServerTest, UnreadResponsesAreBoundedInMemory) {
+  ServerOptions options;
+  options.max_response_bytes = kHuge + kHuge / 2;
+  start(options);
+  const std::string shared = "GET /shared HTTP/1.1\r\nHost: x\r\n\r\n";
+  const int first = slow_reader(shared);
+  ASSERT_TRUE(wait_for_held(kHuge));
+  const int second = slow_reader(shared);  // the same buffer: no more memory
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(on_server([this] { return server_->connections(); }), 2u);
+  EXPECT_EQ(on_server([this] { return server_->response_bytes_held(); }), kHuge);
+  // A body of its own would pass the budget: refused, and the held memory stays.
+  EXPECT_THAT(exchange("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n"),
+              StartsWith("HTTP/1.1 503 Service Unavailable"));
+  EXPECT_EQ(on_server([this] { return server_->response_bytes_held(); }), kHuge);
+  ::close(first);
+  ::close(second);
+  ASSERT_TRUE(wait_for_held(0));
+  const std::string huge = exchange("GET /huge HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(huge, StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_EQ(huge.size() - huge.find("\r\n\r\n") - 4, kHuge);
+}
+
 TEST_F(HttpServerTest, ServesOverTls) {
   ServerOptions options;
   options.tls = testing::self_signed_server_context("agent.test", TLS1_2_VERSION, TLS1_3_VERSION);
@@ -168,9 +234,11 @@ TEST_F(HttpServerTest, ServesOverTls) {
 
 TEST_F(HttpServerTest, BindErrorsAreMessages) {
   start();
-  auto second =
-      HttpServer::start(io_.get_executor(), "127.0.0.1:" + std::to_string(port_), {},
-                        [](const HttpRequest&, std::string_view) { return HttpServerResponse{}; });
+  auto second = HttpServer::start(
+      io_.get_executor(), "127.0.0.1:" + std::to_string(port_), {},
+      [](const HttpRequest&, std::string_view) -> asio::awaitable<HttpServerResponse> {
+        co_return HttpServerResponse{};
+      });
   ASSERT_TRUE(std::holds_alternative<std::string>(second));
   EXPECT_THAT(std::get<std::string>(second), HasSubstr("cannot listen on 127.0.0.1:"));
 }

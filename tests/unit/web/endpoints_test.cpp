@@ -109,9 +109,51 @@ TEST_F(EndpointsTest, MetricsInTheTextFormat) {
   const auto response = get("/metrics");
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.content_type, HasSubstr("version=0.0.4"));
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(std::string(response.payload()),
               HasSubstr("mtasts_domain_verdict{domain=\"bad.example\",verdict=\"fail\"} 1"));
-  EXPECT_THAT(response.body, HasSubstr("mtasts_domain_info{domain=\"new.example\"} 1"));
+  EXPECT_THAT(std::string(response.payload()),
+              HasSubstr("mtasts_domain_info{domain=\"new.example\"} 1"));
+}
+
+TEST_F(EndpointsTest, ConcurrentScrapesShareOneRender) {
+  endpoints_.metrics_reuse = std::chrono::hours(1);
+  const auto first = get("/metrics");
+  const auto second = get("/metrics");
+  ASSERT_TRUE(first.shared_body);
+  EXPECT_EQ(first.shared_body, second.shared_body);  // one buffer, not two copies
+  EXPECT_EQ(endpoints_.metrics_renders, 1u);
+  // Each encoding has its render.
+  const auto gzip = get("/metrics", "GET", "Accept-Encoding: gzip\r\n");
+  EXPECT_NE(gzip.shared_body, first.shared_body);
+  EXPECT_EQ(endpoints_.metrics_renders, 2u);
+  // A finished check makes the next scrape render anew, however young the last render is.
+  auto fixed = testing::healthy_facts("bad.example");
+  probe::evaluate(fixed, {});
+  store_.record(std::move(fixed), 2000);
+  const auto after = get("/metrics");
+  EXPECT_EQ(endpoints_.metrics_renders, 3u);
+  EXPECT_THAT(std::string(after.payload()),
+              HasSubstr("mtasts_domain_verdict{domain=\"bad.example\",verdict=\"ok\"} 1"));
+}
+
+TEST_F(EndpointsTest, AnOldRenderIsNotServedAgain) {
+  endpoints_.metrics_reuse = std::chrono::milliseconds(0);
+  get("/metrics");
+  get("/metrics");
+  EXPECT_EQ(endpoints_.metrics_renders, 2u);
+}
+
+TEST_F(EndpointsTest, WhatBasicAuthDecided) {
+  const auto request =
+      std::get<HttpRequest>(parse_request_head("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto denied = handle_request(endpoints_, request, "", Access::denied);
+  EXPECT_EQ(denied.status, 401);
+  EXPECT_EQ(denied.headers.at(0).first, "WWW-Authenticate");
+  const auto busy = handle_request(endpoints_, request, "", Access::busy);
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_EQ(busy.headers.at(0).first, "Retry-After");
+  EXPECT_FALSE(busy.shared_body);  // no metrics rendered for either
+  EXPECT_EQ(endpoints_.metrics_renders, 0u);
 }
 
 TEST_F(EndpointsTest, ApiListsCheckedDomainsWithTheCheckJson) {

@@ -106,6 +106,28 @@ TEST(HttpRequest, ConflictingContentLengthsAreRefused) {
             5u);
 }
 
+TEST(BasicAuthorization, DecodesUserAndPassword) {
+  // "prometheus:a:b" in base64: the password keeps its colons.
+  const auto credentials = parse_basic_authorization("Basic cHJvbWV0aGV1czphOmI=");
+  ASSERT_TRUE(credentials);
+  EXPECT_EQ(credentials->user, "prometheus");
+  EXPECT_EQ(credentials->password, "a:b");
+  // The scheme in any case, more than one space (RFC 7617 §2, RFC 9110 §11.1).
+  EXPECT_TRUE(parse_basic_authorization("basic cHJvbWV0aGV1czphOmI="));
+  EXPECT_TRUE(parse_basic_authorization("BASIC   cHJvbWV0aGV1czphOmI="));
+}
+
+TEST(BasicAuthorization, RefusesWhatIsNotBasicCredentials) {
+  EXPECT_FALSE(parse_basic_authorization(""));
+  EXPECT_FALSE(parse_basic_authorization("Bearer abc"));
+  EXPECT_FALSE(parse_basic_authorization("Basically cHJvbWV0aGV1czphOmI="));
+  EXPECT_FALSE(parse_basic_authorization("Basic !!!!"));
+  EXPECT_FALSE(parse_basic_authorization("Basic bm8tY29sb24="));         // "no-colon"
+  EXPECT_FALSE(parse_basic_authorization("Basic cHJvbWV0aGV1czphOmI"));  // length not 4n
+  // "u:secret\0x": crypt(3) would read the password as "secret".
+  EXPECT_FALSE(parse_basic_authorization("Basic dTpzZWNyZXQAeA=="));
+}
+
 TEST(HttpResponse, SerializesWithLengthAndConnection) {
   HttpServerResponse response{.status = 503, .body = "not ready\n"};
   response.headers.emplace_back("Retry-After", "5");
@@ -113,6 +135,10 @@ TEST(HttpResponse, SerializesWithLengthAndConnection) {
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "Content-Length: 10\r\nRetry-After: 5\r\nConnection: close\r\n\r\nnot ready\n");
   EXPECT_EQ(serialize_response(response, true, true).find("not ready\n"), std::string::npos);
+  // A shared body is sent in place of `body`, its length in the head.
+  response.shared_body = std::make_shared<const std::string>("shared");
+  EXPECT_NE(serialize_head(response, true).find("Content-Length: 6\r\n"), std::string::npos);
+  EXPECT_TRUE(serialize_response(response, true).ends_with("\r\n\r\nshared"));
 }
 
 TEST(Gzip, RoundTripsAndCompressesMetricsText) {

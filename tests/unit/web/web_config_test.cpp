@@ -1,9 +1,8 @@
-// --web.config.file in the exporter-toolkit format, and basic auth with bcrypt.
+// --web.config.file in the exporter-toolkit format.
 #include "web/web_config.hpp"
 
 #include <crypt.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 namespace mtasts::web {
 namespace {
@@ -19,15 +18,6 @@ std::string bcrypt(const std::string& password) {
   crypt_data data{};
   const char* hash = crypt_r(password.c_str(), "$2y$04$abcdefghijklmnopqrstuu", &data);
   return hash ? hash : "";
-}
-
-std::string basic(const std::string& user_password) {
-  std::string out(4 * ((user_password.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(user_password.data()),
-                                static_cast<int>(user_password.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
 }
 
 TEST(WebConfig, ReadsTheExporterToolkitFormat) {
@@ -71,40 +61,6 @@ TEST(WebConfig, ErrorsNameTheFileLineAndField) {
                 .find("client_ca_file: needed by"),
             std::string::npos);
   EXPECT_NE(problem_of("a: [").find("web.yml:"), std::string::npos);
-}
-
-TEST(BasicAuth, AcceptsTheRightPasswordOnly) {
-  BasicAuth auth({{"prometheus", bcrypt("secret")}});
-  EXPECT_TRUE(auth.enabled());
-  EXPECT_TRUE(auth.allows(basic("prometheus:secret")));
-  EXPECT_TRUE(auth.allows(basic("prometheus:secret")));  // from the cache
-  EXPECT_FALSE(auth.allows(basic("prometheus:Secret")));
-  EXPECT_FALSE(auth.allows(basic("grafana:secret")));
-  EXPECT_FALSE(auth.allows(std::nullopt));
-  EXPECT_FALSE(auth.allows("Bearer abc"));
-  EXPECT_FALSE(auth.allows("Basic !!!!"));
-  EXPECT_FALSE(auth.allows(basic("no-colon")));
-  EXPECT_TRUE(BasicAuth({}).allows(std::nullopt));  // no users: open
-}
-
-TEST(BasicAuth, TheSchemeIsCaseInsensitive) {
-  BasicAuth auth({{"prometheus", bcrypt("secret")}});
-  const std::string token = basic("prometheus:secret").substr(6);
-  EXPECT_TRUE(auth.allows("basic " + token));
-  EXPECT_TRUE(auth.allows("BASIC  " + token));
-  EXPECT_FALSE(auth.allows("Basically " + token));
-}
-
-// crypt(3) stops at the first NUL: "secret\0x" would otherwise pass as "secret".
-TEST(BasicAuth, APasswordWithANulIsRefused) {
-  BasicAuth auth({{"prometheus", bcrypt("secret")}});
-  EXPECT_FALSE(auth.allows(basic(std::string("prometheus:secret\0anything", 26))));
-  EXPECT_TRUE(auth.allows(basic("prometheus:secret")));
-}
-
-TEST(BasicAuth, PasswordsWithColons) {
-  BasicAuth auth({{"u", bcrypt("a:b")}});
-  EXPECT_TRUE(auth.allows(basic("u:a:b")));
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+#include "web/basic_auth.hpp"
+
+#include <crypt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/use_awaitable.hpp>
+#include <vector>
+
+#include "web/http_request.hpp"
+
+namespace mtasts::web {
+namespace {
+
+constexpr std::size_t kRememberedPasswords = 64;
+
+std::string sha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+/// A coroutine of its own with its arguments by value: a capturing lambda coroutine would
+/// read its captures from a lambda object that is gone once co_spawn has the awaitable.
+asio::awaitable<bool> hash_and_compare(std::string password, std::string hash) {
+  co_return password_matches(password, hash);
+}
+
+}  // namespace
+
+bool password_matches(const std::string& password, const std::string& hash) {
+  crypt_data data{};
+  const char* computed = crypt_r(password.c_str(), hash.c_str(), &data);
+  if (!computed || computed[0] == '*') return false;
+  const std::string_view result(computed);
+  return result.size() == hash.size() &&
+         CRYPTO_memcmp(result.data(), hash.data(), hash.size()) == 0;
+}
+
+BasicAuth::BasicAuth(std::map<std::string, std::string> users, asio::any_io_executor workers,
+                     std::size_t max_pending)
+    : state_(std::make_shared<State>()), workers_(std::move(workers)) {
+  state_->users = std::move(users);
+  state_->max_pending = std::max<std::size_t>(1, max_pending);
+  // The prefix ("$2y$12$") of the costliest user's hash with a fixed salt: an unknown user
+  // costs at least the work of a wrong password, so timing does not tell which users exist.
+  state_->dummy_hash = "$2y$10$" + std::string(22, '.');
+  for (const auto& [user, hash] : state_->users) {
+    if (hash.size() > 7 && hash.starts_with("$2") && hash[6] == '$' &&
+        hash.substr(4, 2) >= state_->dummy_hash.substr(4, 2)) {
+      state_->dummy_hash = hash.substr(0, 7) + std::string(22, '.');
+    }
+  }
+}
+
+asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authorization) {
+  const std::shared_ptr<State> state = state_;
+  if (state->users.empty()) co_return Access::granted;
+  if (!authorization) co_return Access::denied;
+  auto credentials = parse_basic_authorization(*authorization);
+  if (!credentials) co_return Access::denied;
+  const auto user = state->users.find(credentials->user);
+  const bool known = user != state->users.end();
+  const std::string hash = known ? user->second : state->dummy_hash;
+  const std::string key = sha256(credentials->user + '\0' + hash + '\0' + credentials->password);
+  if (known &&
+      std::find(state->accepted.begin(), state->accepted.end(), key) != state->accepted.end()) {
+    co_return Access::granted;
+  }
+  // A flood of wrong passwords queues at most max_pending bcrypt runs; the rest are told to
+  // come back, so the worker never builds a backlog of minutes.
+  if (state->pending >= state->max_pending) co_return Access::busy;
+  ++state->pending;
+  struct Done {
+    State& s;
+    ~Done() { --s.pending; }
+  } done{*state};
+  const bool matches = co_await asio::co_spawn(
+      workers_, hash_and_compare(std::move(credentials->password), hash), asio::use_awaitable);
+  if (!known || !matches) co_return Access::denied;
+  if (state->accepted.size() >= kRememberedPasswords)
+    state->accepted.erase(state->accepted.begin());
+  state->accepted.push_back(key);
+  co_return Access::granted;
+}
+
+}  // namespace mtasts::web

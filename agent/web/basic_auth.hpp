@@ -1,0 +1,55 @@
+/// @file
+/// @brief Basic auth for the daemon's HTTP server, with bcrypt hashes as in Prometheus'
+/// exporter-toolkit. bcrypt is slow on purpose (tens of ms at cost 10), so it never runs on
+/// the event loop that the checks share: hashing goes to a worker executor, a bounded number
+/// at a time, and an accepted (user, password) pair is remembered so Prometheus' scrapes
+/// cost a hash lookup, not a bcrypt run.
+#pragma once
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mtasts::web {
+
+enum class Access {
+  granted,
+  denied,  ///< no or wrong credentials: 401
+  busy,    ///< too many password checks under way: 429, try again
+};
+
+class BasicAuth {
+ public:
+  /// `users`: user → bcrypt hash. `workers`: where bcrypt runs (not the event loop).
+  /// `max_pending`: password checks that may run or wait at once; more are answered `busy`.
+  BasicAuth(std::map<std::string, std::string> users, asio::any_io_executor workers,
+            std::size_t max_pending = 4);
+  bool enabled() const { return !state_->users.empty(); }
+
+  /// Judges an Authorization header's value (nullopt: none sent). Resumes on the caller's
+  /// executor.
+  asio::awaitable<Access> check(std::optional<std::string_view> authorization);
+
+  /// Password checks running or waiting now.
+  std::size_t pending() const { return state_->pending; }
+
+ private:
+  struct State {
+    std::map<std::string, std::string> users;
+    std::string dummy_hash;  ///< checked for unknown users: a real user's algorithm and cost
+    std::vector<std::string> accepted;  ///< SHA-256 of user, hash and password; bounded
+    std::size_t pending = 0;
+    std::size_t max_pending = 4;
+  };
+  std::shared_ptr<State> state_;  ///< shared with checks in flight
+  asio::any_io_executor workers_;
+};
+
+/// Whether `password` matches a crypt(3) hash such as bcrypt's "$2y$10$...".
+bool password_matches(const std::string& password, const std::string& hash);
+
+}  // namespace mtasts::web
