@@ -4,6 +4,7 @@
 #include <arpa/nameser.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -144,6 +145,24 @@ bool answers_question(Answer answer, std::string_view name, int type) {
   if (read_u16(at) != type || read_u16(at + 2) != ns_c_in) return false;
   if (name.ends_with('.')) name.remove_suffix(1);
   return asked.size() == name.size() && strncasecmp(asked.data(), name.data(), name.size()) == 0;
+}
+
+std::string follow_cnames(std::string_view name,
+                          std::vector<std::pair<std::string, std::string>> cnames,
+                          std::vector<std::string>& chain, std::size_t max_chain) {
+  std::string next;
+  std::string current(name);
+  while (chain.size() <= max_chain) {
+    auto it = std::find_if(cnames.begin(), cnames.end(), [&](const auto& c) {
+      return strcasecmp(c.first.c_str(), current.c_str()) == 0;
+    });
+    if (it == cnames.end()) break;
+    next = it->second;
+    chain.push_back(next);
+    current = next;
+    cnames.erase(it);  // each record once: a loop inside one answer ends here
+  }
+  return next;
 }
 
 }  // namespace mtasts::dns

@@ -38,4 +38,12 @@ std::error_code parse_cnames(Answer answer,
 /// the final dot) with `type`, class IN: an answer to another question is not ours.
 bool answers_question(Answer answer, std::string_view name, int type);
 
+/// Follows `name` through `cnames` (the owner → target pairs of one answer, names compared
+/// without case), each record used once so a loop inside the answer ends, appending every
+/// target to `chain` until it holds more than `max_chain` names. Returns the last target
+/// reached, or "" when `name` has no CNAME in the answer.
+std::string follow_cnames(std::string_view name,
+                          std::vector<std::pair<std::string, std::string>> cnames,
+                          std::vector<std::string>& chain, std::size_t max_chain);
+
 }  // namespace mtasts::dns

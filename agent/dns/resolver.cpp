@@ -327,18 +327,8 @@ asio::awaitable<Lookup<T>> Resolver::lookup(std::string name, int type, Parse pa
       result.error = cname_error;
       co_return result;
     }
-    std::string next;
-    for (std::string current = name;;) {
-      auto it = std::find_if(cnames.begin(), cnames.end(), [&](const auto& c) {
-        return strcasecmp(c.first.c_str(), current.c_str()) == 0;
-      });
-      if (it == cnames.end()) break;
-      next = it->second;
-      result.cname_chain.push_back(next);
-      current = next;
-      cnames.erase(it);  // each record once: a loop inside one answer ends here
-      if (result.cname_chain.size() > kMaxCnameHops) break;
-    }
+    const std::string next = follow_cnames(name, std::move(cnames), result.cname_chain,
+                                           static_cast<std::size_t>(kMaxCnameHops));
     if (next.empty()) {
       result.error = make_ares_error(ARES_ENODATA);
       co_return result;

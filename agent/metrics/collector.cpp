@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "metrics/families.hpp"
@@ -171,12 +172,9 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
   }
   // One series per (code, subject): a finding repeated per address is one active problem.
   if (out.wants({Family::finding})) {
-    for (std::size_t i = 0; i < r.findings.size(); ++i) {
-      const auto& f = r.findings[i];
-      const bool repeated = std::any_of(
-          r.findings.begin(), r.findings.begin() + static_cast<std::ptrdiff_t>(i),
-          [&f](const Finding& e) { return e.code == f.code && e.subject == f.subject; });
-      if (!repeated)
+    std::set<std::pair<FindingCode, std::string_view>> seen;
+    for (const auto& f : r.findings) {
+      if (seen.emplace(f.code, f.subject).second)
         out.add(Family::finding, {domain, to_string(f.code), to_string(f.severity), f.subject}, 1);
     }
   }

@@ -1,6 +1,11 @@
 #include "mtasts/finding.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <array>
+#include <map>
+#include <set>
 
 namespace mtasts {
 namespace {
@@ -273,6 +278,58 @@ Severity severity_for(FindingCode code, std::optional<Mode> mode) noexcept {
 Finding make_finding(FindingCode code, std::string subject, std::string message,
                      std::optional<Mode> mode) {
   return Finding{code, severity_for(code, mode), std::move(subject), std::move(message)};
+}
+
+namespace {
+
+/// `text` cut to at most `limit` bytes without splitting a UTF-8 character, "…" appended.
+void cut_utf8(std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return;
+  constexpr std::string_view kEllipsis = "\u2026";
+  std::size_t end = limit - kEllipsis.size();
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  text += kEllipsis;
+}
+
+}  // namespace
+
+void group_findings(std::vector<Finding>& findings) {
+  std::map<FindingCode, std::size_t> count;
+  std::map<FindingCode, std::set<std::string_view>> subjects;
+  for (const auto& f : findings) {
+    ++count[f.code];
+    subjects[f.code].insert(f.subject);
+  }
+  std::vector<Finding> out;
+  std::set<FindingCode> grouped;
+  for (const auto& f : findings) {
+    const auto& of_code = subjects[f.code];
+    if (count[f.code] <= kMaxFindingsPerCode) {
+      out.push_back(f);
+      continue;
+    }
+    if (!grouped.insert(f.code).second) continue;  // already stands for the group
+    Finding group{f.code, f.severity, "", ""};
+    std::vector<std::string_view> examples;
+    for (const auto& other : findings) {
+      if (other.code != f.code) continue;
+      group.severity = std::max(group.severity, other.severity);
+      if (examples.size() < 3) examples.push_back(other.message);
+    }
+    group.subject = of_code.size() == 1
+                        ? f.subject
+                        : fmt::format("{} and {} more", f.subject, of_code.size() - 1);
+    group.message = fmt::format("{} findings of this kind, for example: {}", count[f.code],
+                                fmt::join(examples, "; "));
+    out.push_back(std::move(group));
+  }
+  // The subject is a metric label: bounded too (a DNS name is at most 253 bytes).
+  for (auto& f : out) {
+    cut_utf8(f.subject, 300);
+    cut_utf8(f.message, kMaxFindingMessageBytes);
+  }
+  findings = std::move(out);
 }
 
 }  // namespace mtasts

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mtasts/policy_mode.hpp"
 
@@ -139,5 +140,19 @@ struct Finding {
 
 Finding make_finding(FindingCode code, std::string subject, std::string message,
                      std::optional<Mode> mode = std::nullopt);
+
+/// More findings of one code than this become one. At least the MX hosts a check probes
+/// (10), so a problem of every MX host still has a finding (and an alert) per host.
+inline constexpr std::size_t kMaxFindingsPerCode = 10;
+/// A finding's message is cut to this many bytes (at a character boundary).
+inline constexpr std::size_t kMaxFindingMessageBytes = 1024;
+
+/// Bounds what one domain's findings hold, and so its `mtasts_finding` series: a 64 KiB policy
+/// may carry thousands of `mx:` lines, each an unused or invalid pattern. A code with more
+/// than kMaxFindingsPerCode findings becomes one finding, at the place of the first, with the
+/// worst severity, the subject "FIRST and N more" (N other subjects; the first alone when all
+/// have the same) and a message with the count and the first examples. Messages are cut to
+/// kMaxFindingMessageBytes. The verdict does not change.
+void group_findings(std::vector<Finding>& findings);
 
 }  // namespace mtasts

@@ -539,6 +539,7 @@ void evaluate(DomainReport& report, const EvaluationOptions& options) {
   evaluate_tlsrpt(report);
   evaluate_policy(report, options);
   evaluate_mx(report, options);
+  group_findings(report.findings);
   report.verdict = verdict_of(report.findings);
 }
 

@@ -5,10 +5,47 @@
 namespace mtasts::state {
 namespace {
 
+void cut(std::string& text, std::size_t limit) {
+  if (text.size() > limit) text.resize(limit);
+}
+
+void bound(probe::TxtLookupFacts& lookup) {
+  if (lookup.records.size() > DomainStore::kMaxKeptTxtRecords) {
+    lookup.records.resize(DomainStore::kMaxKeptTxtRecords);
+  }
+  for (auto& record : lookup.records) cut(record, DomainStore::kMaxKeptTxtBytes);
+  cut(lookup.error, DomainStore::kMaxKeptTxtBytes);
+}
+
 /// Drops what was needed to evaluate the check but is never shown again, so 10,000
 /// domains' reports stay small: EHLO keywords (the verdict kept whether STARTTLS was
-/// offered) and HTTP headers other than those the report shows.
+/// offered) and HTTP headers other than those the report shows. And bounds what a hostile
+/// domain controls (DNS answers, the policy body) to a few tens of KiB.
 void compact(probe::DomainReport& report) {
+  bound(report.sts);
+  bound(report.tlsrpt);
+  for (auto& lookup : report.misplaced_lookups) bound(lookup);
+  group_findings(report.sts_record.findings);
+  group_findings(report.tlsrpt_record.findings);
+  if (auto& parsed = report.policy.parsed) {
+    if (parsed->mx.size() > DomainStore::kMaxKeptPatterns) {
+      parsed->mx.resize(DomainStore::kMaxKeptPatterns);
+    }
+    if (parsed->extensions.size() > DomainStore::kMaxKeptPatterns) {
+      parsed->extensions.resize(DomainStore::kMaxKeptPatterns);
+    }
+    group_findings(parsed->findings);
+  }
+  bool first_body = true;
+  for (auto& fetch : report.policy.fetches) {
+    if (!fetch.response) continue;
+    auto& body = fetch.response->body;
+    // The other addresses' answers were compared already (policy_family_mismatch).
+    if (!first_body) body.clear();
+    cut(body, DomainStore::kMaxKeptPolicyBody);
+    body.shrink_to_fit();
+    first_body = false;
+  }
   for (auto& mx : report.mx) {
     for (auto& probe : mx.probes) {
       probe.ehlo_keywords.clear();

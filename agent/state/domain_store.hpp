@@ -38,6 +38,12 @@ struct DomainEntry {
 class DomainStore {
  public:
   static constexpr std::size_t kRecentChecks = 20;
+  /// What one domain's stored report may hold, whatever its DNS and policy host serve
+  /// (customers choose the domains): the change detection has already seen everything.
+  static constexpr std::size_t kMaxKeptPolicyBody = 16 * 1024;  ///< of the first answer
+  static constexpr std::size_t kMaxKeptTxtRecords = 10;
+  static constexpr std::size_t kMaxKeptTxtBytes = 1024;  ///< per record
+  static constexpr std::size_t kMaxKeptPatterns = 100;   ///< of the parsed policy
 
   /// Stores a finished check: runs change detection against the domain's history (which may
   /// add findings and change the verdict), keeps the report and a summary line.

@@ -201,5 +201,33 @@ TEST(Classify, KeepsNxdomainNodataAndFailuresApart) {
   EXPECT_EQ(make_ares_error(ARES_ETIMEOUT).message(), std::string(ares_strerror(ARES_ETIMEOUT)));
 }
 
+TEST(FollowCnames, FollowsAChainInOneAnswer) {
+  std::vector<std::string> chain;
+  EXPECT_EQ(
+      follow_cnames("_mta-sts.Example.org",
+                    {{"b.example", "c.example"}, {"_mta-sts.example.org", "b.example"}}, chain, 8),
+      "c.example");
+  EXPECT_EQ(chain, (std::vector<std::string>{"b.example", "c.example"}));
+}
+
+TEST(FollowCnames, NoCnameForTheName) {
+  std::vector<std::string> chain;
+  EXPECT_EQ(follow_cnames("a.example", {{"other.example", "b.example"}}, chain, 8), "");
+  EXPECT_TRUE(chain.empty());
+}
+
+TEST(FollowCnames, ALoopOrALongChainEnds) {
+  std::vector<std::string> chain;
+  follow_cnames("a.example", {{"a.example", "b.example"}, {"b.example", "a.example"}}, chain, 8);
+  EXPECT_EQ(chain, (std::vector<std::string>{"b.example", "a.example"}));  // each record once
+  std::vector<std::pair<std::string, std::string>> long_chain;
+  for (int i = 0; i < 100; ++i) {
+    long_chain.emplace_back("n" + std::to_string(i), "n" + std::to_string(i + 1));
+  }
+  chain.clear();
+  follow_cnames("n0", long_chain, chain, 8);
+  EXPECT_EQ(chain.size(), 9u);  // more than 8: the caller calls it a loop
+}
+
 }  // namespace
 }  // namespace mtasts::dns

@@ -108,5 +108,63 @@ TEST(MakeFinding, TakesSeverityFromTheCatalogue) {
   EXPECT_EQ(f.subject, "mx.example.com");
 }
 
+// A policy of thousands of mx: lines must not become thousands of findings and series.
+TEST(GroupFindings, ManyFindingsOfOneCodeBecomeOne) {
+  std::vector<Finding> findings;
+  findings.push_back(make_finding(FindingCode::tlsrpt_missing, "_smtp._tls.example", "none"));
+  for (int i = 0; i < 3000; ++i) {
+    findings.push_back(make_finding(FindingCode::policy_mx_unused,
+                                    "p" + std::to_string(i) + ".example",
+                                    "pattern p" + std::to_string(i) + " matches nothing"));
+  }
+  findings.push_back(
+      make_finding(FindingCode::policy_mx_invalid, "mta-sts.example", "bad 1", Mode::enforce));
+  group_findings(findings);
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[0].code, FindingCode::tlsrpt_missing);  // order kept
+  EXPECT_EQ(findings[1].code, FindingCode::policy_mx_unused);
+  EXPECT_EQ(findings[1].subject, "p0.example and 2999 more");
+  EXPECT_EQ(findings[1].message,
+            "3000 findings of this kind, for example: pattern p0 matches nothing; pattern p1 "
+            "matches nothing; pattern p2 matches nothing");
+  EXPECT_EQ(findings[2].message, "bad 1");
+}
+
+TEST(GroupFindings, UpToTheLimitEachFindingStays) {
+  std::vector<Finding> findings;
+  for (std::size_t i = 0; i < kMaxFindingsPerCode; ++i) {
+    findings.push_back(make_finding(FindingCode::mx_cert_expired,
+                                    "mx" + std::to_string(i) + ".example", "expired"));
+  }
+  const auto before = findings;
+  group_findings(findings);
+  EXPECT_EQ(findings, before);  // ten MX hosts with expired certificates: ten findings
+}
+
+TEST(GroupFindings, OneSubjectManyTimesKeepsTheSubjectAndTheWorstSeverity) {
+  std::vector<Finding> findings;
+  for (int i = 0; i < 50; ++i) {
+    findings.push_back(make_finding(FindingCode::policy_mx_invalid, "mta-sts.example",
+                                    "line " + std::to_string(i), Mode::testing));
+  }
+  findings[30].severity = Severity::error;
+  group_findings(findings);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].subject, "mta-sts.example");
+  EXPECT_EQ(findings[0].severity, Severity::error);
+}
+
+TEST(GroupFindings, LongMessagesAreCutAtACharacterBoundary) {
+  std::vector<Finding> findings = {
+      make_finding(FindingCode::policy_syntax, "mta-sts.example", std::string(2000, 'x')),
+      make_finding(FindingCode::policy_version, "mta-sts.example",
+                   std::string(1021, 'x') + "\u00fc\u00fc\u00fc")};
+  group_findings(findings);
+  EXPECT_LE(findings[0].message.size(), kMaxFindingMessageBytes);
+  EXPECT_TRUE(findings[0].message.ends_with("\u2026"));
+  // 1021 bytes, then "ü" would straddle the cut: it goes whole.
+  EXPECT_EQ(findings[1].message, std::string(1021, 'x') + "\u2026");
+}
+
 }  // namespace
 }  // namespace mtasts

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "probe/evaluate.hpp"
 #include "sample_report.hpp"
 
@@ -82,6 +84,37 @@ TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
     raised = raised || f.code == FindingCode::policy_changed_without_id_change;
   }
   EXPECT_TRUE(raised);
+}
+
+// A customer's domain may serve anything up to the fetch limits: what the store keeps of it
+// is bounded all the same.
+TEST(DomainStore, AHostileDomainKeepsABoundedReport) {
+  std::string policy =
+      "version: STSv1\r\nmode: enforce\r\nmax_age: 1209600\r\nmx: mx.example.com\r\n";
+  for (int i = 0; policy.size() < 60000; ++i)
+    policy += "mx: p" + std::to_string(i) + ".example\r\n";
+  auto r = testing::healthy_facts("hostile.example", "1", policy);
+  for (int i = 0; i < 40; ++i) r.tlsrpt.records.push_back(std::string(3000, 't'));
+  probe::evaluate(r, {});
+  // Thousands of unused patterns are one finding (one series), the verdict unchanged.
+  EXPECT_LE(r.findings.size(), 5u);
+  const auto unused = std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+    return f.code == FindingCode::policy_mx_unused;
+  });
+  ASSERT_NE(unused, r.findings.end());
+  EXPECT_TRUE(unused->subject.starts_with("p0.example and ")) << unused->subject;
+  EXPECT_EQ(r.verdict, probe::Verdict::ok);  // unused patterns are advice
+  DomainStore store;
+  store.retain({{"hostile.example", {}}});
+  const auto kept = store.record(std::move(r), 1000);
+  EXPECT_EQ(kept->policy.fetches[0].response->body.size(), DomainStore::kMaxKeptPolicyBody);
+  EXPECT_TRUE(kept->policy.fetches[1].response->body.empty());
+  EXPECT_EQ(kept->policy.parsed->mx.size(), DomainStore::kMaxKeptPatterns);
+  EXPECT_EQ(kept->tlsrpt.records.size(), DomainStore::kMaxKeptTxtRecords);
+  for (const auto& record : kept->tlsrpt.records) {
+    EXPECT_LE(record.size(), DomainStore::kMaxKeptTxtBytes);
+  }
+  EXPECT_LE(kept->policy.parsed->findings.size(), 5u);
 }
 
 }  // namespace
