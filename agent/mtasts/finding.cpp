@@ -214,6 +214,12 @@ constexpr std::array kCatalogue = {
   FindingSpec{tlsrpt_discarded, "tlsrpt_discarded", info, fixed, "RFC 8460 §3",
               "a TXT record at _smtp._tls.<domain> looks like a TLS-RPT record but does not begin with \"v=TLSRPTv1;\": senders discard it and use the other",
               "Delete the discarded record, or merge its destinations into the valid one."},
+  FindingSpec{policy_cert_weak, "policy_cert_weak", error, fixed, "RFC 8461 §3.3",
+              "the policy host's certificate chain has a key under 2048 bits or a SHA-1 signature, which current senders refuse",
+              "Get a certificate with an RSA key of 2048 bits or more (or ECDSA P-256) signed with SHA-256; public CAs issue nothing weaker."},
+  FindingSpec{mx_cert_weak, "mx_cert_weak", error, delivery, "RFC 8461 §4.2",
+              "an MX host's certificate chain has a key under 2048 bits or a SHA-1 signature, which current senders refuse",
+              "Replace the MX certificate with one of an RSA key of 2048 bits or more (or ECDSA P-256) signed with SHA-256."},
 };
 // clang-format on
 

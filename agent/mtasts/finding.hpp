@@ -93,10 +93,12 @@ enum class FindingCode : std::uint8_t {
   mx_host_dns_error,
   sts_record_discarded,
   tlsrpt_discarded,
+  policy_cert_weak,
+  mx_cert_weak,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::tlsrpt_discarded) + 1;
+    static_cast<std::size_t>(FindingCode::mx_cert_weak) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {

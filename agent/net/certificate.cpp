@@ -70,6 +70,8 @@ std::string_view to_string(CertProblem problem) noexcept {
     case CertProblem::untrusted: return "untrusted";
     case CertProblem::name_mismatch: return "name_mismatch";
     case CertProblem::other: return "other";
+    case CertProblem::weak_key: return "weak_key";
+    case CertProblem::weak_signature: return "weak_signature";
   }
   return "other";
 }
@@ -89,6 +91,9 @@ CertProblem classify_verify_error(long code) noexcept {
     case X509_V_ERR_CERT_SIGNATURE_FAILURE:
     case X509_V_ERR_CERT_CHAIN_TOO_LONG:
     case X509_V_ERR_INVALID_CA: return CertProblem::untrusted;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL: return CertProblem::weak_key;
+    case X509_V_ERR_CA_MD_TOO_WEAK: return CertProblem::weak_signature;
     default: return CertProblem::other;
   }
 }
@@ -154,6 +159,30 @@ std::vector<long> recorded_verify_errors(SSL* ssl) {
   const auto* errors =
       static_cast<const std::vector<long>*>(SSL_get_ex_data(ssl, verify_errors_index()));
   return errors != nullptr ? *errors : std::vector<long>{};
+}
+
+std::vector<long> verify_errors_at_level_2(SSL* ssl, X509* leaf) {
+  std::vector<long> errors;
+  X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                      &X509_STORE_CTX_free);
+  if (!ctx || !store ||
+      X509_STORE_CTX_init(ctx.get(), store, leaf, SSL_get_peer_cert_chain(ssl)) != 1) {
+    return errors;
+  }
+  X509_STORE_CTX_set_default(ctx.get(), "ssl_server");
+  X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(ctx.get()), 2);
+  X509_STORE_CTX_set_ex_data(ctx.get(), 0, &errors);
+  // Every error, not only the first: continue as the handshake's recorder does.
+  X509_STORE_CTX_set_verify_cb(ctx.get(), [](int ok, X509_STORE_CTX* store_ctx) {
+    if (!ok) {
+      static_cast<std::vector<long>*>(X509_STORE_CTX_get_ex_data(store_ctx, 0))
+          ->push_back(X509_STORE_CTX_get_error(store_ctx));
+    }
+    return 1;
+  });
+  X509_verify_cert(ctx.get());
+  return errors;
 }
 
 }  // namespace mtasts::net

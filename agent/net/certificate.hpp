@@ -24,7 +24,16 @@ struct X509Deleter {
 using X509Ptr = std::unique_ptr<X509, X509Deleter>;
 
 /// The closed set of verification outcomes the findings tell apart.
-enum class CertProblem : std::uint8_t { expired, not_yet_valid, untrusted, name_mismatch, other };
+/// Appended only: reports store the number.
+enum class CertProblem : std::uint8_t {
+  expired,
+  not_yet_valid,
+  untrusted,
+  name_mismatch,
+  other,
+  weak_key,        ///< an RSA/DSA key under 2048 bits, or an EC key under 224 (security level 2)
+  weak_signature,  ///< a chain signature with SHA-1 or MD5
+};
 
 std::string_view to_string(CertProblem problem) noexcept;
 
@@ -66,6 +75,11 @@ CertProblem classify_verify_error(long code) noexcept;
 /// can be read afterwards. Install with `install_verify_recorder(ssl)` before the
 /// handshake; read with `recorded_verify_errors(ssl)`.
 void install_verify_recorder(SSL* ssl);
+
+/// The verification errors of the peer's chain judged at OpenSSL security level 2, as a
+/// current sender judges it (keys of 2048 bits, no SHA-1): the SMTP probe negotiates at level
+/// 0 to observe old servers, and that level would let weak keys and signatures verify.
+std::vector<long> verify_errors_at_level_2(SSL* ssl, X509* leaf);
 std::vector<long> recorded_verify_errors(SSL* ssl);
 
 }  // namespace mtasts::net

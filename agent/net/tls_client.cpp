@@ -50,7 +50,17 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& s
   if (X509Ptr cert{SSL_get1_peer_certificate(ssl)}) {
     facts.has_certificate = true;
     facts.certificate = describe_certificate(cert.get(), host);
-    for (long code : recorded_verify_errors(ssl)) {
+    std::vector<long> errors = recorded_verify_errors(ssl);
+    if (SSL_get_security_level(ssl) < 2) {
+      // Negotiated low to observe old servers; the chain is judged as senders judge it.
+      for (long code : verify_errors_at_level_2(ssl, cert.get())) {
+        const auto problem = classify_verify_error(code);
+        if (problem == CertProblem::weak_key || problem == CertProblem::weak_signature) {
+          errors.push_back(code);
+        }
+      }
+    }
+    for (long code : errors) {
       const CertProblem problem = classify_verify_error(code);
       auto& problems = facts.certificate.problems;
       if (std::find(problems.begin(), problems.end(), problem) == problems.end()) {

@@ -171,6 +171,17 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
                         subject),
             address, mode);
         break;
+      case net::CertProblem::weak_key:
+      case net::CertProblem::weak_signature:
+        grouped.add(mx ? FindingCode::mx_cert_weak : FindingCode::policy_cert_weak, subject,
+                    fmt::format("the certificate chain does not verify at security level 2: {} "
+                                "(issuer {})",
+                                problem == net::CertProblem::weak_key
+                                    ? "a key is too small"
+                                    : "a signature uses a weak digest such as SHA-1",
+                                printable(cert.issuer, 120)),
+                    address, mode);
+        break;
       case net::CertProblem::untrusted:
       case net::CertProblem::not_yet_valid:
       case net::CertProblem::other:

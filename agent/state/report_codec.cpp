@@ -157,7 +157,8 @@ std::optional<net::TlsFacts> tls_at(const Json& j) {
   if (sha.size() != c.sha256.size()) throw std::out_of_range("sha256 is not 32 bytes");
   for (std::size_t i = 0; i < c.sha256.size(); ++i) c.sha256[i] = sha[i].get<unsigned char>();
   c.verified = j.at("verified").get<bool>();
-  for (const auto& p : j.at("problems")) c.problems.push_back(enum_at(p, net::CertProblem::other));
+  for (const auto& p : j.at("problems"))
+    c.problems.push_back(enum_at(p, net::CertProblem::weak_signature));
   c.error = j.at("error").get<std::string>();
   return t;
 }

@@ -172,5 +172,53 @@ TEST_F(SmtpAgainstFakes, OldTlsVersionIsRecordedNotFailed) {
   EXPECT_THAT(p.tls->certificate.problems, ::testing::Contains(CertProblem::untrusted));
 }
 
+/// Serves STARTTLS with `tls`, then waits for QUIT.
+FakeTcpServer::Script starttls_with(std::shared_ptr<asio::ssl::context> server_tls) {
+  return [server_tls](Socket s) -> asio::awaitable<void> {
+    co_await offer_starttls(s);
+    co_await send_text(s, "220 go ahead\r\n");
+    asio::ssl::stream<Socket&> tls(s, *server_tls);
+    co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+    std::array<char, 64> buffer{};
+    co_await tls.async_read_some(asio::buffer(buffer), asio::use_awaitable);  // QUIT
+    const std::string bye = "221 bye\r\n";
+    co_await asio::async_write(tls, asio::buffer(bye), asio::use_awaitable);
+  };
+}
+
+// The probe negotiates at security level 0 to observe old servers; the chain is judged as a
+// sender judges it (level 2), so a trusted chain with a weak key or a SHA-1 signature is not
+// valid, and says why.
+TEST_F(SmtpAgainstFakes, WeakKeysAndSignaturesAreJudgedAsSendersJudgeThem) {
+  const std::string ca_file = ::testing::TempDir() + "/weak-ca.pem";
+  struct Case {
+    int bits;
+    const char* digest;
+    std::optional<CertProblem> problem;
+  };
+  for (const Case& c :
+       {Case{2048, "SHA256", std::nullopt}, Case{1024, "SHA256", CertProblem::weak_key},
+        Case{2048, "SHA1", CertProblem::weak_signature}}) {
+    SCOPED_TRACE(std::to_string(c.bits) + " " + c.digest);
+    auto server_tls =
+        mtasts::testing::ca_issued_server_context("mx.fake.test", ca_file, c.bits, c.digest);
+    TlsOptions options;
+    options.min_version = TLS1_VERSION;
+    options.ca_file = ca_file;
+    context_ = std::get<std::shared_ptr<asio::ssl::context>>(make_tls_context(options));
+    FakeTcpServer server(io_, starttls_with(server_tls));
+    const SmtpProbe p = probe(server);
+    EXPECT_EQ(p.error, SmtpError::none) << p.detail;
+    ASSERT_TRUE(p.tls);
+    if (c.problem) {
+      EXPECT_FALSE(p.tls->certificate.verified);
+      EXPECT_EQ(p.tls->certificate.problems, std::vector<CertProblem>{*c.problem});
+    } else {
+      EXPECT_TRUE(p.tls->certificate.verified) << p.tls->certificate.error;
+      EXPECT_TRUE(p.tls->certificate.problems.empty());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mtasts::net
