@@ -16,9 +16,14 @@
 namespace mtasts {
 
 /// Waits for every task, even when the caller is cancelled meanwhile (the tasks own their
-/// deadlines), so nothing outlives what it refers to. Rethrows the first exception.
+/// deadlines and write into the caller's frame), so nothing outlives what it refers to.
+/// Rethrows the first exception.
 inline asio::awaitable<void> run_all(std::vector<asio::awaitable<void>> tasks) {
   auto executor = co_await asio::this_coro::executor;
+  // A cancelled coroutine throws at its next co_await by default: here that would return
+  // while the tasks still run. Wait through it, and restore the caller's setting after.
+  const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+  co_await asio::this_coro::throw_if_cancelled(false);
   struct State {
     explicit State(asio::any_io_executor ex) : done(std::move(ex)) {}
     std::size_t remaining = 0;
@@ -37,6 +42,7 @@ inline asio::awaitable<void> run_all(std::vector<asio::awaitable<void>> tasks) {
   while (state->remaining > 0) {
     co_await state->done.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   }
+  co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
   if (state->failure) std::rethrow_exception(state->failure);
 }
 
