@@ -220,6 +220,9 @@ constexpr std::array kCatalogue = {
   FindingSpec{mx_cert_weak, "mx_cert_weak", error, delivery, "RFC 8461 §4.2",
               "an MX host's certificate chain has a key under 2048 bits or a SHA-1 signature, which current senders refuse",
               "Replace the MX certificate with one of an RSA key of 2048 bits or more (or ECDSA P-256) signed with SHA-256."},
+  FindingSpec{agent_resources_exhausted, "agent_resources_exhausted", warning, fixed, "—",
+              "the agent ran out of file descriptors or memory during the check: what it could not try is unknown, not the domain's fault",
+              "Raise the agent's open-file limit (LimitNOFILE in systemd) or lower global.concurrency; see the agent's log."},
 };
 // clang-format on
 

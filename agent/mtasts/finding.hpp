@@ -95,10 +95,11 @@ enum class FindingCode : std::uint8_t {
   tlsrpt_discarded,
   policy_cert_weak,
   mx_cert_weak,
+  agent_resources_exhausted,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::mx_cert_weak) + 1;
+    static_cast<std::size_t>(FindingCode::agent_resources_exhausted) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {

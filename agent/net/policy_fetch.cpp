@@ -18,6 +18,7 @@ namespace {
 constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
 
 FetchError connect_error(const std::error_code& ec) {
+  if (is_local_resource_error(ec)) return FetchError::local_resources;
   return ec == asio::error::connection_refused ? FetchError::connect_refused
                                                : FetchError::connect_failed;
 }
@@ -100,6 +101,7 @@ std::string_view to_string(FetchError error) noexcept {
     case FetchError::http_truncated: return "http_truncated";
     case FetchError::body_too_large: return "body_too_large";
     case FetchError::timeout: return "timeout";
+    case FetchError::local_resources: return "local_resources";
   }
   return "unknown";
 }
@@ -133,6 +135,11 @@ asio::awaitable<PolicyFetch> fetch_policy(asio::ssl::context& context, std::stri
   result->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   co_return std::move(*result);
+}
+
+bool is_local_resource_error(const std::error_code& ec) noexcept {
+  return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+         ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
 }
 
 }  // namespace mtasts::net

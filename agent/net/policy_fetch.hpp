@@ -30,7 +30,14 @@ enum class FetchError : std::uint8_t {
   http_truncated,   ///< the connection closed before the response was complete
   body_too_large,   ///< more than the limit (the first bytes are kept)
   timeout,          ///< the deadline passed (the stage says where)
+  /// The agent itself ran out of file descriptors, buffers or memory: says nothing about
+  /// the policy host (appended: reports store the number).
+  local_resources,
 };
+
+/// Whether `ec` is the agent's own shortage (EMFILE, ENFILE, ENOBUFS, ENOMEM), not the
+/// peer's doing: a check must never blame a domain for it.
+bool is_local_resource_error(const std::error_code& ec) noexcept;
 
 std::string_view to_string(FetchError error) noexcept;
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "mtasts/text.hpp"
+#include "net/policy_fetch.hpp"
 
 namespace mtasts::net {
 namespace {
@@ -88,8 +89,9 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   out->stage = SmtpStage::connect;
   auto [connect_ec] = co_await socket.async_connect(endpoint, kToken);
   if (connect_ec) {
-    out->error = connect_ec == asio::error::connection_refused ? SmtpError::connect_refused
-                                                               : SmtpError::connect_failed;
+    out->error = is_local_resource_error(connect_ec)             ? SmtpError::local_resources
+                 : connect_ec == asio::error::connection_refused ? SmtpError::connect_refused
+                                                                 : SmtpError::connect_failed;
     out->detail = connect_ec.message();
     co_return;
   }
@@ -184,6 +186,7 @@ std::string_view to_string(SmtpError error) noexcept {
     case SmtpError::starttls_rejected: return "starttls_rejected";
     case SmtpError::tls_failed: return "tls_failed";
     case SmtpError::protocol: return "protocol";
+    case SmtpError::local_resources: return "local_resources";
   }
   return "unknown";
 }

@@ -30,6 +30,7 @@ enum class SmtpError : std::uint8_t {
   starttls_rejected,  ///< STARTTLS answered with something other than 220
   tls_failed,         ///< the TLS handshake failed
   protocol,           ///< a malformed, endless or oversized reply, or a closed connection
+  local_resources,    ///< the agent ran out of file descriptors or memory (appended)
 };
 
 std::string_view to_string(SmtpError error) noexcept;

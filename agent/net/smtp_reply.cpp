@@ -53,9 +53,10 @@ bool SmtpReplyReader::parse() {
     std::string line = buffer_.substr(0, lf);
     buffer_.erase(0, lf + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    // Reply-code [ ("-" / SP) textstring ] (RFC 5321 §4.2)
-    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) ||
-        (line.size() > 3 && line[3] != '-' && line[3] != ' ')) {
+    // Reply-code [ ("-" / SP) textstring ], Reply-code = %x32-35 %x30-35 %x30-39 (RFC 5321
+    // §4.2): "022" or "199" is no reply a server may send.
+    if (line.size() < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' || line[1] > '5' ||
+        !is_digit(line[2]) || (line.size() > 3 && line[3] != '-' && line[3] != ' ')) {
       error_ = SmtpReplyError::malformed;
       break;
     }

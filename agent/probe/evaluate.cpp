@@ -205,6 +205,19 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
   }
 }
 
+/// The agent could not try something (out of file descriptors or memory): say so once, and
+/// blame nobody else (the verdict becomes unknown).
+void agent_shortage(DomainReport& r, const std::string& what) {
+  for (const auto& f : r.findings) {
+    if (f.code == FindingCode::agent_resources_exhausted) return;
+  }
+  r.findings.push_back(make_finding(
+      FindingCode::agent_resources_exhausted, r.domain,
+      fmt::format("the agent ran out of file descriptors or memory ({}): not a problem of the "
+                  "domain; the results it could not get are unknown",
+                  what)));
+}
+
 /// deny_private_addresses kept the agent from these addresses of `host`.
 void refused_findings(DomainReport& r, const std::string& host, const AddressLookupFacts& lookup) {
   if (lookup.refused.empty()) return;
@@ -250,12 +263,18 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
   const net::HttpResponse* v6_served = nullptr;
   const net::PolicyFetch* served = nullptr;
   for (const auto& f : p.fetches) {
+    if (f.error == net::FetchError::local_resources) {
+      agent_shortage(r, fmt::format("fetching the policy from {}: {}",
+                                    f.endpoint.address().to_string(), f.detail));
+      continue;
+    }
     const bool v6 = f.endpoint.address().is_v6();
     (v6 ? v6_tried : v4_tried) = true;
     const std::string address = f.endpoint.address().to_string();
     if (f.tls) certificate_findings(*f.tls, false, p.host, address, std::nullopt, options, grouped);
     switch (f.error) {
       case net::FetchError::none:
+      case net::FetchError::local_resources:  // skipped above
       case net::FetchError::body_too_large: break;
       case net::FetchError::connect_refused:
       case net::FetchError::connect_failed:
@@ -413,12 +432,17 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
     }
     for (const auto& p : host.probes) {
       const std::string address = p.endpoint.address().to_string();
+      if (p.error == net::SmtpError::local_resources) {
+        agent_shortage(r, fmt::format("probing {} at {}: {}", host.host, address, p.detail));
+        continue;
+      }
       ++attempted;
       const auto unreachable = [&](FindingCode code, std::string what) {
         grouped.add(code, host.host, std::move(what), address, std::nullopt, reachability);
       };
       switch (p.error) {
-        case net::SmtpError::none: break;
+        case net::SmtpError::none:
+        case net::SmtpError::local_resources: break;  // skipped above
         case net::SmtpError::connect_refused:
           unreachable(
               FindingCode::mx_connect_failed,
@@ -512,7 +536,8 @@ bool makes_unknown(FindingCode code) {
     case FindingCode::mx_dns_error:
     case FindingCode::policy_host_dns_error:
     case FindingCode::mx_host_dns_error:
-    case FindingCode::port25_blocked: return true;
+    case FindingCode::port25_blocked:
+    case FindingCode::agent_resources_exhausted: return true;
     default: return false;
   }
 }

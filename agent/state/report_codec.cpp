@@ -183,7 +183,7 @@ Json fetch(const net::PolicyFetch& f) {
 net::PolicyFetch fetch_at(const Json& j) {
   net::PolicyFetch f;
   f.endpoint = endpoint_at(j.at("endpoint"));
-  f.error = enum_at(j.at("error"), net::FetchError::timeout);
+  f.error = enum_at(j.at("error"), net::FetchError::local_resources);
   f.stage = enum_at(j.at("stage"), net::FetchStage::done);
   f.detail = j.at("detail").get<std::string>();
   f.tls = tls_at(j.at("tls"));
@@ -237,7 +237,7 @@ Json probe_json(const net::SmtpProbe& p) {
 net::SmtpProbe probe_at(const Json& j) {
   net::SmtpProbe p;
   p.endpoint = endpoint_at(j.at("endpoint"));
-  p.error = enum_at(j.at("error"), net::SmtpError::protocol);
+  p.error = enum_at(j.at("error"), net::SmtpError::local_resources);
   p.stage = enum_at(j.at("stage"), net::SmtpStage::done);
   p.detail = j.at("detail").get<std::string>();
   p.last_code = j.at("last_code").get<int>();

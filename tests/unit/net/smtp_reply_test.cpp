@@ -59,6 +59,9 @@ TEST(SmtpReplyReader, Errors) {
   for (const Case& c :
        {Case{"hello\r\n", SmtpReplyError::malformed}, Case{"25 x\r\n", SmtpReplyError::malformed},
         Case{"250x\r\n", SmtpReplyError::malformed},
+        // Reply codes run from 200 to 559 (RFC 5321 §4.2).
+        Case{"022 x\r\n", SmtpReplyError::malformed}, Case{"199 x\r\n", SmtpReplyError::malformed},
+        Case{"260 x\r\n", SmtpReplyError::malformed}, Case{"650 x\r\n", SmtpReplyError::malformed},
         Case{"250-a\r\n251 b\r\n", SmtpReplyError::mixed_codes},
         Case{std::string(3000, '2'), SmtpReplyError::line_too_long},
         Case{"250 " + std::string(3000, 'x') + "\r\n", SmtpReplyError::line_too_long}}) {

@@ -51,6 +51,27 @@ TEST(Evaluate, DnsTimeoutIsUnknownNeverMissing) {
   EXPECT_EQ(r.sts_status, "dns_error");
 }
 
+// EMFILE in the agent is the agent's problem: no connect or port-25 finding about the domain.
+TEST(Evaluate, TheAgentsOwnShortageIsNeverTheDomainsFinding) {
+  DomainReport r = healthy();
+  r.mx[0].probes[0].error = net::SmtpError::local_resources;
+  r.mx[0].probes[0].stage = net::SmtpStage::connect;
+  r.mx[0].probes[0].tls.reset();
+  r.mx[0].probes[0].detail = "Too many open files";
+  r.policy.fetches[1].error = net::FetchError::local_resources;
+  r.policy.fetches[1].response.reset();
+  r.policy.fetches[1].tls.reset();
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("agent_resources_exhausted"));
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.policy_status, "valid");  // the other address served it
+  EXPECT_EQ(r.findings[0].subject, "example.com");
+  EXPECT_TRUE(net::is_local_resource_error(std::make_error_code(std::errc::too_many_files_open)));
+  EXPECT_TRUE(
+      net::is_local_resource_error(std::make_error_code(std::errc::too_many_files_open_in_system)));
+  EXPECT_FALSE(net::is_local_resource_error(std::make_error_code(std::errc::connection_refused)));
+}
+
 TEST(Evaluate, UncoveredMxUnderTestingIsAWarning) {
   DomainReport r = healthy();
   const std::string testing =
