@@ -17,14 +17,14 @@ endif()
 
 if(MTASTS_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "MTASTS_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
+    message(FATAL_ERROR "MTASTS_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++-16")
   endif()
   # Coverage instrumentation for all our code; the fuzz executables add the libFuzzer main.
   target_compile_options(mtasts_compiler_options INTERFACE
     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(mtasts_compiler_options INTERFACE -fsanitize=address,undefined)
-  # Asio does not detect clang's C++20 coroutines with libstdc++ (Debian 12's clang 14 and
-  # libstdc++ 12 support them): say so, so the fuzzers can link the whole agent library.
+  # Asio does not detect clang's C++20 coroutines with libstdc++ (clang 16 and libstdc++ 12
+  # support them): say so, so the fuzzers can link the whole agent library.
   target_compile_definitions(mtasts_compiler_options INTERFACE ASIO_HAS_CO_AWAIT=1
                              ASIO_HAS_STD_COROUTINE=1)
 endif()

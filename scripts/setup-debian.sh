@@ -10,8 +10,9 @@ packages=(
   # libraries the agent links
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev
-  # tests: GoogleTest, clang with libFuzzer for the fuzz targets, clang-format
-  libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format
+  # tests: GoogleTest, clang 16 with libFuzzer for the fuzz targets (clang 14 fails on the
+  # coroutine files under the sanitizers), clang-format
+  libgtest-dev libgmock-dev clang-16 libclang-rt-16-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
   # nftables drops port-25 SYNs inside the lab to test blocked egress

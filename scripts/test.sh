@@ -15,7 +15,7 @@ ctest --test-dir build-test -j2 --output-on-failure
 scripts/package.sh
 tests/deploy/package_test.sh
 
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \
   -DMTASTS_FUZZ=ON -DMTASTS_BUILD_TESTS=OFF -DMTASTS_FUZZ_SECONDS="${MTASTS_FUZZ_SECONDS:-60}"
 cmake --build build-fuzz -j2
 if ! ctest --test-dir build-fuzz -j2 --output-on-failure; then

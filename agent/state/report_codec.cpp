@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <stdexcept>
+#include <utility>
 
 namespace mtasts::state {
 namespace {
@@ -15,10 +16,34 @@ Json number(Enum value) {
   return static_cast<int>(value);
 }
 
+/// The integer stored at `j`, refusing a float, a string or a value out of T's range (a
+/// damaged row): nlohmann's get<T>() would convert 1e50 to an int, which is undefined.
+template <class T>
+T integer_at(const Json& j) {
+  if (j.is_number_unsigned()) {
+    const auto n = j.get<std::uint64_t>();
+    if (!std::in_range<T>(n)) throw std::out_of_range("integer out of range");
+    return static_cast<T>(n);
+  }
+  if (j.is_number_integer()) {
+    const auto n = j.get<std::int64_t>();
+    if (!std::in_range<T>(n)) throw std::out_of_range("integer out of range");
+    return static_cast<T>(n);
+  }
+  throw std::out_of_range("not an integer");
+}
+
+/// The integer at `key` of `j`, or `fallback` when there is none.
+template <class T>
+T integer_or(const Json& j, const char* key, T fallback) {
+  const auto it = j.find(key);
+  return it == j.end() ? fallback : integer_at<T>(*it);
+}
+
 /// The enum stored at `j`, refusing a number beyond its last value `last`.
 template <class Enum>
 Enum enum_at(const Json& j, Enum last) {
-  const int n = j.get<int>();
+  const int n = integer_at<int>(j);
   if (n < 0 || n > static_cast<int>(last)) throw std::out_of_range("enum value out of range");
   return static_cast<Enum>(n);
 }
@@ -28,7 +53,7 @@ Json endpoint(const asio::ip::tcp::endpoint& e) {
 }
 
 asio::ip::tcp::endpoint endpoint_at(const Json& j) {
-  return {asio::ip::make_address(j.at(0).get<std::string>()), j.at(1).get<std::uint16_t>()};
+  return {asio::ip::make_address(j.at(0).get<std::string>()), integer_at<std::uint16_t>(j.at(1))};
 }
 
 Json addresses(const std::vector<asio::ip::address>& list) {
@@ -148,14 +173,14 @@ std::optional<net::TlsFacts> tls_at(const Json& j) {
   t.has_certificate = j.at("has_certificate").get<bool>();
   auto& c = t.certificate;
   c.dns_names = j.at("dns_names").get<std::vector<std::string>>();
-  c.dns_names_total = j.at("dns_names_total").get<std::size_t>();
+  c.dns_names_total = integer_at<std::size_t>(j.at("dns_names_total"));
   c.subject = j.at("subject").get<std::string>();
   c.issuer = j.at("issuer").get<std::string>();
-  c.not_before = j.at("not_before").get<std::time_t>();
-  c.not_after = j.at("not_after").get<std::time_t>();
+  c.not_before = integer_at<std::time_t>(j.at("not_before"));
+  c.not_after = integer_at<std::time_t>(j.at("not_after"));
   const auto& sha = j.at("sha256");
   if (sha.size() != c.sha256.size()) throw std::out_of_range("sha256 is not 32 bytes");
-  for (std::size_t i = 0; i < c.sha256.size(); ++i) c.sha256[i] = sha[i].get<unsigned char>();
+  for (std::size_t i = 0; i < c.sha256.size(); ++i) c.sha256[i] = integer_at<unsigned char>(sha[i]);
   c.verified = j.at("verified").get<bool>();
   for (const auto& p : j.at("problems"))
     c.problems.push_back(enum_at(p, net::CertProblem::weak_signature));
@@ -189,7 +214,7 @@ net::PolicyFetch fetch_at(const Json& j) {
   f.tls = tls_at(j.at("tls"));
   if (const auto& r = j.at("response"); !r.is_null()) {
     net::HttpResponse response;
-    response.status = r.at("status").get<int>();
+    response.status = integer_at<int>(r.at("status"));
     response.reason = r.at("reason").get<std::string>();
     response.headers = r.at("headers").get<std::vector<std::pair<std::string, std::string>>>();
     f.response = std::move(response);
@@ -215,7 +240,9 @@ std::optional<Policy> policy_at(const Json& j) {
   p.valid = j.at("valid").get<bool>();
   p.version = optional_at<std::string>(j.at("version"));
   if (!j.at("mode").is_null()) p.mode = enum_at(j.at("mode"), Mode::none);
-  p.max_age = optional_at<std::uint64_t>(j.at("max_age"));
+  p.max_age = j.at("max_age").is_null()
+                  ? std::nullopt
+                  : std::optional<std::uint64_t>(integer_at<std::uint64_t>(j.at("max_age")));
   p.mx = j.at("mx").get<std::vector<std::string>>();
   p.extensions = fields_at(j.at("extensions"));
   p.findings = findings_at(j.at("findings"));
@@ -240,7 +267,7 @@ net::SmtpProbe probe_at(const Json& j) {
   p.error = enum_at(j.at("error"), net::SmtpError::local_resources);
   p.stage = enum_at(j.at("stage"), net::SmtpStage::done);
   p.detail = j.at("detail").get<std::string>();
-  p.last_code = j.at("last_code").get<int>();
+  p.last_code = integer_at<int>(j.at("last_code"));
   p.banner = j.at("banner").get<std::string>();
   p.starttls_offered = j.at("starttls_offered").get<bool>();
   p.tls = tls_at(j.at("tls"));
@@ -307,9 +334,9 @@ Json encode_report(const probe::DomainReport& r) {
 std::optional<probe::DomainReport> decode_report(const Json& j, std::string& problem) {
   problem.clear();
   try {
-    if (!j.is_object() || j.value("format", 0) != kReportFormat) {
-      problem = fmt::format("report format {} is not {}", j.is_object() ? j.value("format", 0) : 0,
-                            kReportFormat);
+    const auto format = j.is_object() ? j.find("format") : j.end();
+    if (!j.is_object() || format == j.end() || *format != kReportFormat) {
+      problem = fmt::format("the report format is not {}", kReportFormat);
       return std::nullopt;
     }
     probe::DomainReport r;
@@ -325,7 +352,7 @@ std::optional<probe::DomainReport> decode_report(const Json& j, std::string& pro
     for (const auto& h : j.at("mx")) {
       probe::MxHostFacts host;
       host.host = h.at("host").get<std::string>();
-      host.preference = h.at("preference").get<std::uint16_t>();
+      host.preference = integer_at<std::uint16_t>(h.at("preference"));
       host.implicit = h.at("implicit").get<bool>();
       host.lookup = lookup_at(h.at("lookup"));
       for (const auto& p : h.at("probes")) host.probes.push_back(probe_at(p));
@@ -355,7 +382,7 @@ std::optional<probe::DomainReport> decode_report(const Json& j, std::string& pro
     r.policy_status = j.at("policy_status").get<std::string>();
     r.started = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            std::chrono::nanoseconds(j.at("started_ns").get<std::int64_t>())));
+            std::chrono::nanoseconds(integer_at<std::int64_t>(j.at("started_ns")))));
     r.seconds = j.at("seconds").get<double>();
     return r;
   } catch (const std::exception& e) {  // nlohmann's type and range errors, bad addresses
@@ -384,15 +411,15 @@ std::optional<probe::PolicyHistory> decode_history(const Json& j, std::string& p
     probe::PolicyHistory h;
     h.id = j.at("id").get<std::string>();
     h.body_sha256 = j.at("body_sha256").get<std::string>();
-    h.first_seen = j.at("first_seen").get<std::int64_t>();
-    h.last_change = j.at("last_change").get<std::int64_t>();
-    h.unannounced_change_since = j.value("unannounced_change_since", std::int64_t{0});
-    h.needless_id_change_at = j.value("needless_id_change_at", std::int64_t{0});
+    h.first_seen = integer_at<std::int64_t>(j.at("first_seen"));
+    h.last_change = integer_at<std::int64_t>(j.at("last_change"));
+    h.unannounced_change_since = integer_or(j, "unannounced_change_since", std::int64_t{0});
+    h.needless_id_change_at = integer_or(j, "needless_id_change_at", std::int64_t{0});
     h.mode = j.value("mode", std::string());
-    h.mode_since = j.value("mode_since", std::int64_t{0});
-    h.max_age = j.value("max_age", std::int64_t{0});
-    h.gone_since = j.value("gone_since", std::int64_t{0});
-    h.previous_expiry = j.value("previous_expiry", std::int64_t{0});
+    h.mode_since = integer_or(j, "mode_since", std::int64_t{0});
+    h.max_age = integer_or(j, "max_age", std::int64_t{0});
+    h.gone_since = integer_or(j, "gone_since", std::int64_t{0});
+    h.previous_expiry = integer_or(j, "previous_expiry", std::int64_t{0});
     return h;
   } catch (const std::exception& e) {
     problem = fmt::format("damaged history: {}", e.what());

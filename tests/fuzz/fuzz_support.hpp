@@ -2,8 +2,11 @@
 // libFuzzer records the input as a crash.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,5 +52,39 @@ inline void check_messages_printable(const std::vector<Finding>& findings) {
     }
   }
 }
+
+/// Takes typed values from the fuzzer's bytes, front to back; zeros and empty strings once
+/// the bytes run out, so every input is a valid (if dull) recipe.
+class Bytes {
+ public:
+  Bytes(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  std::uint8_t byte() { return at_ < size_ ? data_[at_++] : 0; }
+  bool flag() { return (byte() & 1) != 0; }
+  /// A value in [0, n).
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : byte() % n; }
+  /// A string of up to `max` bytes: a length byte, then the bytes.
+  std::string text(std::size_t max = 64) {
+    const std::size_t length = std::min<std::size_t>(below(max + 1), size_ - at_);
+    std::string out(reinterpret_cast<const char*>(data_ + at_), length);
+    at_ += length;
+    return out;
+  }
+  /// One of `choices`, or a fuzzed string.
+  std::string pick(std::initializer_list<std::string_view> choices, std::size_t max = 64) {
+    const std::size_t i = below(choices.size() + 1);
+    if (i == choices.size()) return text(max);
+    return std::string(*(choices.begin() + static_cast<std::ptrdiff_t>(i)));
+  }
+  std::string_view rest() {
+    std::string_view out(reinterpret_cast<const char*>(data_ + at_), size_ - at_);
+    at_ = size_;
+    return out;
+  }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t at_ = 0;
+};
 
 }  // namespace mtasts::fuzz

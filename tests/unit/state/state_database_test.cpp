@@ -50,6 +50,24 @@ probe::DomainReport evaluated(const std::string& domain) {
   return r;
 }
 
+// A damaged row may hold any JSON number where an integer belongs: refused, never converted
+// (a float beyond an int's range is undefined behaviour in a conversion; the fuzzer found it).
+TEST(ReportCodec, NumbersOutOfRangeAreADamagedRow) {
+  const auto encoded = encode_report(evaluated("a.example"));
+  for (const auto& [pointer, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"/mx/0/preference", 5.5e51},
+                                                           {"/mx/0/preference", 70000},
+                                                           {"/mx/0/probes/0/last_code", 1e300},
+                                                           {"/started_ns", "soon"},
+                                                           {"/verdict", -1}}) {
+    auto damaged = encoded;
+    damaged[nlohmann::json::json_pointer(pointer)] = value;
+    std::string problem;
+    EXPECT_FALSE(decode_report(damaged, problem)) << pointer;
+    EXPECT_NE(problem, "") << pointer;
+  }
+}
+
 TEST(ReportCodec, ARoundTripKeepsEveryStoredFact) {
   const auto report = evaluated("a.example");
   const auto encoded = encode_report(report);

@@ -1,0 +1,136 @@
+// libFuzzer target: evaluate() on facts generated from the fuzzer's bytes (records, a policy
+// body, fetches, up to 10 MX hosts with probes and certificates), then the store and the
+// collector. Whatever a hostile domain serves, its findings and its series stay bounded.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_support.hpp"
+#include "metrics/collector.hpp"
+#include "probe/evaluate.hpp"
+#include "state/domain_store.hpp"
+
+namespace {
+
+using mtasts::fuzz::Bytes;
+namespace net = mtasts::net;
+namespace probe = mtasts::probe;
+
+/// Most series a domain may have: a few dozen of its own, and per MX host (at most 10) its
+/// families, address families and certificate. Thousands would mean a finding per line.
+constexpr std::size_t kMaxSeriesPerDomain = 600;
+
+asio::ip::address address(Bytes& bytes) {
+  if (bytes.flag()) return asio::ip::address_v4(0xC0000200u + bytes.byte());
+  asio::ip::address_v6::bytes_type raw{0x20, 0x01, 0x0d, 0xb8};
+  raw[15] = bytes.byte();
+  return asio::ip::address_v6(raw);
+}
+
+mtasts::probe::TxtLookupFacts txt(Bytes& bytes, const std::string& name, bool sts) {
+  mtasts::probe::TxtLookupFacts lookup;
+  lookup.name = name;
+  lookup.failure = static_cast<mtasts::dns::DnsFailure>(bytes.below(4));
+  const std::size_t count = bytes.below(4);
+  for (std::size_t i = 0; i < count; ++i) {
+    lookup.records.push_back(
+        sts ? bytes.pick({"v=STSv1; id=1", "v=STSv1; id=2;", "v=STSv1", "v=spf1 -all"}, 300)
+            : bytes.pick({"v=TLSRPTv1; rua=mailto:r@example.com", "v=TLSRPTv1;"}, 300));
+  }
+  return lookup;
+}
+
+net::TlsFacts tls(Bytes& bytes, const std::string& host) {
+  net::TlsFacts facts;
+  facts.version = bytes.pick({"TLSv1.3", "TLSv1.2", "TLSv1", "SSLv3"});
+  facts.has_certificate = bytes.flag();
+  auto& cert = facts.certificate;
+  cert.dns_names = {bytes.flag() ? host : bytes.text(40)};
+  cert.dns_names_total = cert.dns_names.size() + bytes.below(500);
+  cert.not_after = 1800000000 + static_cast<std::time_t>(bytes.byte()) * 86400 * 30 - 86400 * 3000;
+  cert.verified = bytes.flag();
+  const std::size_t problems = bytes.below(3);
+  for (std::size_t i = 0; i < problems; ++i) {
+    cert.problems.push_back(static_cast<net::CertProblem>(bytes.below(5)));
+  }
+  cert.error = bytes.text(40);
+  return facts;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  Bytes bytes(data, size);
+  probe::DomainReport r;
+  r.domain = "example.com";
+  r.sts = txt(bytes, "_mta-sts.example.com", true);
+  r.tlsrpt = txt(bytes, "_smtp._tls.example.com", false);
+  r.null_mx = bytes.flag();
+  r.mx_failure = static_cast<mtasts::dns::DnsFailure>(bytes.below(4));
+  r.port25_egress = static_cast<probe::Port25Egress>(bytes.below(3));
+
+  r.policy.host = "mta-sts.example.com";
+  const std::size_t fetches = bytes.below(5);
+  for (std::size_t i = 0; i < fetches; ++i) {
+    r.policy.lookup.addresses.push_back(address(bytes));
+    net::PolicyFetch fetch;
+    fetch.endpoint = {r.policy.lookup.addresses.back(), 443};
+    fetch.error = static_cast<net::FetchError>(bytes.below(8));
+    fetch.stage = static_cast<net::FetchStage>(bytes.below(4));
+    if (bytes.flag()) fetch.tls = tls(bytes, r.policy.host);
+    if (bytes.flag()) {
+      net::HttpResponse response;
+      response.status = bytes.flag() ? 200 : 300 + bytes.byte();
+      response.headers = {{"content-type", bytes.pick({"text/plain", "text/html"})}};
+      fetch.response = response;
+    }
+    r.policy.fetches.push_back(std::move(fetch));
+  }
+  const std::size_t hosts = bytes.below(11);
+  for (std::size_t i = 0; i < hosts; ++i) {
+    probe::MxHostFacts mx;
+    mx.host = bytes.pick({"mx.example.com", "mx2.example.com", "mail.other.net"}, 40);
+    mx.preference = bytes.byte();
+    mx.lookup.v4_failure = static_cast<mtasts::dns::DnsFailure>(bytes.below(4));
+    const std::size_t probes = bytes.below(5);
+    for (std::size_t j = 0; j < probes; ++j) {
+      mx.lookup.addresses.push_back(address(bytes));
+      net::SmtpProbe smtp;
+      smtp.endpoint = {mx.lookup.addresses.back(), 25};
+      smtp.error = static_cast<net::SmtpError>(bytes.below(11));
+      smtp.stage = static_cast<net::SmtpStage>(bytes.below(7));
+      smtp.detail = bytes.text(40);
+      smtp.starttls_offered = bytes.flag();
+      if (bytes.flag()) smtp.tls = tls(bytes, mx.host);
+      mx.probes.push_back(std::move(smtp));
+    }
+    r.mx.push_back(std::move(mx));
+  }
+  // The rest is the policy body that every 200 answer carries.
+  const std::string body(bytes.rest());
+  for (auto& fetch : r.policy.fetches) {
+    if (fetch.response) fetch.response->body = body;
+  }
+
+  probe::evaluate(r, {});
+  MTASTS_FUZZ_CHECK(r.findings.size() <= mtasts::kFindingCodeCount * mtasts::kMaxFindingsPerCode);
+  for (const auto& f : r.findings) {
+    MTASTS_FUZZ_CHECK(f.message.size() <= mtasts::kMaxFindingMessageBytes);
+  }
+  const bool any_error = mtasts::fuzz::has_error(r.findings);
+  MTASTS_FUZZ_CHECK(any_error == (r.verdict == probe::Verdict::fail));
+
+  mtasts::state::DomainStore store;
+  store.retain({{"example.com", {}}});
+  store.record(std::move(r), 1800000000);
+  std::size_t series = 0;
+  for (const auto& family : mtasts::metrics::collect(store, mtasts::metrics::AgentStats{})) {
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "domain") ++series;
+      }
+    }
+  }
+  MTASTS_FUZZ_CHECK(series <= kMaxSeriesPerDomain);
+  return 0;
+}
