@@ -300,7 +300,11 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
                   "the policy is larger than 64 KiB; senders stop reading there", address,
                   std::nullopt);
     }
-    if (f.response) {
+    // Judge the status and type only of an answer that arrived whole: a fetch that timed out
+    // or broke off has said what went wrong (a half-read head has no Content-Type yet).
+    const bool complete =
+        f.error == net::FetchError::none || f.error == net::FetchError::body_too_large;
+    if (f.response && complete) {
       const auto& resp = *f.response;
       if (resp.status >= 300 && resp.status < 400) {
         grouped.add(
@@ -454,12 +458,9 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
           break;
         case net::SmtpError::timeout:
           if (p.stage <= net::SmtpStage::banner) {
-            unreachable(FindingCode::mx_timeout,
-                        fmt::format("{} at {}", p.detail, net::to_string(p.stage)));
+            unreachable(FindingCode::mx_timeout, p.detail);  // the detail names the stage
           } else {
-            grouped.add(FindingCode::mx_timeout, host.host,
-                        fmt::format("{} at {}", p.detail, net::to_string(p.stage)), address,
-                        std::nullopt);
+            grouped.add(FindingCode::mx_timeout, host.host, p.detail, address, std::nullopt);
           }
           break;
         case net::SmtpError::starttls_missing:

@@ -72,6 +72,21 @@ TEST(Evaluate, TheAgentsOwnShortageIsNeverTheDomainsFinding) {
   EXPECT_FALSE(net::is_local_resource_error(std::make_error_code(std::errc::connection_refused)));
 }
 
+// A policy host that trickles its answer: the fetch times out after the status line. The
+// timeout is the finding; a Content-Type that never came is not a second one.
+TEST(Evaluate, AHalfReadAnswerIsJudgedByItsErrorOnly) {
+  DomainReport r = healthy();
+  for (auto& fetch : r.policy.fetches) {
+    fetch.error = net::FetchError::timeout;
+    fetch.stage = net::FetchStage::http;
+    fetch.detail = "no complete answer within 30000 ms (stopped at http)";
+    fetch.response->headers.clear();
+    fetch.response->body.clear();
+  }
+  evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("policy_timeout"));
+}
+
 TEST(Evaluate, UncoveredMxUnderTestingIsAWarning) {
   DomainReport r = healthy();
   const std::string testing =
