@@ -19,6 +19,10 @@
 #     SMTP that speaks only TLS 1.0                    127.0.0.30
 #     SMTP that never answers                          127.0.0.31
 #     SMTP whose TLS handshake is garbage              127.0.0.32
+#     SMTP greeting without end / a byte a second      127.0.0.33 / .34
+#     policy hosts: a byte a second, endless headers,
+#       a 10 MB body                                   127.0.0.85 / .86 / .87
+#     DNS answering garbage (garbagedns.test.)         127.0.0.35
 #   Plain HTTP on port 443 (nginx, no TLS)             127.0.0.84
 #   IPv4 and IPv6 serving different policies (nginx)   127.0.0.83 and fd00:6d74:7374::83
 # Certificates (certs.sh) are made at start-up; $MTASTS_LAB_DIR/certs/ca.pem is the root
@@ -172,7 +176,7 @@ BLOCK
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
 GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
   nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls onlyrefused onlysilent
-  nosemicolon sharedexpired xn--mnchen-3ya"
+  nosemicolon sharedexpired xn--mnchen-3ya mxendless mxslow"
 
 start_web() {
   local dir="$LAB_DIR/nginx"
@@ -310,6 +314,10 @@ start_misbehaving() {
     --hang 127.0.0.82:443 --hang "[fd00:6d74:7374::82]:443" --hang 127.0.0.31:25 \
     --bad-tls 127.0.0.32:25 \
     --old-tls 127.0.0.30:25 "$LAB_DIR/certs/mx-good.pem" "$LAB_DIR/certs/mx-good.key" \
+    --smtp-endless 127.0.0.33:25 --smtp-slow 127.0.0.34:25 --dns-garbage 127.0.0.35:53 \
+    --https slow 127.0.0.85:443 "$LAB_DIR/certs/lab.pem" "$LAB_DIR/certs/lab.key" \
+    --https endless-headers 127.0.0.86:443 "$LAB_DIR/certs/lab.pem" "$LAB_DIR/certs/lab.key" \
+    --https huge-body 127.0.0.87:443 "$LAB_DIR/certs/lab.pem" "$LAB_DIR/certs/lab.key" \
     > "$LAB_DIR/misbehaving.log" 2>&1 &
   echo $! > "$LAB_DIR/misbehaving.pid"
   wait_for_port misbehaving_servers 127.0.0.30 25 "$LAB_DIR/misbehaving.log"
@@ -327,7 +335,7 @@ up() {
     in_lab ip -6 addr add "$address/128" dev lo nodad
   done
   LAB_CERT_NAMES="$GOOD_POLICY_HOSTS testing none uncovered forbidden redirect ctype big badpolicy
-    shortmaxage dayage familymismatch implicit changing" \
+    shortmaxage dayage familymismatch implicit changing slowhttp endlessheaders hugebody" \
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_recursive_dns
