@@ -208,6 +208,7 @@ class Daemon {
       stats_.port25_egress_up = state == probe::Port25Egress::working;
     if (state == egress_logged_) return;
     egress_logged_ = state;
+    ++stats_.generation;
     if (state == probe::Port25Egress::blocked) {
       log::error("outbound port 25 presumed blocked: MX results are unknown until it works",
                  {{"canaries", std::to_string(config_.global.egress_canaries.size())}});
@@ -227,6 +228,7 @@ class Daemon {
     } else {
       problem = apply(std::move(std::get<config::Config>(loaded)));
     }
+    ++stats_.generation;
     if (!problem.empty()) {
       stats_.config_last_reload_successful = false;
       log::error(

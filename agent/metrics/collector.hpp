@@ -35,6 +35,9 @@ struct AgentStats {
   std::uint64_t smtp_probes_shared_total = 0;
   /// Outbound port 25: true working, false presumed blocked, none before any evidence.
   std::optional<bool> port25_egress_up;
+  /// Counts the changes a scrape must see at once (reloads, the egress state); with the
+  /// store's generation it decides when a /metrics render may be served again.
+  std::uint64_t generation = 0;
 };
 
 /// Every family of metric_families(), in that order, with the samples of `store` and `stats`

@@ -71,8 +71,8 @@ report::Json domain_json(const Endpoints& e, const std::string& domain,
 std::shared_ptr<const std::string> render_metrics(Endpoints& e, Endpoints::Rendered& rendered,
                                                   bool gzip) {
   const auto now = std::chrono::steady_clock::now();
-  if (rendered.body && rendered.generation == e.store.generation() &&
-      now - rendered.at < e.metrics_reuse) {
+  if (rendered.body && rendered.store_generation == e.store.generation() &&
+      rendered.stats_generation == e.stats.generation && now - rendered.at < e.metrics_reuse) {
     return rendered.body;
   }
   std::string body;
@@ -88,7 +88,8 @@ std::shared_ptr<const std::string> render_metrics(Endpoints& e, Endpoints::Rende
     e.collector.Render([&body](std::string_view text) { body += text; });
   }
   ++e.metrics_renders;
-  rendered = {std::make_shared<const std::string>(std::move(body)), now, e.store.generation()};
+  rendered = {std::make_shared<const std::string>(std::move(body)), now, e.store.generation(),
+              e.stats.generation};
   return rendered.body;
 }
 

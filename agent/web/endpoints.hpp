@@ -33,7 +33,8 @@ struct Endpoints {
   std::function<std::optional<std::chrono::system_clock::time_point>(const std::string&)>
       next_check;
   std::vector<std::pair<std::string, std::string>> extra_headers{};  ///< web config headers
-  /// A /metrics render is served again for this long while no domain changed, so concurrent
+  /// A /metrics render is served again for this long while no domain changed and no reload
+  /// happened (the other agent figures may be that old), so concurrent
   /// scrapes (an HA pair of Prometheus servers, a dozen dashboards) share one render and one
   /// buffer instead of each holding tens of MB.
   std::chrono::milliseconds metrics_reuse{1000};
@@ -42,7 +43,8 @@ struct Endpoints {
   struct Rendered {
     std::shared_ptr<const std::string> body;
     std::chrono::steady_clock::time_point at{};
-    std::uint64_t generation = 0;
+    std::uint64_t store_generation = 0;
+    std::uint64_t stats_generation = 0;
   };
   Rendered metrics_plain{};
   Rendered metrics_gzip{};

@@ -134,6 +134,12 @@ TEST_F(EndpointsTest, ConcurrentScrapesShareOneRender) {
   EXPECT_EQ(endpoints_.metrics_renders, 3u);
   EXPECT_THAT(std::string(after.payload()),
               HasSubstr("mtasts_domain_verdict{domain=\"bad.example\",verdict=\"ok\"} 1"));
+  // So does a reload (a failed one changes no domain).
+  stats_.config_last_reload_successful = false;
+  ++stats_.generation;
+  EXPECT_THAT(std::string(get("/metrics").payload()),
+              HasSubstr("mtasts_agent_config_last_reload_successful 0"));
+  EXPECT_EQ(endpoints_.metrics_renders, 4u);
 }
 
 TEST_F(EndpointsTest, AnOldRenderIsNotServedAgain) {
