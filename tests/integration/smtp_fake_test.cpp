@@ -30,6 +30,20 @@ asio::awaitable<void> offer_starttls(Socket& s) {
   co_await read_line(s);
 }
 
+/// Serves STARTTLS with `tls`, then waits for QUIT.
+FakeTcpServer::Script starttls_with(std::shared_ptr<asio::ssl::context> server_tls) {
+  return [server_tls](Socket s) -> asio::awaitable<void> {
+    co_await offer_starttls(s);
+    co_await send_text(s, "220 go ahead\r\n");
+    asio::ssl::stream<Socket&> tls(s, *server_tls);
+    co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+    std::array<char, 64> buffer{};
+    co_await tls.async_read_some(asio::buffer(buffer), asio::use_awaitable);  // QUIT
+    const std::string bye = "221 bye\r\n";
+    co_await asio::async_write(tls, asio::buffer(bye), asio::use_awaitable);
+  };
+}
+
 class SmtpAgainstFakes : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -155,35 +169,12 @@ TEST_F(SmtpAgainstFakes, DataBeforeTlsIsRefused) {
 TEST_F(SmtpAgainstFakes, OldTlsVersionIsRecordedNotFailed) {
   auto server_tls =
       mtasts::testing::self_signed_server_context("mx.fake.test", TLS1_VERSION, TLS1_VERSION);
-  FakeTcpServer server(io_, [server_tls](Socket s) -> asio::awaitable<void> {
-    co_await offer_starttls(s);
-    co_await send_text(s, "220 go ahead\r\n");
-    asio::ssl::stream<Socket&> tls(s, *server_tls);
-    co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
-    std::array<char, 64> buffer{};
-    co_await tls.async_read_some(asio::buffer(buffer), asio::use_awaitable);  // QUIT
-    const std::string bye = "221 bye\r\n";
-    co_await asio::async_write(tls, asio::buffer(bye), asio::use_awaitable);
-  });
+  FakeTcpServer server(io_, starttls_with(server_tls));
   const SmtpProbe p = probe(server);
   EXPECT_EQ(p.error, SmtpError::none) << p.detail;
   ASSERT_TRUE(p.tls);
   EXPECT_EQ(p.tls->version, "TLSv1");
   EXPECT_THAT(p.tls->certificate.problems, ::testing::Contains(CertProblem::untrusted));
-}
-
-/// Serves STARTTLS with `tls`, then waits for QUIT.
-FakeTcpServer::Script starttls_with(std::shared_ptr<asio::ssl::context> server_tls) {
-  return [server_tls](Socket s) -> asio::awaitable<void> {
-    co_await offer_starttls(s);
-    co_await send_text(s, "220 go ahead\r\n");
-    asio::ssl::stream<Socket&> tls(s, *server_tls);
-    co_await tls.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
-    std::array<char, 64> buffer{};
-    co_await tls.async_read_some(asio::buffer(buffer), asio::use_awaitable);  // QUIT
-    const std::string bye = "221 bye\r\n";
-    co_await asio::async_write(tls, asio::buffer(bye), asio::use_awaitable);
-  };
 }
 
 // The probe negotiates at security level 0 to observe old servers; the chain is judged as a
