@@ -70,7 +70,7 @@ def report(samples, svg):
     end = max(r["seconds"] for r in rows) or 1
     for i, name in enumerate(COLUMNS[1:5]):
         top = i * height + 20
-        top_value = max(max(r[name] for r in rows) * 1.2, 1e-9)
+        top_value = max(r[name] for r in rows) * 1.2 or 1.0  # all zero: a 0-1 scale
         points = " ".join(
             f"{pad + (r['seconds'] / end) * (width - 2 * pad):.1f},"
             f"{top + (height - 40) * (1 - r[name] / top_value):.1f}" for r in rows)
