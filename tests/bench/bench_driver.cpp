@@ -5,9 +5,14 @@
 //   bench_driver probe HOST PORT CONCURRENCY FILE   (FILE: one request target per line)
 //   bench_driver wait-ready HOST PORT TIMEOUT_SECONDS
 //   bench_driver scrape HOST PORT
+//   bench_driver flood HOST PORT CLIENTS SECONDS   wrong passwords from CLIENTS connections,
+//                                                  and a right-password scrape every second
+// $BENCH_AUTH, when set, is sent as the Authorization header of wait-ready and scrape.
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -51,10 +56,53 @@ int probe(const std::string& host, std::uint16_t port, int concurrency, const st
   return failed == 0 ? 0 : 1;
 }
 
+std::vector<std::string> auth_headers() {
+  const char* auth = std::getenv("BENCH_AUTH");
+  if (auth == nullptr || *auth == '\0') return {};
+  return {std::string("Authorization: ") + auth};
+}
+
+std::atomic<bool> g_terminated{false};
+
+int flood(const std::string& host, std::uint16_t port, int clients, int seconds) {
+  // bench_hammer.sh ends the flood with SIGTERM when the round is over: report, then exit.
+  std::signal(SIGTERM, [](int) { g_terminated = true; });
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> refused{0}, busy{0}, scrapes{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        const int status = http_request(host, port, "GET", "/metrics",
+                                        {"Authorization: Basic cHJvbWV0aGV1czp3cm9uZw=="})
+                               .response.status;
+        (status == 401 ? refused : status == 429 ? busy : failed)++;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    while (!stop) {
+      const auto r = http_request(host, port, "GET", "/metrics",
+                                  {"Accept-Encoding: gzip", auth_headers().at(0)});
+      (r.response.status == 200 ? scrapes : failed)++;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  });
+  const auto start = Clock::now();
+  while (!g_terminated && seconds_since(start) < seconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::printf("flood_401=%zu flood_429=%zu scrapes_ok=%zu other=%zu\n", refused.load(), busy.load(),
+              scrapes.load(), failed.load());
+  return 0;
+}
+
 int wait_ready(const std::string& host, std::uint16_t port, int timeout_seconds) {
   const auto start = Clock::now();
   while (seconds_since(start) < timeout_seconds) {
-    if (http_request(host, port, "GET", "/-/ready").response.status == 200) {
+    if (http_request(host, port, "GET", "/-/ready", auth_headers()).response.status == 200) {
       std::printf("ready_seconds=%.2f\n", seconds_since(start));
       return 0;
     }
@@ -66,7 +114,9 @@ int wait_ready(const std::string& host, std::uint16_t port, int timeout_seconds)
 
 int scrape(const std::string& host, std::uint16_t port) {
   const auto start = Clock::now();
-  const auto r = http_request(host, port, "GET", "/metrics", {"Accept-Encoding: gzip"});
+  auto headers = auth_headers();
+  headers.push_back("Accept-Encoding: gzip");
+  const auto r = http_request(host, port, "GET", "/metrics", headers);
   const double took = seconds_since(start);
   const auto text = mtasts::web::gzip_decompress(r.response.body, 1u << 30);
   if (!r.ok || !text) {
@@ -98,11 +148,15 @@ int main(int argc, char** argv) {
   if (args.size() == 4 && args[0] == "wait-ready") {
     return wait_ready(args[1], static_cast<std::uint16_t>(std::stoi(args[2])), std::stoi(args[3]));
   }
+  if (args.size() == 5 && args[0] == "flood") {
+    return flood(args[1], static_cast<std::uint16_t>(std::stoi(args[2])), std::stoi(args[3]),
+                 std::stoi(args[4]));
+  }
   if (args.size() == 3 && args[0] == "scrape") {
     return scrape(args[1], static_cast<std::uint16_t>(std::stoi(args[2])));
   }
   std::fprintf(stderr,
                "usage: bench_driver probe HOST PORT CONCURRENCY FILE | wait-ready HOST PORT "
-               "TIMEOUT | scrape HOST PORT\n");
+               "TIMEOUT | scrape HOST PORT | flood HOST PORT CLIENTS SECONDS\n");
   return 2;
 }
