@@ -26,7 +26,9 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
 
 std::optional<std::string> unknown_key(const YAML::Node& map, std::set<std::string_view> allowed) {
   for (const auto& entry : map) {
-    const auto key = entry.first.as<std::string>();
+    // "? [a, b]: x" makes a key that is a list: an unknown field too, not an exception.
+    if (!entry.first.IsScalar()) return std::string("(a key that is not a string)");
+    const auto key = entry.first.Scalar();
     if (!allowed.contains(key)) return key;
   }
   return std::nullopt;

@@ -61,6 +61,10 @@ TEST(WebConfig, ErrorsNameTheFileLineAndField) {
                 .find("client_ca_file: needed by"),
             std::string::npos);
   EXPECT_NE(problem_of("a: [").find("web.yml:"), std::string::npos);
+  // A key that is a list or a map is an unknown field, not an exception (the fuzzer's find).
+  EXPECT_NE(problem_of("? [a, b]\n: x\n").find("unknown field"), std::string::npos);
+  EXPECT_NE(problem_of("tls_server_config:\n  ? {a: b}\n  : x\n").find("unknown field"),
+            std::string::npos);
 }
 
 }  // namespace
