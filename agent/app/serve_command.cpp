@@ -13,10 +13,12 @@
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cstring>
 #include <map>
 #include <ostream>
 #include <set>
@@ -107,6 +109,13 @@ class Daemon {
       }
       auth_ = std::make_shared<web::BasicAuth>(web_config_.basic_auth_users,
                                                password_workers_.get_executor());
+      // The bcrypt thread yields to the event loop's: nice 10 for that thread alone.
+      asio::post(password_workers_, [] {
+        if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0) {
+          log::debug("cannot lower the password thread's priority",
+                     {{"err", std::strerror(errno)}});
+        }
+      });
     }
     if (!options_.storage_path.empty()) {
       std::vector<std::string> notices;

@@ -45,6 +45,8 @@ BasicAuth::BasicAuth(std::map<std::string, std::string> users, asio::any_io_exec
     : state_(std::make_shared<State>()), workers_(std::move(workers)) {
   state_->users = std::move(users);
   state_->max_pending = std::max<std::size_t>(1, max_pending);
+  state_->tokens = kBcryptBurst;
+  state_->refilled = std::chrono::steady_clock::now();
   // The prefix ("$2y$12$") of the costliest user's hash with a fixed salt: an unknown user
   // costs at least the work of a wrong password, so timing does not tell which users exist.
   state_->dummy_hash = "$2y$10$" + std::string(22, '.');
@@ -73,6 +75,13 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
   // A flood of wrong passwords queues at most max_pending bcrypt runs; the rest are told to
   // come back, so the worker never builds a backlog of minutes.
   if (state->pending >= state->max_pending) co_return Access::busy;
+  const auto now = std::chrono::steady_clock::now();
+  state->tokens = std::min(
+      kBcryptBurst, state->tokens + std::chrono::duration<double>(now - state->refilled).count() *
+                                        kBcryptPerSecond);
+  state->refilled = now;
+  if (state->tokens < 1) co_return Access::busy;
+  state->tokens -= 1;
   ++state->pending;
   struct Done {
     State& s;

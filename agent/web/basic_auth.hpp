@@ -8,6 +8,7 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,9 @@ enum class Access {
 
 class BasicAuth {
  public:
+  static constexpr double kBcryptPerSecond = 4;
+  static constexpr double kBcryptBurst = 8;
+
   /// `users`: user → bcrypt hash. `workers`: where bcrypt runs (not the event loop).
   /// `max_pending`: password checks that may run or wait at once; more are answered `busy`.
   BasicAuth(std::map<std::string, std::string> users, asio::any_io_executor workers,
@@ -44,6 +48,10 @@ class BasicAuth {
     std::vector<std::string> accepted;  ///< SHA-256 of user, hash and password; bounded
     std::size_t pending = 0;
     std::size_t max_pending = 4;
+    /// bcrypt runs allowed, refilled at kBcryptPerSecond up to kBcryptBurst: a flood may take
+    /// a fifth of one core, not a whole one that the checks share on a small machine.
+    double tokens = 0;
+    std::chrono::steady_clock::time_point refilled{};
   };
   std::shared_ptr<State> state_;  ///< shared with checks in flight
   asio::any_io_executor workers_;

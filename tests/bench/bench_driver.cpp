@@ -68,7 +68,7 @@ int flood(const std::string& host, std::uint16_t port, int clients, int seconds)
   // bench_hammer.sh ends the flood with SIGTERM when the round is over: report, then exit.
   std::signal(SIGTERM, [](int) { g_terminated = true; });
   std::atomic<bool> stop{false};
-  std::atomic<std::size_t> refused{0}, busy{0}, scrapes{0}, failed{0};
+  std::atomic<std::size_t> refused{0}, busy{0}, scrapes{0}, failed{0}, no_answer{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
@@ -76,7 +76,7 @@ int flood(const std::string& host, std::uint16_t port, int clients, int seconds)
         const int status = http_request(host, port, "GET", "/metrics",
                                         {"Authorization: Basic cHJvbWV0aGV1czp3cm9uZw=="})
                                .response.status;
-        (status == 401 ? refused : status == 429 ? busy : failed)++;
+        (status == 401 ? refused : status == 429 ? busy : status == 0 ? no_answer : failed)++;
       }
     });
   }

@@ -126,6 +126,24 @@ TEST_F(BasicAuthTest, AFloodOfWrongPasswordsIsBounded) {
   EXPECT_EQ(check(auth, basic("prometheus:secret")), Access::granted);
 }
 
+TEST_F(BasicAuthTest, BcryptRunsAreRateLimited) {
+  BasicAuth auth({{"prometheus", bcrypt("secret")}}, workers_.get_executor(), 100);
+  // The burst is queued for the worker; the rest of a quick flood is told to come back.
+  std::size_t busy = 0;
+  for (int i = 0; i < 40; ++i) {
+    if (*start(auth, basic("prometheus:guess")) == Access::busy) ++busy;
+  }
+  EXPECT_GE(busy, 40 - static_cast<std::size_t>(BasicAuth::kBcryptBurst) - 2);
+  EXPECT_LE(auth.pending(), static_cast<std::size_t>(BasicAuth::kBcryptBurst) + 2);
+  finish_work();
+  // A remembered password needs no bcrypt run, so a flood does not lock Prometheus out.
+  BasicAuth warm({{"prometheus", bcrypt("secret")}}, workers_.get_executor(), 100);
+  EXPECT_EQ(check(warm, basic("prometheus:secret")), Access::granted);
+  for (int i = 0; i < 20; ++i) start(warm, basic("prometheus:guess"));
+  EXPECT_EQ(*start(warm, basic("prometheus:secret")), Access::granted);
+  finish_work();
+}
+
 TEST_F(BasicAuthTest, ResumesOnTheLoopThread) {
   asio::thread_pool pool(1);
   BasicAuth auth({{"prometheus", bcrypt("secret")}}, pool.get_executor());
