@@ -12,6 +12,7 @@ export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
 DIR=$MTASTS_BENCH_DIR
 LISTEN=127.0.1.1
 
+source tests/bench/bench_common.sh
 scripts/setup-debian.sh
 if ! dpkg-query -W -f='${Status}' prometheus-blackbox-exporter 2>/dev/null | grep -q "ok installed"; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-blackbox-exporter
@@ -19,35 +20,18 @@ if ! dpkg-query -W -f='${Status}' prometheus-blackbox-exporter 2>/dev/null | gre
     systemctl disable --now prometheus-blackbox-exporter >/dev/null 2>&1 || true
   fi
 fi
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DMTASTS_BUILD_TESTS=ON \
-  -DMTASTS_LAB_TESTS=OFF >/dev/null
-cmake --build build-bench -j2 --target mta-sts-agent bench_driver
-AGENT=build-bench/mta-sts-agent
-DRIVER=build-bench/tests/bench/bench_driver
+bench_build
 
 echo "bench: setting up $N domains"
 $LAB up "$N"
 trap '$LAB down >/dev/null 2>&1 || true' EXIT
 RUN="$DIR/run"
 mkdir -p "$RUN"
-ticks=$(getconf CLK_TCK)
-
-cpu_seconds() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 value() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<< "$2"; }
 
 # ---- mta-sts-agent ------------------------------------------------------------------
-cat > "$RUN/agent.yml" <<CONF
-global:
-  dns_servers: ["127.0.1.53"]
-  ca_file: $DIR/certs/ca.pem
-  ehlo_name: bench.lab.test
-  ip_families: [ipv4]
-  concurrency: $C
-  interval: 15m
-  timeout: 60s
-target_files: [$DIR/targets.yml]
-CONF
+write_agent_config "$RUN/agent.yml"
 # start_agent LOG: the agent on the benchmark's config, its pid in $agent. With a state
 # database, as the shipped systemd unit runs it (each check is written as it ends); a fresh one
 # each time, so no report is served from an earlier run.

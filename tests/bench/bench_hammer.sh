@@ -15,34 +15,18 @@ export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
 DIR=$MTASTS_BENCH_DIR
 LISTEN=127.0.1.1
 
-scripts/setup-debian.sh
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DMTASTS_BUILD_TESTS=ON \
-  -DMTASTS_LAB_TESTS=OFF >/dev/null
-cmake --build build-bench -j2 --target mta-sts-agent bench_driver
-AGENT=build-bench/mta-sts-agent
-DRIVER=build-bench/tests/bench/bench_driver
+source tests/bench/bench_common.sh
+bench_build
 $LAB up "$N"
 trap '$LAB down >/dev/null 2>&1 || true' EXIT
 RUN="$DIR/hammer"
 rm -rf "$RUN" && mkdir -p "$RUN"
-ticks=$(getconf CLK_TCK)
-cpu_seconds() { awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
 # prometheus:secret at bcrypt cost 10, as htpasswd -nBC 10 would make it.
 hash=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("secret", "$2y$10$abcdefghijklmnopqrstuu"))')
 printf 'basic_auth_users:\n  prometheus: %s\n' "$hash" > "$RUN/web.yml"
 export BENCH_AUTH="Basic cHJvbWV0aGV1czpzZWNyZXQ="
-cat > "$RUN/agent.yml" <<CONF
-global:
-  dns_servers: ["127.0.1.53"]
-  ca_file: $DIR/certs/ca.pem
-  ehlo_name: bench.lab.test
-  ip_families: [ipv4]
-  concurrency: $C
-  interval: 15m
-  timeout: 60s
-target_files: [$DIR/targets.yml]
-CONF
+write_agent_config "$RUN/agent.yml"
 
 # round NAME [flood]: one round; prints its figures.
 round() {
