@@ -428,10 +428,18 @@ class Daemon {
     if (auth_ && auth_->enabled()) {
       const auto auth = auth_;  // the coroutine keeps it, whatever happens meanwhile
       access = co_await auth->check(request.header("authorization"));
+      if (access != web::Access::granted) {
+        // A refused client waits before its answer: a flood of wrong or excess passwords
+        // answered at once would keep the event loop busy with nothing but refusals.
+        asio::steady_timer tarpit(io_, kRefusalDelay);
+        co_await tarpit.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+      }
     }
     refresh_stats();
     co_return web::handle_request(*endpoints_, request, body, access);
   }
+
+  static constexpr std::chrono::milliseconds kRefusalDelay{200};
 
   asio::io_context& io_;
   ServeOptions options_;
