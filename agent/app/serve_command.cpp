@@ -460,8 +460,8 @@ class Daemon {
   metrics::Collector collector_;
   web::WebConfig web_config_;
   web::ServerOptions server_options_;
-  /// Where bcrypt runs: one thread, so a flood of wrong passwords takes at most one core and
-  /// never the event loop that checks and scrapes share.
+  /// Where bcrypt runs: one thread at nice 10 (BasicAuth limits it to 4 runs a second), never
+  /// the event loop that checks and scrapes share.
   asio::thread_pool password_workers_{1};
   std::shared_ptr<web::BasicAuth> auth_;
   std::unique_ptr<web::Endpoints> endpoints_;

@@ -304,6 +304,17 @@ void cut_utf8(std::string& text, std::size_t limit) {
 }  // namespace
 
 void group_findings(std::vector<Finding>& findings) {
+  // The subject is a metric label: bounded too (a DNS name is at most 253 bytes).
+  const auto cut_all = [&findings] {
+    for (auto& f : findings) {
+      cut_utf8(f.subject, 300);
+      cut_utf8(f.message, kMaxFindingMessageBytes);
+    }
+  };
+  if (findings.size() <= kMaxFindingsPerCode) {  // every check of a healthy domain: no maps
+    cut_all();
+    return;
+  }
   std::map<FindingCode, std::size_t> count;
   std::map<FindingCode, std::set<std::string_view>> subjects;
   for (const auto& f : findings) {
@@ -333,12 +344,8 @@ void group_findings(std::vector<Finding>& findings) {
                                 fmt::join(examples, "; "));
     out.push_back(std::move(group));
   }
-  // The subject is a metric label: bounded too (a DNS name is at most 253 bytes).
-  for (auto& f : out) {
-    cut_utf8(f.subject, 300);
-    cut_utf8(f.message, kMaxFindingMessageBytes);
-  }
   findings = std::move(out);
+  cut_all();
 }
 
 }  // namespace mtasts

@@ -7,10 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
 C=${2:-100}
-LAB=tests/bench/bench_lab.sh
-export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
-DIR=$MTASTS_BENCH_DIR
-LISTEN=127.0.1.1
 
 source tests/bench/bench_common.sh
 scripts/setup-debian.sh

@@ -1,6 +1,10 @@
 # What the benchmarks share (sourced by bench.sh and bench_hammer.sh): the Release build, the
 # CPU counter of a process, and the agent's configuration for the generated domains.
-# Needs: $DIR (the bench lab's folder) and $C (the concurrency).
+# Needs: $C (the concurrency).
+LAB=tests/bench/bench_lab.sh
+export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
+DIR=$MTASTS_BENCH_DIR
+LISTEN=127.0.1.1
 
 # bench_build: packages, then the agent and the driver in build-bench/.
 bench_build() {

@@ -10,10 +10,6 @@ cd "$(dirname "$0")/../.."
 N=${1:-2000}
 C=${2:-100}
 CLIENTS=${3:-64}
-LAB=tests/bench/bench_lab.sh
-export MTASTS_BENCH_DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
-DIR=$MTASTS_BENCH_DIR
-LISTEN=127.0.1.1
 
 source tests/bench/bench_common.sh
 bench_build
