@@ -27,7 +27,7 @@ global:
   dns_servers: ["127.0.1.53"]
   ca_file: $DIR/certs/ca.pem
   ehlo_name: bench.lab.test
-  ip_families: [ipv4]
+  ip_families: [ipv4, ipv6]
   concurrency: $C
   interval: 15m
   timeout: 60s

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# The benchmark's lab: N generated healthy domains in their own network namespace.
+# The benchmark's lab: N generated domains in their own network namespace, a realistic fleet
+# (bench_mix.sh: some with four MX hosts on both address families, a third with a warning, one
+# in twenty failing).
 #   bench_lab.sh up N | shared-mx | down | exec CMD...
-# Each domain dNNNNN.bench.test has a _mta-sts and a _smtp._tls TXT record, a policy at
-# https://mta-sts.dNNNNN.bench.test (nginx, certificates of 100 names each, chosen by SNI),
-# and two MX hosts, a-dNNNNN.mx.bench.test and b-dNNNNN.mx.bench.test (Postfix on two
-# addresses, one wildcard certificate). NSD answers for bench.test. `shared-mx` then points
-# every domain at the same two MX hosts, a.mx.bench.test and b.mx.bench.test, as a hosting
+# Each domain dNNNNN.bench.test has a _mta-sts and (mostly) a _smtp._tls TXT record, a policy
+# at https://mta-sts.dNNNNN.bench.test (nginx, certificates of 100 names each, chosen by SNI)
+# and MX hosts mx1-dNNNNN.bench.test.. (Postfix on two IPv4 and two IPv6 addresses, one
+# wildcard certificate). NSD answers for bench.test. `shared-mx` then points every domain at
+# the same two dual-stack MX hosts, mx-a.bench.test and mx-b.bench.test, as a hosting
 # provider's domains are.
 set -euo pipefail
+source "$(dirname "$0")/bench_mix.sh"
 
 NETNS=${MTASTS_BENCH_NETNS:-mtasts-bench}
 DIR=${MTASTS_BENCH_DIR:-/tmp/mtasts-bench}
 DNS=127.0.1.53
 WEB=127.0.1.80
+WEB6=fd00:b::80
 MX_A=127.0.1.25
 MX_B=127.0.1.26
+MX_A6=fd00:b::25
+MX_B6=fd00:b::26
 
 in_lab() { ip netns exec "$NETNS" "$@"; }
-
-name() { printf 'd%05d.bench.test' "$1"; }
 
 stop_pidfile() {
   [ -f "$1" ] || return 0
@@ -63,13 +67,14 @@ certificates() {
       -extfile "$1.ext" -out "$1.pem" 2>/dev/null
     rm -f "$1.csr" "$1.ext"
   }
-  leaf mx "DNS:*.mx.bench.test"
+  leaf mx "DNS:*.bench.test"
   # Policy hosts: 100 names per certificate, as a hosting provider would group them.
   local group san i
   for ((group = 0; group * 100 < n; group++)); do
     san=""
     for ((i = group * 100; i < n && i < group * 100 + 100; i++)); do
-      san="${san:+$san,}DNS:mta-sts.$(name "$i")"
+      mix "$i"
+      san="${san:+$san,}DNS:mta-sts.$MIX_NAME"
     done
     leaf "policy$group" "$san"
   done
@@ -77,23 +82,36 @@ certificates() {
 }
 
 zone() {
-  local n=$1 shared=${2:-} i d
+  local n=$1 shared=${2:-} i d k address
   {
     printf '$ORIGIN bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n'
     printf '@ IN NS ns.bench.test.\nns IN A %s\n' "$DNS"
     for ((i = 0; i < n; i++)); do
-      d=$(printf 'd%05d' "$i")
-      printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d"
-      printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d"
-      if [ -n "$shared" ]; then
-        printf '%s IN MX 10 a.mx.bench.test.\n%s IN MX 20 b.mx.bench.test.\n' "$d" "$d"
+      mix "$i"
+      d=$MIX_LABEL
+      if ((MIX_STS_VALID)); then
+        printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d"
       else
-        printf '%s IN MX 10 a-%s.mx.bench.test.\n%s IN MX 20 b-%s.mx.bench.test.\n' "$d" "$d" "$d" "$d"
+        printf '_mta-sts.%s IN TXT "v=STSv1; id=2026-11-27;"\n' "$d"
       fi
+      ((MIX_TLSRPT)) && printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d"
       printf 'mta-sts.%s IN A %s\n' "$d" "$WEB"
-      [ -n "$shared" ] || printf 'a-%s.mx IN A %s\nb-%s.mx IN A %s\n' "$d" "$MX_A" "$d" "$MX_B"
+      ((MIX_DUAL)) && printf 'mta-sts.%s IN AAAA %s\n' "$d" "$WEB6"
+      if [ -n "$shared" ]; then
+        printf '%s IN MX 10 mx-a.bench.test.\n%s IN MX 20 mx-b.bench.test.\n' "$d" "$d"
+        continue
+      fi
+      for ((k = 1; k <= MIX_MX_COUNT; k++)); do
+        printf '%s IN MX %d mx%d-%s.bench.test.\n' "$d" $((k * 10)) "$k" "$d"
+        if ((k % 2)); then address=$MX_A; else address=$MX_B; fi
+        printf 'mx%d-%s IN A %s\n' "$k" "$d" "$address"
+        if ((MIX_DUAL)); then
+          if ((k % 2)); then address=$MX_A6; else address=$MX_B6; fi
+          printf 'mx%d-%s IN AAAA %s\n' "$k" "$d" "$address"
+        fi
+      done
     done
-    [ -z "$shared" ] || printf 'a.mx IN A %s\nb.mx IN A %s\n' "$MX_A" "$MX_B"
+    printf 'mx-a IN A %s\nmx-a IN AAAA %s\nmx-b IN A %s\nmx-b IN AAAA %s\n' "$MX_A" "$MX_A6" "$MX_B" "$MX_B6"
   } > "$DIR/nsd/bench.zone"
 }
 
@@ -128,9 +146,17 @@ CONF
 
 start_web() {
   local n=$1 dir="$DIR/nginx" group i names
-  mkdir -p "$dir" "$DIR/www/.well-known"
-  printf 'version: STSv1\r\nmode: enforce\r\nmx: *.mx.bench.test\r\nmax_age: 604800\r\n' \
-    > "$DIR/www/.well-known/mta-sts.txt"
+  mkdir -p "$dir"
+  # The policy variants (bench_mix.sh); a map picks each domain's (ok unless listed).
+  local variant mx max_age
+  for variant in ok short uncovered; do
+    mx='*.bench.test' max_age=604800
+    [ "$variant" = short ] && max_age=3600
+    [ "$variant" = uncovered ] && mx='*.elsewhere.test'
+    mkdir -p "$DIR/policies/$variant/.well-known"
+    printf 'version: STSv1\r\nmode: enforce\r\nmx: %s\r\nmax_age: %s\r\n' "$mx" "$max_age" \
+      > "$DIR/policies/$variant/.well-known/mta-sts.txt"
+  done
   {
     cat <<CONF
 pid $dir/nginx.pid;
@@ -149,17 +175,30 @@ http {
   ssl_protocols TLSv1.2 TLSv1.3;
   server_names_hash_max_size 65536;
   server_names_hash_bucket_size 128;
+  map_hash_max_size 65536;
+  map_hash_bucket_size 128;
+  map \$host \$policy_variant {
+    default ok;
 CONF
+    for ((i = 0; i < n; i++)); do
+      mix "$i"
+      [ "$MIX_POLICY" = ok ] || echo "    mta-sts.$MIX_NAME $MIX_POLICY;"
+    done
+    echo "  }"
     for ((group = 0; group * 100 < n; group++)); do
       names=""
-      for ((i = group * 100; i < n && i < group * 100 + 100; i++)); do names="$names mta-sts.$(name "$i")"; done
+      for ((i = group * 100; i < n && i < group * 100 + 100; i++)); do
+        mix "$i"
+        names="$names mta-sts.$MIX_NAME"
+      done
       cat <<BLOCK
   server {
     listen $WEB:443 ssl;
+    listen [$WEB6]:443 ssl;
     server_name$names;
     ssl_certificate $DIR/certs/policy$group.pem;
     ssl_certificate_key $DIR/certs/policy$group.key;
-    root $DIR/www;
+    root $DIR/policies/\$policy_variant;
   }
 BLOCK
     done
@@ -178,11 +217,11 @@ queue_directory = $dir/queue
 data_directory = $dir/data
 mail_owner = postfix
 setgid_group = postdrop
-myhostname = mx.bench.test
+myhostname = mx-a.bench.test
 mydestination =
 inet_interfaces = all
-inet_protocols = ipv4
-smtpd_banner = mx.bench.test ESMTP bench
+inet_protocols = all
+smtpd_banner = mx-a.bench.test ESMTP bench
 smtpd_tls_security_level = may
 smtpd_tls_chain_files = $DIR/certs/mx.key, $DIR/certs/mx.pem
 smtpd_tls_loglevel = 0
@@ -198,12 +237,16 @@ CONF
   {
     echo "$MX_A:smtp inet n - n - - smtpd"
     echo "$MX_B:smtp inet n - n - - smtpd"
+    echo "[$MX_A6]:smtp inet n - n - - smtpd"
+    echo "[$MX_B6]:smtp inet n - n - - smtpd"
     grep -E '^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|anvil|scache|postlog) ' /etc/postfix/master.cf
   } > "$dir/master.cf"
   in_lab postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
   in_lab postfix -c "$dir" start 2>> "$dir/start.log"
   wait_for_port "$MX_A" 25
   wait_for_port "$MX_B" 25
+  wait_for_port "$MX_A6" 25
+  wait_for_port "$MX_B6" 25
 }
 
 up() {
@@ -213,6 +256,8 @@ up() {
   mkdir -p "$DIR" "$DIR/nsd"
   ip netns add "$NETNS"
   in_lab ip link set lo up
+  local address
+  for address in "$WEB6" "$MX_A6" "$MX_B6"; do in_lab ip -6 addr add "$address/128" dev lo nodad; done
   # Programs that use the system resolver (blackbox_exporter) ask the lab's NSD: ip netns
   # exec bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
   mkdir -p "/etc/netns/$NETNS"
@@ -224,9 +269,12 @@ up() {
   # The domains as a file_sd target file for the agent.
   {
     echo "- targets:"
-    for ((i = 0; i < n; i++)); do echo "  - $(name "$i")"; done
+    for ((i = 0; i < n; i++)); do
+      mix "$i"
+      echo "  - $MIX_NAME"
+    done
   } > "$DIR/targets.yml"
-  echo "bench lab: up with $n domains (namespace $NETNS, DNS $DNS, HTTPS $WEB, SMTP $MX_A $MX_B)"
+  echo "bench lab: up with $n domains (namespace $NETNS, DNS $DNS, HTTPS $WEB, SMTP $MX_A $MX_B $MX_A6 $MX_B6)"
 }
 
 # Every domain on the same two MX hosts: a new zone, NSD restarted.
@@ -240,7 +288,7 @@ shared_mx() {
   zone "$n" shared
   in_lab nsd -c "$DIR/nsd/nsd.conf"
   wait_for_port "$DNS" 53
-  echo "bench lab: $n domains on a.mx.bench.test and b.mx.bench.test"
+  echo "bench lab: $n domains on mx-a.bench.test and mx-b.bench.test"
 }
 
 case "${1:-}" in
