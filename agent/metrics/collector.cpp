@@ -101,7 +101,7 @@ struct HostCertificate {
   bool valid = true;
   bool seen = false;
 
-  void add(const std::optional<net::TlsFacts>& tls) {
+  void add(const net::SharedTlsFacts& tls) {
     if (!tls || !tls->has_certificate) return;
     const auto& cert = tls->certificate;
     not_after = seen ? std::min(not_after, cert.not_after) : cert.not_after;

@@ -161,27 +161,30 @@ std::vector<long> recorded_verify_errors(SSL* ssl) {
   return errors != nullptr ? *errors : std::vector<long>{};
 }
 
-std::vector<long> verify_errors_at_level_2(SSL* ssl, X509* leaf) {
+std::vector<long> weak_chain_errors(SSL* ssl) {
+  // What OpenSSL's chain check adds at security level 2 (x509_vfy.c: check_key_level on every
+  // certificate, check_sig_level on every certificate but the top one), read from the
+  // chain the handshake built: no second verification, which cost a signature check per MX
+  // address.
+  constexpr int kLevel2Bits = 112;
   std::vector<long> errors;
-  X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
-  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
-                                                                      &X509_STORE_CTX_free);
-  if (!ctx || !store ||
-      X509_STORE_CTX_init(ctx.get(), store, leaf, SSL_get_peer_cert_chain(ssl)) != 1) {
-    return errors;
-  }
-  X509_STORE_CTX_set_default(ctx.get(), "ssl_server");
-  X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(ctx.get()), 2);
-  X509_STORE_CTX_set_ex_data(ctx.get(), 0, &errors);
-  // Every error, not only the first: continue as the handshake's recorder does.
-  X509_STORE_CTX_set_verify_cb(ctx.get(), [](int ok, X509_STORE_CTX* store_ctx) {
-    if (!ok) {
-      static_cast<std::vector<long>*>(X509_STORE_CTX_get_ex_data(store_ctx, 0))
-          ->push_back(X509_STORE_CTX_get_error(store_ctx));
+  STACK_OF(X509)* chain = SSL_get0_verified_chain(ssl);
+  if (chain == nullptr) chain = SSL_get_peer_cert_chain(ssl);
+  if (chain == nullptr) return errors;
+  const int count = sk_X509_num(chain);
+  for (int i = 0; i < count; ++i) {
+    X509* cert = sk_X509_value(chain, i);
+    if (EVP_PKEY* key = X509_get0_pubkey(cert);
+        key != nullptr && EVP_PKEY_get_security_bits(key) < kLevel2Bits) {
+      errors.push_back(i == 0 ? X509_V_ERR_EE_KEY_TOO_SMALL : X509_V_ERR_CA_KEY_TOO_SMALL);
     }
-    return 1;
-  });
-  X509_verify_cert(ctx.get());
+    int signature_bits = -1;
+    const bool top = i == count - 1;  // the trust anchor, whose own signature is not judged
+    if (!top && X509_get_signature_info(cert, nullptr, nullptr, &signature_bits, nullptr) == 1 &&
+        signature_bits >= 0 && signature_bits < kLevel2Bits) {
+      errors.push_back(X509_V_ERR_CA_MD_TOO_WEAK);
+    }
+  }
   return errors;
 }
 

@@ -53,6 +53,8 @@ struct CertificateFacts {
   bool verified = false;              ///< chain trusted, dates valid, name matches
   std::vector<CertProblem> problems;  ///< every distinct problem found, in order
   std::string error;                  ///< OpenSSL's text for the first problem
+
+  bool operator==(const CertificateFacts&) const = default;
 };
 
 /// Facts of `cert` (the leaf): names, issuer, validity, fingerprint.
@@ -76,10 +78,11 @@ CertProblem classify_verify_error(long code) noexcept;
 /// handshake; read with `recorded_verify_errors(ssl)`.
 void install_verify_recorder(SSL* ssl);
 
-/// The verification errors of the peer's chain judged at OpenSSL security level 2, as a
-/// current sender judges it (keys of 2048 bits, no SHA-1): the SMTP probe negotiates at level
-/// 0 to observe old servers, and that level would let weak keys and signatures verify.
-std::vector<long> verify_errors_at_level_2(SSL* ssl, X509* leaf);
+/// The key and signature errors a verification at OpenSSL security level 2 would report for
+/// the handshake's chain, as a current sender judges it (keys of 2048 bits, no SHA-1): the
+/// SMTP probe negotiates at level 0 to observe old servers, and that level lets weak keys and
+/// signatures verify.
+std::vector<long> weak_chain_errors(SSL* ssl);
 std::vector<long> recorded_verify_errors(SSL* ssl);
 
 }  // namespace mtasts::net

@@ -27,11 +27,10 @@ FetchError connect_error(const std::error_code& ec) {
 asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
                                 asio::ip::tcp::endpoint endpoint, FetchOptions options,
                                 std::shared_ptr<PolicyFetch> out) {
-  auto executor = co_await asio::this_coro::executor;
-  TlsStream stream(executor, context);
+  asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
 
   out->stage = FetchStage::connect;
-  auto [connect_ec] = co_await stream.next_layer().async_connect(endpoint, kToken);
+  auto [connect_ec] = co_await socket.async_connect(endpoint, kToken);
   if (connect_ec) {
     out->error = connect_error(connect_ec);
     out->detail = connect_ec.message();
@@ -39,30 +38,30 @@ asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
   }
 
   out->stage = FetchStage::tls;
-  auto [tls_ec, tls] = co_await tls_handshake(stream, host);
-  if (tls.has_certificate) out->tls = tls;
+  TlsConnection connection(socket, context);
+  auto [tls_ec, tls] = co_await tls_handshake(connection, host);
+  if (tls.has_certificate || !tls_ec) out->tls = std::make_shared<const TlsFacts>(std::move(tls));
   if (tls_ec) {
     out->error = FetchError::tls_failed;
     out->detail = tls_ec.message();
     co_return;
   }
-  out->tls = std::move(tls);
 
   out->stage = FetchStage::http;
   const std::string request = fmt::format(
       "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: text/plain\r\n"
       "Connection: close\r\n\r\n",
       kPolicyPath, host, options.user_agent);
-  auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(request), kToken);
-  if (write_ec) {
+  if (auto write_ec = co_await connection.write(asio::buffer(request))) {
     out->error = FetchError::http_truncated;
     out->detail = write_ec.message();
     co_return;
   }
   HttpResponseParser parser(options.limits);
-  std::array<char, 16384> buffer{};
+  // In the coroutine's frame, which lives as long as the fetch: small.
+  std::array<char, 4096> buffer{};
   for (;;) {
-    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(buffer), kToken);
+    auto [read_ec, n] = co_await connection.read_some(asio::buffer(buffer));
     if (n > 0 && parser.feed(std::string_view(buffer.data(), n))) break;
     if (read_ec) {
       // EOF, or a close without TLS close_notify (common, and harmless with a framed body).
@@ -86,7 +85,7 @@ asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
   }
   if (out->error == FetchError::none) out->stage = FetchStage::done;
   std::error_code ignored;
-  stream.next_layer().close(ignored);  // Connection: close; no TLS shutdown to wait for
+  socket.close(ignored);  // Connection: close; no TLS shutdown to wait for
 }
 
 }  // namespace

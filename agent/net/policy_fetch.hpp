@@ -49,7 +49,7 @@ struct PolicyFetch {
   FetchError error = FetchError::none;
   FetchStage stage = FetchStage::connect;  ///< the stage reached (where an error happened)
   std::string detail;                      ///< free text for people: the system's message
-  std::optional<TlsFacts> tls;             ///< once the handshake got a certificate
+  SharedTlsFacts tls;                      ///< once the handshake got a certificate
   std::optional<HttpResponse> response;    ///< status, headers and body (capped)
   double seconds = 0;
 };

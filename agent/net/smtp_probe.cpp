@@ -55,10 +55,18 @@ asio::awaitable<std::optional<SmtpReply>> read_reply(Stream& stream, SmtpReplyRe
   co_return reply;
 }
 
+asio::awaitable<std::error_code> write(asio::ip::tcp::socket& socket, const std::string& data) {
+  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(data), kToken);
+  co_return ec;
+}
+
+asio::awaitable<std::error_code> write(TlsConnection& connection, const std::string& data) {
+  co_return co_await connection.write(asio::buffer(data));
+}
+
 template <class Stream>
 asio::awaitable<bool> send(Stream& stream, const std::string& command, SmtpProbe& out) {
-  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(command), kToken);
-  if (ec) {
+  if (auto ec = co_await write(stream, command)) {
     out.error = SmtpError::protocol;
     out.detail = "cannot send: " + ec.message();
     co_return false;
@@ -82,8 +90,7 @@ asio::awaitable<void> reject(asio::ip::tcp::socket& socket, SmtpProbe& out, Smtp
 asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
                                 asio::ip::tcp::endpoint endpoint, SmtpOptions options,
                                 std::shared_ptr<SmtpProbe> out) {
-  TlsStream stream(co_await asio::this_coro::executor, context);
-  auto& socket = stream.next_layer();
+  asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
   SmtpReplyReader reader(options.limits);
 
   out->stage = SmtpStage::connect;
@@ -153,8 +160,10 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   }
 
   out->stage = SmtpStage::tls;
-  auto [tls_ec, tls] = co_await tls_handshake(stream, host);
-  if (tls.has_certificate || !tls_ec) out->tls = tls;
+  // Made only now: the dialogue before STARTTLS holds a socket, not TLS buffers.
+  TlsConnection connection(socket, context);
+  auto [tls_ec, tls] = co_await tls_handshake(connection, host);
+  if (tls.has_certificate || !tls_ec) out->tls = std::make_shared<const TlsFacts>(std::move(tls));
   if (tls_ec) {
     out->error = SmtpError::tls_failed;
     out->detail = tls_ec.message();
@@ -164,8 +173,8 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   // Leave politely (the reply to QUIT over TLS is read but does not matter).
   out->stage = SmtpStage::quit;
   SmtpReplyReader tls_reader(options.limits);
-  if (co_await send(stream, "QUIT\r\n", *out)) {
-    co_await read_reply(stream, tls_reader, options.step_timeout, *out);
+  if (co_await send(connection, "QUIT\r\n", *out)) {
+    co_await read_reply(connection, tls_reader, options.step_timeout, *out);
   }
   out->error = SmtpError::none;
   out->detail.clear();

@@ -47,7 +47,7 @@ struct SmtpProbe {
   std::string banner;  ///< the greeting's first line
   std::vector<std::string> ehlo_keywords;
   bool starttls_offered = false;
-  std::optional<TlsFacts> tls;  ///< once the handshake got a certificate
+  SharedTlsFacts tls;  ///< once the handshake got a certificate
   double seconds = 0;
 };
 

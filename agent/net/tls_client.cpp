@@ -3,12 +3,140 @@
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstdint>
 
 namespace mtasts::net {
+namespace {
+
+constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
+
+int socket_of(BIO* bio) {
+  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+}
+
+// A BIO on the socket that sends with MSG_NOSIGNAL: OpenSSL's own socket BIO uses send()
+// without it, and a peer that resets the connection would kill the daemon with SIGPIPE.
+int bio_write(BIO* bio, const char* data, int length) {
+  BIO_clear_retry_flags(bio);
+  const ssize_t n = ::send(socket_of(bio), data, static_cast<std::size_t>(length), MSG_NOSIGNAL);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    BIO_set_retry_write(bio);
+  }
+  return static_cast<int>(n);
+}
+
+int bio_read(BIO* bio, char* data, int length) {
+  BIO_clear_retry_flags(bio);
+  const ssize_t n = ::recv(socket_of(bio), data, static_cast<std::size_t>(length), 0);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    BIO_set_retry_read(bio);
+  }
+  return static_cast<int>(n);
+}
+
+long bio_ctrl(BIO* /*bio*/, int command, long /*number*/, void* /*pointer*/) {
+  return command == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+const BIO_METHOD* socket_method() {
+  static BIO_METHOD* method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "mtasts socket");
+    BIO_meth_set_write(m, bio_write);
+    BIO_meth_set_read(m, bio_read);
+    BIO_meth_set_ctrl(m, bio_ctrl);
+    return m;
+  }();
+  return method;
+}
+
+/// Asio's error for a failed SSL_* call, as asio::ssl::stream reports it.
+std::error_code ssl_error(SSL* ssl, int result, int saved_errno) {
+  const int kind = SSL_get_error(ssl, result);
+  if (kind == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
+  const unsigned long code = ERR_peek_error();
+  if (kind == SSL_ERROR_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    ERR_clear_error();
+    return asio::ssl::error::stream_truncated;
+  }
+  if (code != 0) {
+    ERR_clear_error();
+    return {static_cast<int>(code), asio::error::get_ssl_category()};
+  }
+  if (kind == SSL_ERROR_SYSCALL && saved_errno != 0) {
+    return {saved_errno, asio::error::get_system_category()};
+  }
+  return asio::ssl::error::stream_truncated;
+}
+
+}  // namespace
+
+TlsConnection::TlsConnection(asio::ip::tcp::socket& socket, asio::ssl::context& context)
+    : socket_(socket), ssl_(SSL_new(context.native_handle())) {
+  if (!ssl_) return;
+  std::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  BIO* bio = BIO_new(socket_method());
+  if (bio == nullptr) {
+    ssl_.reset();
+    return;
+  }
+  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket_.native_handle())));
+  BIO_set_init(bio, 1);
+  SSL_set_bio(ssl_.get(), bio, bio);
+  SSL_set_connect_state(ssl_.get());
+}
+
+template <class Step>
+asio::awaitable<std::tuple<std::error_code, int>> TlsConnection::drive(Step step) {
+  if (!ssl_) co_return std::tuple{std::make_error_code(std::errc::not_enough_memory), 0};
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;
+    const int result = step(ssl_.get());
+    if (result > 0) co_return std::tuple{std::error_code{}, result};
+    const int saved_errno = errno;
+    const int kind = SSL_get_error(ssl_.get(), result);
+    if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) {
+      co_return std::tuple{ssl_error(ssl_.get(), result, saved_errno), 0};
+    }
+    auto [ec] =
+        co_await socket_.async_wait(kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read
+                                                                : asio::ip::tcp::socket::wait_write,
+                                    kToken);
+    if (ec) co_return std::tuple{ec, 0};
+  }
+}
+
+asio::awaitable<std::error_code> TlsConnection::handshake() {
+  auto [ec, ignored] = co_await drive([](SSL* ssl) { return SSL_do_handshake(ssl); });
+  co_return ec;
+}
+
+asio::awaitable<std::tuple<std::error_code, std::size_t>> TlsConnection::read_some(
+    asio::mutable_buffer buffer) {
+  const int length = static_cast<int>(std::min<std::size_t>(buffer.size(), 1 << 30));
+  auto [ec, n] = co_await drive([&](SSL* ssl) { return SSL_read(ssl, buffer.data(), length); });
+  co_return std::tuple{ec, static_cast<std::size_t>(n)};
+}
+
+asio::awaitable<std::error_code> TlsConnection::write(asio::const_buffer data) {
+  const auto* bytes = static_cast<const char*>(data.data());
+  std::size_t left = data.size();
+  while (left > 0) {
+    const int length = static_cast<int>(std::min<std::size_t>(left, 1 << 30));
+    auto [ec, n] = co_await drive([&](SSL* ssl) { return SSL_write(ssl, bytes, length); });
+    if (ec) co_return ec;
+    bytes += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  co_return std::error_code{};
+}
 
 std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
     const TlsOptions& options) {
@@ -32,10 +160,13 @@ std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
   return context;
 }
 
-asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& stream,
+asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsConnection& connection,
                                                                     const std::string& host) {
   TlsFacts facts;
-  SSL* ssl = stream.native_handle();
+  SSL* ssl = connection.native_handle();
+  if (ssl == nullptr) {
+    co_return std::pair{std::make_error_code(std::errc::not_enough_memory), std::move(facts)};
+  }
   // SNI (RFC 8461 §7.1) and the DNS-ID check (kHostCheckFlags: SAN only, whole-label '*').
   // SSL_set_tlsext_host_name without its C cast.
   SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
@@ -44,8 +175,7 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& s
   SSL_set1_host(ssl, host.c_str());
   install_verify_recorder(ssl);
 
-  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
-                                              asio::experimental::as_tuple(asio::use_awaitable));
+  const std::error_code ec = co_await connection.handshake();
   // The certificate is recorded even when the handshake failed after receiving it.
   if (X509Ptr cert{SSL_get1_peer_certificate(ssl)}) {
     facts.has_certificate = true;
@@ -53,12 +183,8 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsStream& s
     std::vector<long> errors = recorded_verify_errors(ssl);
     if (SSL_get_security_level(ssl) < 2) {
       // Negotiated low to observe old servers; the chain is judged as senders judge it.
-      for (long code : verify_errors_at_level_2(ssl, cert.get())) {
-        const auto problem = classify_verify_error(code);
-        if (problem == CertProblem::weak_key || problem == CertProblem::weak_signature) {
-          errors.push_back(code);
-        }
-      }
+      const auto weak = weak_chain_errors(ssl);
+      errors.insert(errors.end(), weak.begin(), weak.end());
     }
     for (long code : errors) {
       const CertProblem problem = classify_verify_error(code);

@@ -1,6 +1,7 @@
 #include "state/domain_store.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mtasts::state {
 namespace {
@@ -71,8 +72,36 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   add_summary(entry, report);
   if (!entry.report) ++checked_;
   compact(report);
-  entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
+  intern_tls(report);
+  // A copy, not a move: the check built the report piece by piece between its connections'
+  // buffers; copied, the kept report's allocations lie together and the check's are freed.
+  entry.report = std::make_shared<const probe::DomainReport>(report);
   return entry.report;
+}
+
+void DomainStore::intern_tls(probe::DomainReport& report) {
+  for (auto& fetch : report.policy.fetches) fetch.tls = intern(fetch.tls);
+  for (auto& mx : report.mx) {
+    for (auto& probe : mx.probes) probe.tls = intern(probe.tls);
+  }
+}
+
+net::SharedTlsFacts DomainStore::intern(const net::SharedTlsFacts& facts) {
+  if (!facts) return facts;
+  std::size_t hash = 0;
+  std::memcpy(&hash, facts->certificate.sha256.data(), sizeof hash);
+  hash ^= std::hash<std::string>{}(facts->version) + 0x9e3779b97f4a7c15 + (hash << 6) + (hash >> 2);
+  hash ^= std::hash<std::string>{}(facts->cipher) + 0x9e3779b97f4a7c15 + (hash << 6) + (hash >> 2);
+  auto [first, last] = tls_pool_.equal_range(hash);
+  for (auto it = first; it != last; ++it) {
+    if (auto kept = it->second.lock(); kept && *kept == *facts) return kept;
+  }
+  if (tls_pool_.size() >= 2 * std::max<std::size_t>(tls_pool_swept_size_, 1024)) {
+    std::erase_if(tls_pool_, [](const auto& entry) { return entry.second.expired(); });
+    tls_pool_swept_size_ = tls_pool_.size();
+  }
+  tls_pool_.emplace(hash, facts);
+  return facts;
 }
 
 void DomainStore::add_summary(DomainEntry& entry, const probe::DomainReport& report) {
@@ -113,6 +142,7 @@ void DomainStore::restore(const std::string& domain, std::optional<probe::Policy
   if (history) entry.history = std::move(history);
   if (report && !entry.report) {
     add_summary(entry, *report);
+    intern_tls(*report);
     ++checked_;
     entry.report = std::make_shared<const probe::DomainReport>(std::move(*report));
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "probe/domain_report.hpp"
@@ -67,8 +68,15 @@ class DomainStore {
 
  private:
   static void add_summary(DomainEntry& entry, const probe::DomainReport& report);
+  /// Makes equal TLS facts of the kept reports one object (net::SharedTlsFacts).
+  void intern_tls(probe::DomainReport& report);
+  net::SharedTlsFacts intern(const net::SharedTlsFacts& facts);
 
   std::map<std::string, DomainEntry> entries_;
+  /// The TLS facts kept, by a hash of their certificate, version and cipher; entries whose
+  /// facts no report holds any more are swept when the table has doubled.
+  std::unordered_multimap<std::size_t, std::weak_ptr<const net::TlsFacts>> tls_pool_;
+  std::size_t tls_pool_swept_size_ = 0;
   std::size_t checked_ = 0;  ///< entries with a report
   std::uint64_t generation_ = 0;
 };

@@ -143,7 +143,7 @@ probe::AddressLookupFacts lookup_at(const Json& j) {
   return l;
 }
 
-Json tls(const std::optional<net::TlsFacts>& t) {
+Json tls(const net::SharedTlsFacts& t) {
   if (!t) return nullptr;
   const auto& c = t->certificate;
   Json problems = Json::array();
@@ -165,8 +165,8 @@ Json tls(const std::optional<net::TlsFacts>& t) {
           {"error", c.error}};
 }
 
-std::optional<net::TlsFacts> tls_at(const Json& j) {
-  if (j.is_null()) return std::nullopt;
+net::SharedTlsFacts tls_at(const Json& j) {
+  if (j.is_null()) return nullptr;
   net::TlsFacts t;
   t.version = j.at("version").get<std::string>();
   t.cipher = j.at("cipher").get<std::string>();
@@ -185,7 +185,7 @@ std::optional<net::TlsFacts> tls_at(const Json& j) {
   for (const auto& p : j.at("problems"))
     c.problems.push_back(enum_at(p, net::CertProblem::weak_signature));
   c.error = j.at("error").get<std::string>();
-  return t;
+  return std::make_shared<const net::TlsFacts>(std::move(t));
 }
 
 Json fetch(const net::PolicyFetch& f) {

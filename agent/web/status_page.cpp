@@ -107,7 +107,7 @@ std::string html_escape(std::string_view text) {
 
 std::optional<std::time_t> earliest_certificate_expiry(const probe::DomainReport& r) {
   std::optional<std::time_t> earliest;
-  auto consider = [&earliest](const std::optional<net::TlsFacts>& tls) {
+  auto consider = [&earliest](const net::SharedTlsFacts& tls) {
     if (!tls || !tls->has_certificate || tls->certificate.not_after == 0) return;
     const auto t = tls->certificate.not_after;
     earliest = earliest ? std::min(*earliest, t) : t;

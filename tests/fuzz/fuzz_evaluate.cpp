@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fetch.endpoint = {r.policy.lookup.addresses.back(), 443};
     fetch.error = static_cast<net::FetchError>(bytes.below(8));
     fetch.stage = static_cast<net::FetchStage>(bytes.below(4));
-    if (bytes.flag()) fetch.tls = tls(bytes, r.policy.host);
+    if (bytes.flag()) fetch.tls = std::make_shared<const net::TlsFacts>(tls(bytes, r.policy.host));
     if (bytes.flag()) {
       net::HttpResponse response;
       response.status = bytes.flag() ? 200 : 300 + bytes.byte();
@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       smtp.stage = static_cast<net::SmtpStage>(bytes.below(7));
       smtp.detail = bytes.text(40);
       smtp.starttls_offered = bytes.flag();
-      if (bytes.flag()) smtp.tls = tls(bytes, mx.host);
+      if (bytes.flag()) smtp.tls = std::make_shared<const net::TlsFacts>(tls(bytes, mx.host));
       mx.probes.push_back(std::move(smtp));
     }
     r.mx.push_back(std::move(mx));

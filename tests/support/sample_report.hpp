@@ -18,12 +18,20 @@ inline net::TlsFacts trusted_tls() {
   return tls;
 }
 
+/// TLS facts of a report to change in a test: a copy of its own replaces the shared,
+/// immutable one.
+inline net::TlsFacts& edit(net::SharedTlsFacts& tls) {
+  auto copy = std::make_shared<net::TlsFacts>(*tls);
+  tls = copy;
+  return *copy;
+}
+
 inline net::PolicyFetch served(const std::string& ip, int status, std::string body,
                                std::string type = "text/plain") {
   net::PolicyFetch f;
   f.endpoint = {asio::ip::make_address(ip), 443};
   f.stage = net::FetchStage::done;
-  f.tls = trusted_tls();
+  f.tls = std::make_shared<const net::TlsFacts>(trusted_tls());
   net::HttpResponse response;
   response.status = status;
   response.headers = {{"content-type", std::move(type)}};
@@ -37,7 +45,7 @@ inline net::SmtpProbe starttls_ok(const std::string& ip) {
   p.endpoint = {asio::ip::make_address(ip), 25};
   p.stage = net::SmtpStage::done;
   p.starttls_offered = true;
-  p.tls = trusted_tls();
+  p.tls = std::make_shared<const net::TlsFacts>(trusted_tls());
   return p;
 }
 

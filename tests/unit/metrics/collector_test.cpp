@@ -71,7 +71,7 @@ TEST(Collector, ExpiryIsExportedEvenWhenVerificationFailed) {
   state::DomainStore store;
   store.retain({{"example.com", {}}});
   auto r = testing::healthy_facts();
-  auto& cert = r.mx[0].probes[0].tls->certificate;
+  auto& cert = testing::edit(r.mx[0].probes[0].tls).certificate;
   cert.verified = false;
   cert.not_after = 1'700'000'000;
   cert.problems = {net::CertProblem::expired};

@@ -109,7 +109,7 @@ TEST(Evaluate, StarttlsMissingUnderEnforceFails) {
 
 TEST(Evaluate, ExpiringCertificatesWarnBeforeTheThreshold) {
   DomainReport r = healthy();
-  r.mx[0].probes[0].tls->certificate.not_after = std::time(nullptr) + 3 * 86400;
+  testing::edit(r.mx[0].probes[0].tls).certificate.not_after = std::time(nullptr) + 3 * 86400;
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("mx_cert_expiring"));
   EXPECT_EQ(r.verdict, Verdict::warning);

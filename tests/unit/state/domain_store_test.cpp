@@ -38,6 +38,32 @@ TEST(DomainStore, RecordsReportsAndKeepsARecentHistory) {
   EXPECT_EQ(entry->recent.front().verdict, probe::Verdict::ok);
 }
 
+// A hosting provider's MX certificate is kept once for all its domains; different facts
+// (another certificate, or the same one with a problem for another name) stay apart.
+TEST(DomainStore, EqualTlsFactsOfDifferentReportsAreKeptOnce) {
+  DomainStore store;
+  store.retain({{"a.example", {}}, {"b.example", {}}, {"c.example", {}}});
+  store.record(evaluated("a.example"), 1000);
+  store.record(evaluated("b.example"), 1000);
+  auto c = testing::healthy_facts("c.example");
+  testing::edit(c.mx[0].probes[0].tls).certificate.problems = {net::CertProblem::name_mismatch};
+  probe::evaluate(c, {});
+  store.record(std::move(c), 1000);
+
+  const auto& a = *store.find("a.example")->report;
+  const auto& b = *store.find("b.example")->report;
+  const auto& kept_c = *store.find("c.example")->report;
+  EXPECT_EQ(a.mx[0].probes[0].tls, b.mx[0].probes[0].tls);
+  EXPECT_EQ(a.policy.fetches[0].tls, b.policy.fetches[0].tls);
+  EXPECT_NE(a.mx[0].probes[0].tls, kept_c.mx[0].probes[0].tls);
+  EXPECT_EQ(kept_c.mx[0].probes[0].tls->certificate.problems,
+            std::vector<net::CertProblem>{net::CertProblem::name_mismatch});
+  // Facts no report holds any more are not kept alive by the store.
+  std::weak_ptr<const net::TlsFacts> old_c = kept_c.mx[0].probes[0].tls;
+  store.record(evaluated("c.example"), 2000);
+  EXPECT_TRUE(old_c.expired());
+}
+
 TEST(DomainStore, DropsDomainsNoLongerConfigured) {
   DomainStore store;
   store.retain({{"a.example", {}}, {"b.example", {}}});

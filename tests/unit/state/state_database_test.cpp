@@ -42,9 +42,10 @@ class StateDatabaseTest : public ::testing::Test {
 probe::DomainReport evaluated(const std::string& domain) {
   auto r = testing::healthy_facts(domain);
   r.mx[0].probes.push_back(testing::starttls_ok("2001:db8::25"));
-  r.mx[0].probes.back().tls->certificate.dns_names = {"mx.example.com"};
-  r.mx[0].probes.back().tls->certificate.sha256[3] = 0xab;
-  r.mx[0].probes.back().tls->certificate.problems = {net::CertProblem::name_mismatch};
+  auto& cert = testing::edit(r.mx[0].probes.back().tls).certificate;
+  cert.dns_names = {"mx.example.com"};
+  cert.sha256[3] = 0xab;
+  cert.problems = {net::CertProblem::name_mismatch};
   probe::evaluate(r, {});
   r.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'800'000'000'123));
   return r;
