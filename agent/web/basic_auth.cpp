@@ -15,6 +15,17 @@ namespace mtasts::web {
 namespace {
 
 constexpr std::size_t kRememberedPasswords = 64;
+constexpr std::size_t kRememberedRejections = 256;
+
+/// Adds `key` to a bounded list, forgetting the oldest.
+void remember(std::vector<std::string>& keys, std::string key, std::size_t bound) {
+  if (keys.size() >= bound) keys.erase(keys.begin());
+  keys.push_back(std::move(key));
+}
+
+bool contains(const std::vector<std::string>& keys, const std::string& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
 
 std::string sha256(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -68,10 +79,8 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
   const bool known = user != state->users.end();
   const std::string hash = known ? user->second : state->dummy_hash;
   const std::string key = sha256(credentials->user + '\0' + hash + '\0' + credentials->password);
-  if (known &&
-      std::find(state->accepted.begin(), state->accepted.end(), key) != state->accepted.end()) {
-    co_return Access::granted;
-  }
+  if (known && contains(state->accepted, key)) co_return Access::granted;
+  if (contains(state->rejected, key)) co_return Access::denied;
   // A flood of wrong passwords queues at most max_pending bcrypt runs; the rest are told to
   // come back, so the worker never builds a backlog of minutes.
   if (state->pending >= state->max_pending) co_return Access::busy;
@@ -89,10 +98,11 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
   } done{*state};
   const bool matches = co_await asio::co_spawn(
       workers_, hash_and_compare(std::move(credentials->password), hash), asio::use_awaitable);
-  if (!known || !matches) co_return Access::denied;
-  if (state->accepted.size() >= kRememberedPasswords)
-    state->accepted.erase(state->accepted.begin());
-  state->accepted.push_back(key);
+  if (!known || !matches) {
+    if (!contains(state->rejected, key)) remember(state->rejected, key, kRememberedRejections);
+    co_return Access::denied;
+  }
+  if (!contains(state->accepted, key)) remember(state->accepted, key, kRememberedPasswords);
   co_return Access::granted;
 }
 

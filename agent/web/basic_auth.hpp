@@ -3,7 +3,9 @@
 /// exporter-toolkit. bcrypt is slow on purpose (tens of ms at cost 10), so it never runs on
 /// the event loop that the checks share: hashing goes to a worker executor, a bounded number
 /// at a time, and an accepted (user, password) pair is remembered so Prometheus' scrapes
-/// cost a hash lookup, not a bcrypt run.
+/// cost a hash lookup, not a bcrypt run. A rejected pair is remembered too: a client that
+/// keeps sending a wrong password (a misconfigured scraper, or a flood) costs one bcrypt run,
+/// and only new guesses take the rate-limited path.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -25,8 +27,8 @@ enum class Access {
 
 class BasicAuth {
  public:
-  static constexpr double kBcryptPerSecond = 4;
-  static constexpr double kBcryptBurst = 8;
+  static constexpr double kBcryptPerSecond = 2;
+  static constexpr double kBcryptBurst = 4;
 
   /// `users`: user → bcrypt hash. `workers`: where bcrypt runs (not the event loop).
   /// `max_pending`: password checks that may run or wait at once; more are answered `busy`.
@@ -46,10 +48,12 @@ class BasicAuth {
     std::map<std::string, std::string> users;
     std::string dummy_hash;  ///< checked for unknown users: a real user's algorithm and cost
     std::vector<std::string> accepted;  ///< SHA-256 of user, hash and password; bounded
+    std::vector<std::string> rejected;  ///< the same, of pairs bcrypt said no to; bounded
     std::size_t pending = 0;
     std::size_t max_pending = 4;
-    /// bcrypt runs allowed, refilled at kBcryptPerSecond up to kBcryptBurst: a flood may take
-    /// a fifth of one core, not a whole one that the checks share on a small machine.
+    /// bcrypt runs allowed, refilled at kBcryptPerSecond up to kBcryptBurst: a flood of new
+    /// guesses may take a tenth of one core, not a whole one that the checks share on a small
+    /// machine.
     double tokens = 0;
     std::chrono::steady_clock::time_point refilled{};
   };

@@ -5,9 +5,12 @@
 //   bench_driver probe HOST PORT CONCURRENCY FILE   (FILE: one request target per line)
 //   bench_driver wait-ready HOST PORT TIMEOUT_SECONDS
 //   bench_driver scrape HOST PORT
-//   bench_driver flood HOST PORT CLIENTS SECONDS   wrong passwords from CLIENTS connections,
-//                                                  and a right-password scrape every second
+//   bench_driver flood HOST PORT CLIENTS SECONDS [same|guesses]
+//       wrong passwords from CLIENTS connections (the same one each time, or a new guess
+//       each time), and a right-password scrape every second
 // $BENCH_AUTH, when set, is sent as the Authorization header of wait-ready and scrape.
+#include <openssl/evp.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -64,18 +67,28 @@ std::vector<std::string> auth_headers() {
 
 std::atomic<bool> g_terminated{false};
 
-int flood(const std::string& host, std::uint16_t port, int clients, int seconds) {
+std::string basic_header(const std::string& user_password) {
+  std::string out(4 * ((user_password.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(user_password.data()),
+                                static_cast<int>(user_password.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Authorization: Basic " + out;
+}
+
+int flood(const std::string& host, std::uint16_t port, int clients, int seconds, bool guesses) {
   // bench_hammer.sh ends the flood with SIGTERM when the round is over: report, then exit.
   std::signal(SIGTERM, [](int) { g_terminated = true; });
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> refused{0}, busy{0}, scrapes{0}, failed{0}, no_answer{0};
+  std::atomic<std::size_t> guess{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
       while (!stop) {
-        const int status = http_request(host, port, "GET", "/metrics",
-                                        {"Authorization: Basic cHJvbWV0aGV1czp3cm9uZw=="})
-                               .response.status;
+        const std::string header = basic_header(
+            guesses ? "prometheus:guess" + std::to_string(guess++) : "prometheus:wrong");
+        const int status = http_request(host, port, "GET", "/metrics", {header}).response.status;
         (status == 401 ? refused : status == 429 ? busy : status == 0 ? no_answer : failed)++;
       }
     });
@@ -148,15 +161,15 @@ int main(int argc, char** argv) {
   if (args.size() == 4 && args[0] == "wait-ready") {
     return wait_ready(args[1], static_cast<std::uint16_t>(std::stoi(args[2])), std::stoi(args[3]));
   }
-  if (args.size() == 5 && args[0] == "flood") {
+  if ((args.size() == 5 || args.size() == 6) && args[0] == "flood") {
     return flood(args[1], static_cast<std::uint16_t>(std::stoi(args[2])), std::stoi(args[3]),
-                 std::stoi(args[4]));
+                 std::stoi(args[4]), args.size() == 6 && args[5] == "guesses");
   }
   if (args.size() == 3 && args[0] == "scrape") {
     return scrape(args[1], static_cast<std::uint16_t>(std::stoi(args[2])));
   }
   std::fprintf(stderr,
                "usage: bench_driver probe HOST PORT CONCURRENCY FILE | wait-ready HOST PORT "
-               "TIMEOUT | scrape HOST PORT | flood HOST PORT CLIENTS SECONDS\n");
+               "TIMEOUT | scrape HOST PORT | flood HOST PORT CLIENTS SECONDS [same|guesses]\n");
   return 2;
 }

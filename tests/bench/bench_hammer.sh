@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The web server under attack, as a benchmark (not a test): one round of N generated domains
-# (bench_lab.sh) checked by the agent with basic auth on (bcrypt cost 10), first quietly, then
-# while CLIENTS connections send wrong passwords as fast as they are answered and a scraper
-# with the right password asks for /metrics every second. Compared: the round's wall time, CPU
-# per check, check durations and schedule lag.
+# (bench_lab.sh) checked by the agent with basic auth on (bcrypt cost 10): quietly; while
+# CLIENTS connections send the same wrong password as fast as they are answered (a
+# misconfigured scraper, or a dumb flood); and while they send a new guess each time (brute
+# force). A scraper with the right password asks for /metrics every second during both floods.
+# Compared: the round's wall time, CPU per check, check durations and schedule lag.
 #   tests/bench/bench_hammer.sh [N=2000] [C=100] [CLIENTS=64]     (as root, on Debian 12)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,16 +25,16 @@ printf 'basic_auth_users:\n  prometheus: %s\n' "$hash" > "$RUN/web.yml"
 export BENCH_AUTH="Basic cHJvbWV0aGV1czpzZWNyZXQ="
 write_agent_config "$RUN/agent.yml"
 
-# round NAME [flood]: one round; prints its figures.
+# round NAME [same|guesses]: one round, under that flood if given; prints its figures.
 round() {
   rm -rf "$RUN/state" && mkdir -p "$RUN/state"
   $LAB exec "$AGENT" serve --config.file="$RUN/agent.yml" --web.listen-address=$LISTEN:8461 \
     --web.config.file="$RUN/web.yml" --storage.path="$RUN/state" --log.level=warn \
     2> "$RUN/$1.log" &
   local agent=$! flooder=""
-  if [ "${2:-}" = flood ]; then
+  if [ -n "${2:-}" ]; then
     sleep 0.5
-    $LAB exec "$DRIVER" flood $LISTEN 8461 "$CLIENTS" 600 > "$RUN/$1.flood" &
+    $LAB exec "$DRIVER" flood $LISTEN 8461 "$CLIENTS" 600 "$2" > "$RUN/$1.flood" &
     flooder=$!
   fi
   local ready
@@ -60,5 +61,7 @@ round() {
 echo "| round | wall (s) | CPU per check (ms) | check p50 (s) | check p99 (s) | schedule lag (s) |"
 echo "| --- | --- | --- | --- | --- | --- |"
 round quiet
-round flood flood
-echo "flood: $(cat "$RUN/flood.flood" 2>/dev/null)"
+round same-password same
+round new-guesses guesses
+echo "same-password flood: $(cat "$RUN/same-password.flood" 2>/dev/null)"
+echo "new-guesses flood: $(cat "$RUN/new-guesses.flood" 2>/dev/null)"

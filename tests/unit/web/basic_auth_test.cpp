@@ -100,8 +100,11 @@ TEST_F(BasicAuthTest, AnAcceptedPasswordIsRememberedAndNotHashedAgain) {
   EXPECT_EQ(check(auth, basic("prometheus:secret")), Access::granted);
   auto again = start(auth, basic("prometheus:secret"));
   EXPECT_EQ(*again, Access::granted);  // answered at once, nothing for the workers
-  // A wrong password is never remembered: each costs a bcrypt run.
+  // A rejected password is remembered as well: sent again, it is refused at once.
   EXPECT_FALSE(start(auth, basic("prometheus:wrong"))->has_value());
+  finish_work();
+  EXPECT_EQ(*start(auth, basic("prometheus:wrong")), Access::denied);
+  EXPECT_FALSE(start(auth, basic("prometheus:wrong2"))->has_value());  // a new guess: bcrypt
   finish_work();
 }
 
