@@ -427,7 +427,7 @@ class Daemon {
     auto access = web::Access::granted;
     if (auth_ && auth_->enabled()) {
       const auto auth = auth_;  // the coroutine keeps it, whatever happens meanwhile
-      access = co_await auth->check(request.header("authorization"));
+      access = co_await auth->check(request.header("authorization"), request.client);
       if (access != web::Access::granted) {
         // A refused client waits before its answer: a flood of wrong or excess passwords
         // answered at once would keep the event loop busy with nothing but refusals.

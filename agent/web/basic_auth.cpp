@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::size_t kRememberedPasswords = 64;
 constexpr std::size_t kRememberedRejections = 256;
+constexpr std::size_t kTrackedClients = 4096;
 
 /// Adds `key` to a bounded list, forgetting the oldest.
 void remember(std::vector<std::string>& keys, std::string key, std::size_t bound) {
@@ -41,6 +42,18 @@ asio::awaitable<bool> hash_and_compare(std::string password, std::string hash) {
 }
 
 }  // namespace
+
+void BasicAuth::count_failure(State& state, std::string client,
+                              std::chrono::steady_clock::time_point now) {
+  if (state.failures.size() >= kTrackedClients && !state.failures.contains(client)) {
+    std::erase_if(state.failures,
+                  [now](const auto& entry) { return now - entry.second.since >= kFailureWindow; });
+    if (state.failures.size() >= kTrackedClients) state.failures.clear();
+  }
+  auto& failures = state.failures[std::move(client)];
+  if (now - failures.since >= kFailureWindow) failures = {.count = 0, .since = now};
+  ++failures.count;
+}
 
 bool password_matches(const std::string& password, const std::string& hash) {
   crypt_data data{};
@@ -69,7 +82,8 @@ BasicAuth::BasicAuth(std::map<std::string, std::string> users, asio::any_io_exec
   }
 }
 
-asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authorization) {
+asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authorization,
+                                         std::string_view client) {
   const std::shared_ptr<State> state = state_;
   if (state->users.empty()) co_return Access::granted;
   if (!authorization) co_return Access::denied;
@@ -81,10 +95,17 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
   const std::string key = sha256(credentials->user + '\0' + hash + '\0' + credentials->password);
   if (known && contains(state->accepted, key)) co_return Access::granted;
   if (contains(state->rejected, key)) co_return Access::denied;
+  const auto now = std::chrono::steady_clock::now();
+  // One address guessing passwords: after kFailuresPerClient wrong ones, no more bcrypt runs
+  // for it until its window ends (a flood from one place stays within noise).
+  if (auto f = state->failures.find(std::string(client)); f != state->failures.end() &&
+                                                          f->second.count >= kFailuresPerClient &&
+                                                          now - f->second.since < kFailureWindow) {
+    co_return Access::busy;
+  }
   // A flood of wrong passwords queues at most max_pending bcrypt runs; the rest are told to
   // come back, so the worker never builds a backlog of minutes.
   if (state->pending >= state->max_pending) co_return Access::busy;
-  const auto now = std::chrono::steady_clock::now();
   state->tokens = std::min(
       kBcryptBurst, state->tokens + std::chrono::duration<double>(now - state->refilled).count() *
                                         kBcryptPerSecond);
@@ -100,6 +121,7 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
       workers_, hash_and_compare(std::move(credentials->password), hash), asio::use_awaitable);
   if (!known || !matches) {
     if (!contains(state->rejected, key)) remember(state->rejected, key, kRememberedRejections);
+    count_failure(*state, std::string(client), std::chrono::steady_clock::now());
     co_return Access::denied;
   }
   if (!contains(state->accepted, key)) remember(state->accepted, key, kRememberedPasswords);

@@ -5,7 +5,7 @@
 /// at a time, and an accepted (user, password) pair is remembered so Prometheus' scrapes
 /// cost a hash lookup, not a bcrypt run. A rejected pair is remembered too: a client that
 /// keeps sending a wrong password (a misconfigured scraper, or a flood) costs one bcrypt run,
-/// and only new guesses take the rate-limited path.
+/// and only new guesses take the rate-limited path, at most 5 a minute from one address.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace mtasts::web {
 
@@ -36,9 +38,15 @@ class BasicAuth {
             std::size_t max_pending = 4);
   bool enabled() const { return !state_->users.empty(); }
 
-  /// Judges an Authorization header's value (nullopt: none sent). Resumes on the caller's
-  /// executor.
-  asio::awaitable<Access> check(std::optional<std::string_view> authorization);
+  /// A client address whose passwords bcrypt rejected this often within kFailureWindow gets
+  /// `busy` for new ones until the window ends (remembered passwords are still judged).
+  static constexpr std::size_t kFailuresPerClient = 5;
+  static constexpr std::chrono::seconds kFailureWindow{60};
+
+  /// Judges an Authorization header's value (nullopt: none sent) from `client` (its
+  /// address; empty when unknown). Resumes on the caller's executor.
+  asio::awaitable<Access> check(std::optional<std::string_view> authorization,
+                                std::string_view client = {});
 
   /// Password checks running or waiting now.
   std::size_t pending() const { return state_->pending; }
@@ -49,6 +57,12 @@ class BasicAuth {
     std::string dummy_hash;  ///< checked for unknown users: a real user's algorithm and cost
     std::vector<std::string> accepted;  ///< SHA-256 of user, hash and password; bounded
     std::vector<std::string> rejected;  ///< the same, of pairs bcrypt said no to; bounded
+    struct Failures {
+      std::size_t count = 0;
+      std::chrono::steady_clock::time_point since{};
+    };
+    /// bcrypt rejections per client address in its current window; bounded.
+    std::unordered_map<std::string, Failures> failures;
     std::size_t pending = 0;
     std::size_t max_pending = 4;
     /// bcrypt runs allowed, refilled at kBcryptPerSecond up to kBcryptBurst: a flood of new
@@ -57,6 +71,9 @@ class BasicAuth {
     double tokens = 0;
     std::chrono::steady_clock::time_point refilled{};
   };
+  static void count_failure(State& state, std::string client,
+                            std::chrono::steady_clock::time_point now);
+
   std::shared_ptr<State> state_;  ///< shared with checks in flight
   asio::any_io_executor workers_;
 };

@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string path;       ///< the target's path, percent-decoded: "/api/v1/domains"
   std::string query;      ///< after '?', not decoded
   int minor_version = 1;  ///< HTTP/1.x
+  std::string client;     ///< the peer's address ("192.0.2.1"), set by the server
   std::vector<std::pair<std::string, std::string>> headers;  ///< names in lower case
 
   /// The first header with this (lower-case) name.

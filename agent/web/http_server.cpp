@@ -136,7 +136,10 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
       co_await send(stream, *shared, nullptr, error_response(400, *problem), false);
       co_return;
     }
-    const HttpRequest& request = std::get<HttpRequest>(parsed);
+    HttpRequest& request = std::get<HttpRequest>(parsed);
+    std::error_code peer_ec;
+    const auto peer = stream.lowest_layer().remote_endpoint(peer_ec);
+    if (!peer_ec) request.client = peer.address().to_string();
     if (request.header("transfer-encoding")) {
       co_await send(stream, *shared, &request,
                     error_response(501, "Transfer-Encoding is not supported; send Content-Length"),

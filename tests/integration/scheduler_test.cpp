@@ -93,9 +93,11 @@ TEST(Scheduler, ChecksRepeatEveryIntervalAndFailuresAfterTheRetryDelay) {
   // a few microseconds apart.
   for (std::size_t i = 1; i < d1.size(); ++i) EXPECT_GE(d1[i] - d1[i - 1], 299ms);
   for (std::size_t i = 2; i < d0.size(); ++i) {
-    // Steady state: one interval apart, give or take the jitter (at most 1/20).
+    // Steady state: one interval apart, give or take the jitter (at most 1/20). Timers
+    // never fire early; on a loaded machine (sanitizers, ctest -j2) they fire late, so the
+    // upper bound leaves 230 ms of slack and still fails a doubled interval (760 ms).
     EXPECT_GE(d0[i] - d0[i - 1], 380ms);
-    EXPECT_LE(d0[i] - d0[i - 1], 500ms);
+    EXPECT_LE(d0[i] - d0[i - 1], 650ms);
   }
 }
 

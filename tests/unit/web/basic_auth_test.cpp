@@ -36,14 +36,15 @@ std::string basic(const std::string& user_password) {
 class BasicAuthTest : public ::testing::Test {
  protected:
   /// Starts a check on the loop and runs the loop until it has nothing more to do.
-  std::shared_ptr<std::optional<Access>> start(BasicAuth& auth, std::optional<std::string> header) {
+  std::shared_ptr<std::optional<Access>> start(BasicAuth& auth, std::optional<std::string> header,
+                                               std::string client = {}) {
     auto result = std::make_shared<std::optional<Access>>();
     asio::co_spawn(
         loop_,
-        [&auth, header, result]() -> asio::awaitable<void> {
+        [&auth, header, client, result]() -> asio::awaitable<void> {
           const std::optional<std::string_view> view =
               header ? std::optional<std::string_view>(*header) : std::nullopt;
-          *result = co_await auth.check(view);
+          *result = co_await auth.check(view, client);
         },
         [](std::exception_ptr e) {
           if (e) std::rethrow_exception(e);
@@ -59,8 +60,8 @@ class BasicAuthTest : public ::testing::Test {
     loop_.restart();
     loop_.poll();
   }
-  Access check(BasicAuth& auth, std::optional<std::string> header) {
-    auto result = start(auth, std::move(header));
+  Access check(BasicAuth& auth, std::optional<std::string> header, std::string client = {}) {
+    auto result = start(auth, std::move(header), std::move(client));
     if (!*result) finish_work();
     EXPECT_TRUE(result->has_value());
     return result->value_or(Access::busy);
@@ -145,6 +146,25 @@ TEST_F(BasicAuthTest, BcryptRunsAreRateLimited) {
   for (int i = 0; i < 20; ++i) start(warm, basic("prometheus:guess"));
   EXPECT_EQ(*start(warm, basic("prometheus:secret")), Access::granted);
   finish_work();
+}
+
+TEST_F(BasicAuthTest, OneAddressGuessingIsStoppedAfterAFewWrongPasswords) {
+  BasicAuth auth({{"prometheus", bcrypt("secret")}}, workers_.get_executor(), 100);
+  EXPECT_EQ(check(auth, basic("prometheus:secret"), "192.0.2.1"), Access::granted);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(check(auth, basic("prometheus:guess" + std::to_string(i)), "192.0.2.1"),
+              Access::denied);
+  }
+  // Let the rate limit refill, so what follows is the address's limit, not the global one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  EXPECT_EQ(check(auth, basic("prometheus:guess3"), "192.0.2.1"), Access::denied);
+  EXPECT_EQ(check(auth, basic("prometheus:guess4"), "192.0.2.1"), Access::denied);
+  static_assert(BasicAuth::kFailuresPerClient == 5);
+  // Five wrong passwords from 192.0.2.1: its next guess costs no bcrypt run...
+  EXPECT_EQ(*start(auth, basic("prometheus:guess5"), "192.0.2.1"), Access::busy);
+  // ...while its remembered password still works, and another address is still judged.
+  EXPECT_EQ(*start(auth, basic("prometheus:secret"), "192.0.2.1"), Access::granted);
+  EXPECT_EQ(check(auth, basic("prometheus:guess5"), "192.0.2.2"), Access::denied);
 }
 
 TEST_F(BasicAuthTest, ResumesOnTheLoopThread) {
