@@ -6,6 +6,7 @@
 #include <map>
 
 #include "mtasts/mx_pattern.hpp"
+#include "mtasts/policy.hpp"
 #include "mtasts/text.hpp"
 
 namespace mtasts::probe {
@@ -279,7 +280,8 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
       case net::FetchError::connect_refused:
       case net::FetchError::connect_failed:
         grouped.add(FindingCode::policy_connect_failed, p.host,
-                    fmt::format("no connection to port 443: {}", f.detail), address, std::nullopt);
+                    fmt::format("no connection to port {}: {}", f.endpoint.port(), f.detail),
+                    address, std::nullopt);
         break;
       case net::FetchError::timeout:
         grouped.add(FindingCode::policy_timeout, p.host, f.detail, address, std::nullopt);
@@ -297,8 +299,9 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     }
     if (f.error == net::FetchError::body_too_large) {
       grouped.add(FindingCode::policy_too_large, p.host,
-                  "the policy is larger than 64 KiB; senders stop reading there", address,
-                  std::nullopt);
+                  fmt::format("the policy is larger than {} KiB; senders stop reading there",
+                              kMaxPolicyBytes / 1024),
+                  address, std::nullopt);
     }
     // Judge the status and type only of an answer that arrived whole: a fetch that timed out
     // or broke off has said what went wrong (a half-read head has no Content-Type yet).
@@ -412,6 +415,7 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
 
   Grouped grouped;
   std::size_t attempted = 0;
+  std::uint16_t smtp_port = 25;  ///< as probed (the lab uses another)
   for (auto& host : r.mx) {
     if (auto i = find_matching_pattern(patterns, host.host)) host.policy_match = patterns[*i];
     if (r.policy.parsed && r.policy.parsed->valid && !host.policy_match &&
@@ -441,6 +445,7 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
         continue;
       }
       ++attempted;
+      smtp_port = p.endpoint.port();
       const auto unreachable = [&](FindingCode code, std::string what) {
         grouped.add(code, host.host, std::move(what), address, std::nullopt, reachability);
       };
@@ -508,14 +513,14 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
     r.findings.push_back(make_finding(
         FindingCode::port25_blocked, domain,
         r.port25_egress == Port25Egress::blocked
-            ? fmt::format("none of the {} MX addresses answered on port 25, and the agent's "
-                          "outbound port 25 is presumed blocked (nothing answered any check "
+            ? fmt::format("none of the {} MX addresses answered on port {}, and the agent's "
+                          "outbound port {} is presumed blocked (nothing answered any check "
                           "for a whole round, and no egress canary): the MX results are unknown",
-                          attempted)
-            : fmt::format("none of the {} MX addresses answered on port 25, and no other port-25 "
-                          "connection of the agent came back while this check ran (its outbound "
-                          "port 25 may be blocked): the MX results are unknown",
-                          attempted)));
+                          attempted, smtp_port, smtp_port)
+            : fmt::format("none of the {} MX addresses answered on port {}, and no other "
+                          "port-{} connection of the agent came back while this check ran (its "
+                          "outbound port {} may be blocked): the MX results are unknown",
+                          attempted, smtp_port, smtp_port, smtp_port)));
   } else {
     grouped.flush(r.findings);
   }

@@ -13,6 +13,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::string> codes(const DomainReport& r) {
   std::vector<std::string> out;
@@ -141,6 +143,26 @@ TEST(Evaluate, EveryMxUnreachableMeansPort25Blocked) {
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("port25_blocked"));
   EXPECT_EQ(r.verdict, Verdict::unknown);
+}
+
+// Messages name the ports that were used (the lab and tests probe other ports than 443 and 25).
+TEST(Evaluate, MessagesNameThePortsThatWereProbed) {
+  DomainReport r = healthy();
+  r.mx[0].probes[0] = net::SmtpProbe{};
+  r.mx[0].probes[0].endpoint = {asio::ip::make_address("192.0.2.25"), 2525};
+  r.mx[0].probes[0].error = net::SmtpError::timeout;
+  r.mx[0].probes[0].stage = net::SmtpStage::connect;
+  r.policy.fetches[0] = net::PolicyFetch{};
+  r.policy.fetches[0].endpoint = {asio::ip::make_address("192.0.2.1"), 8443};
+  r.policy.fetches[0].error = net::FetchError::connect_refused;
+  evaluate(r, {});
+  std::string messages;
+  for (const auto& f : r.findings) messages += f.message + "\n";
+  EXPECT_THAT(messages, HasSubstr("no connection to port 8443"));
+  EXPECT_THAT(messages, HasSubstr("answered on port 2525"));
+  EXPECT_THAT(messages, Not(HasSubstr("port 25,")));
+  EXPECT_THAT(messages, Not(HasSubstr("port 443")));
+  EXPECT_THAT(messages, Not(HasSubstr("port-25 ")));
 }
 
 /// An MX address that did not answer: refused, timed out at connect, or never greeted.
