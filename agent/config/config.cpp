@@ -291,13 +291,12 @@ std::string read_file(const std::string& path, std::string& error) {
 }
 
 /// Loads a YAML document, turning a syntax error into a ConfigError with its line.
-std::optional<YAML::Node> load_yaml(std::string_view text, Errors& errors,
-                                    const std::string& what) {
+std::optional<YAML::Node> load_yaml(std::string_view text, Errors& errors) {
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    errors.list.push_back({"", e.mark.line >= 0 ? e.mark.line + 1 : 0, what,
-                           fmt::format("not valid YAML: {}", e.msg)});
+    errors.list.push_back(
+        {"", e.mark.line >= 0 ? e.mark.line + 1 : 0, "", fmt::format("not valid YAML: {}", e.msg)});
     return std::nullopt;
   }
 }
@@ -308,7 +307,7 @@ class Builder {
       : file_(std::move(file)), base_dir_(std::move(base_dir)), errors_(file_) {}
 
   ConfigResult build(std::string_view yaml) {
-    auto root = load_yaml(yaml, errors_, "");
+    auto root = load_yaml(yaml, errors_);
     if (!root) return fail();
     config_.files_read.push_back(file_);
     if (root->IsNull()) {
@@ -394,7 +393,6 @@ class Builder {
       const std::string path = fmt::format("target_files[{}]", i);
       auto pattern = scalar(list[i], path, errors_);
       if (!pattern) continue;
-      config_.target_files.push_back(*pattern);
       const std::string full = pattern->starts_with('/') ? *pattern : base_dir_ + "/" + *pattern;
       config_.target_file_globs.push_back(full);
       glob_t found{};
@@ -419,7 +417,7 @@ class Builder {
     }
     config_.files_read.push_back(file);
     Errors file_errors(file);
-    auto root = load_yaml(text, file_errors, "");
+    auto root = load_yaml(text, file_errors);
     if (root && !root->IsNull()) {
       if (!root->IsSequence()) {
         file_errors.add(*root, "", "must be a list of groups: - targets: [domains] labels: {...}");

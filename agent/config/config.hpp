@@ -70,7 +70,6 @@ struct Target {
 struct Config {
   GlobalSettings global;
   std::vector<Target> targets;                 ///< inline and from target files, each domain once
-  std::vector<std::string> target_files;       ///< the patterns as written
   std::vector<std::string> files_read;         ///< the config file and every target file read
   std::vector<std::string> target_file_globs;  ///< the patterns as full paths
 };
