@@ -186,13 +186,16 @@ TEST_F(SmtpAgainstFakes, WeakKeysAndSignaturesAreJudgedAsSendersJudgeThem) {
     int bits;
     const char* digest;
     std::optional<CertProblem> problem;
+    int ca_bits = 2048;
   };
   for (const Case& c :
        {Case{2048, "SHA256", std::nullopt}, Case{1024, "SHA256", CertProblem::weak_key},
-        Case{2048, "SHA1", CertProblem::weak_signature}}) {
-    SCOPED_TRACE(std::to_string(c.bits) + " " + c.digest);
-    auto server_tls =
-        mtasts::testing::ca_issued_server_context("mx.fake.test", ca_file, c.bits, c.digest);
+        Case{2048, "SHA1", CertProblem::weak_signature},
+        // The issuer's key counts too: the whole chain is judged, not only the leaf.
+        Case{2048, "SHA256", CertProblem::weak_key, 1024}}) {
+    SCOPED_TRACE(std::to_string(c.bits) + " " + c.digest + " CA " + std::to_string(c.ca_bits));
+    auto server_tls = mtasts::testing::ca_issued_server_context("mx.fake.test", ca_file, c.bits,
+                                                                c.digest, c.ca_bits);
     TlsOptions options;
     options.min_version = TLS1_VERSION;
     options.ca_file = ca_file;

@@ -131,14 +131,15 @@ X509* make_certificate(EVP_PKEY* key, const std::string& cn, X509* issuer, EVP_P
 
 std::shared_ptr<asio::ssl::context> ca_issued_server_context(const std::string& name,
                                                              const std::string& ca_file,
-                                                             int rsa_bits, const char* digest) {
+                                                             int rsa_bits, const char* digest,
+                                                             int ca_rsa_bits) {
   auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX* ctx = context->native_handle();
   SSL_CTX_set_security_level(ctx, 0);  // so it may serve the weak certificate at all
   SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
   SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
 
-  EVP_PKEY* ca_key = EVP_RSA_gen(2048);
+  EVP_PKEY* ca_key = EVP_RSA_gen(static_cast<unsigned>(ca_rsa_bits));
   X509* ca = make_certificate(ca_key, "fake test CA", nullptr, nullptr, "SHA256", true, "");
   EVP_PKEY* key = EVP_RSA_gen(static_cast<unsigned>(rsa_bits));
   X509* leaf = make_certificate(key, name, ca, ca_key, digest, false, "DNS:" + name);

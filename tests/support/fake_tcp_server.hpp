@@ -43,10 +43,12 @@ std::shared_ptr<asio::ssl::context> self_signed_server_context(const std::string
                                                                int min_version, int max_version);
 
 /// A server context (TLS 1.0 to 1.3, security level 0) whose certificate for `name` is
-/// issued by a fresh CA: an RSA key of `rsa_bits` signed with `digest` ("SHA256", "SHA1").
-/// The CA certificate is written to `ca_file`, for the client to trust.
+/// issued by a fresh CA (an RSA key of `ca_rsa_bits`): an RSA key of `rsa_bits` signed with
+/// `digest` ("SHA256", "SHA1"). The CA certificate is written to `ca_file`, for the client to
+/// trust.
 std::shared_ptr<asio::ssl::context> ca_issued_server_context(const std::string& name,
                                                              const std::string& ca_file,
-                                                             int rsa_bits, const char* digest);
+                                                             int rsa_bits, const char* digest,
+                                                             int ca_rsa_bits = 2048);
 
 }  // namespace mtasts::testing
