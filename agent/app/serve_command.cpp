@@ -460,7 +460,7 @@ class Daemon {
   metrics::Collector collector_;
   web::WebConfig web_config_;
   web::ServerOptions server_options_;
-  /// Where bcrypt runs: one thread at nice 10 (BasicAuth limits it to 4 runs a second), never
+  /// Where bcrypt runs: one thread at nice 10 (BasicAuth limits how often it may run), never
   /// the event loop that checks and scrapes share.
   asio::thread_pool password_workers_{1};
   std::shared_ptr<web::BasicAuth> auth_;

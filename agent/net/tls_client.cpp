@@ -55,9 +55,9 @@ const BIO_METHOD* socket_method() {
   return method;
 }
 
-/// Asio's error for a failed SSL_* call, as asio::ssl::stream reports it.
-std::error_code ssl_error(SSL* ssl, int result, int saved_errno) {
-  const int kind = SSL_get_error(ssl, result);
+/// Asio's error for a failed SSL_* call (`kind` from SSL_get_error), as asio::ssl::stream
+/// reports it.
+std::error_code ssl_error(int kind, int saved_errno) {
   if (kind == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
   const unsigned long code = ERR_peek_error();
   if (kind == SSL_ERROR_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
@@ -103,7 +103,7 @@ asio::awaitable<std::tuple<std::error_code, int>> TlsConnection::drive(Step step
     const int saved_errno = errno;
     const int kind = SSL_get_error(ssl_.get(), result);
     if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) {
-      co_return std::tuple{ssl_error(ssl_.get(), result, saved_errno), 0};
+      co_return std::tuple{ssl_error(kind, saved_errno), 0};
     }
     auto [ec] =
         co_await socket_.async_wait(kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read

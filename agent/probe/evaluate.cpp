@@ -415,7 +415,7 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
 
   Grouped grouped;
   std::size_t attempted = 0;
-  std::uint16_t smtp_port = 25;  ///< as probed (the lab uses another)
+  std::uint16_t smtp_port = 25;  // as probed (the lab uses another)
   for (auto& host : r.mx) {
     if (auto i = find_matching_pattern(patterns, host.host)) host.policy_match = patterns[*i];
     if (r.policy.parsed && r.policy.parsed->valid && !host.policy_match &&

@@ -73,9 +73,7 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   if (!entry.report) ++checked_;
   compact(report);
   intern_tls(report);
-  // A copy, not a move: the check built the report piece by piece between its connections'
-  // buffers; copied, the kept report's allocations lie together and the check's are freed.
-  entry.report = std::make_shared<const probe::DomainReport>(report);
+  entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
   return entry.report;
 }
 

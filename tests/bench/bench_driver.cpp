@@ -9,8 +9,6 @@
 //       wrong passwords from CLIENTS connections (the same one each time, or a new guess
 //       each time), and a right-password scrape every second
 // $BENCH_AUTH, when set, is sent as the Authorization header of wait-ready and scrape.
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -27,6 +25,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using mtasts::testing::basic_authorization;
 using mtasts::testing::http_request;
 
 double seconds_since(Clock::time_point start) {
@@ -67,15 +66,6 @@ std::vector<std::string> auth_headers() {
 
 std::atomic<bool> g_terminated{false};
 
-std::string basic_header(const std::string& user_password) {
-  std::string out(4 * ((user_password.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(user_password.data()),
-                                static_cast<int>(user_password.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Authorization: Basic " + out;
-}
-
 int flood(const std::string& host, std::uint16_t port, int clients, int seconds, bool guesses) {
   // bench_hammer.sh ends the flood with SIGTERM when the round is over: report, then exit.
   std::signal(SIGTERM, [](int) { g_terminated = true; });
@@ -86,8 +76,10 @@ int flood(const std::string& host, std::uint16_t port, int clients, int seconds,
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&] {
       while (!stop) {
-        const std::string header = basic_header(
-            guesses ? "prometheus:guess" + std::to_string(guess++) : "prometheus:wrong");
+        const std::string header =
+            "Authorization: " +
+            basic_authorization(guesses ? "prometheus:guess" + std::to_string(guess++)
+                                        : "prometheus:wrong");
         const int status = http_request(host, port, "GET", "/metrics", {header}).response.status;
         (status == 401 ? refused : status == 429 ? busy : status == 0 ? no_answer : failed)++;
       }

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +16,16 @@
 #include "net/http_response.hpp"
 
 namespace mtasts::testing {
+
+/// An Authorization header's value for `user_password` ("user:password"): "Basic <base64>".
+inline std::string basic_authorization(const std::string& user_password) {
+  std::string out(4 * ((user_password.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(user_password.data()),
+                                static_cast<int>(user_password.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return "Basic " + out;
+}
 
 struct HttpResult {
   bool ok = false;  ///< connected and got a complete answer

@@ -145,13 +145,20 @@ TEST(Evaluate, EveryMxUnreachableMeansPort25Blocked) {
   EXPECT_EQ(r.verdict, Verdict::unknown);
 }
 
+/// An MX address that did not answer: refused, timed out at connect, or never greeted.
+net::SmtpProbe unanswered(const std::string& ip, net::SmtpError error, net::SmtpStage stage) {
+  net::SmtpProbe p;
+  p.endpoint = {asio::ip::make_address(ip), 25};
+  p.error = error;
+  p.stage = stage;
+  return p;
+}
+
 // Messages name the ports that were used (the lab and tests probe other ports than 443 and 25).
 TEST(Evaluate, MessagesNameThePortsThatWereProbed) {
   DomainReport r = healthy();
-  r.mx[0].probes[0] = net::SmtpProbe{};
-  r.mx[0].probes[0].endpoint = {asio::ip::make_address("192.0.2.25"), 2525};
-  r.mx[0].probes[0].error = net::SmtpError::timeout;
-  r.mx[0].probes[0].stage = net::SmtpStage::connect;
+  r.mx[0].probes[0] = unanswered("192.0.2.25", net::SmtpError::timeout, net::SmtpStage::connect);
+  r.mx[0].probes[0].endpoint.port(2525);
   r.policy.fetches[0] = net::PolicyFetch{};
   r.policy.fetches[0].endpoint = {asio::ip::make_address("192.0.2.1"), 8443};
   r.policy.fetches[0].error = net::FetchError::connect_refused;
@@ -163,15 +170,6 @@ TEST(Evaluate, MessagesNameThePortsThatWereProbed) {
   EXPECT_THAT(messages, Not(HasSubstr("port 25,")));
   EXPECT_THAT(messages, Not(HasSubstr("port 443")));
   EXPECT_THAT(messages, Not(HasSubstr("port-25 ")));
-}
-
-/// An MX address that did not answer: refused, timed out at connect, or never greeted.
-net::SmtpProbe unanswered(const std::string& ip, net::SmtpError error, net::SmtpStage stage) {
-  net::SmtpProbe p;
-  p.endpoint = {asio::ip::make_address(ip), 25};
-  p.error = error;
-  p.stage = stage;
-  return p;
 }
 
 DomainReport with_second_mx(DomainReport r, net::SmtpProbe probe) {

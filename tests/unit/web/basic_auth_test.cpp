@@ -4,13 +4,14 @@
 
 #include <crypt.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/thread_pool.hpp>
 #include <optional>
 #include <thread>
+
+#include "http_client.hpp"
 
 namespace mtasts::web {
 namespace {
@@ -23,12 +24,7 @@ std::string bcrypt(const std::string& password) {
 }
 
 std::string basic(const std::string& user_password) {
-  std::string out(4 * ((user_password.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(user_password.data()),
-                                static_cast<int>(user_password.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return "Basic " + out;
+  return testing::basic_authorization(user_password);
 }
 
 /// The event loop and a separate worker context that the test runs by hand, so it can see
