@@ -14,6 +14,9 @@ pkg_check_modules(CRYPT REQUIRED IMPORTED_TARGET libcrypt)  # libcrypt-dev: bcry
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)  # libidn2-dev: IDNA2008/UTS #46 names
 find_package(SQLite3 REQUIRED)                    # libsqlite3-dev: the state under --storage.path
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
+if(MTASTS_JEMALLOC)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)  # libjemalloc-dev: malloc
+endif()
 
 # libasio-dev (standalone Asio) ships headers only, without a CMake package.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
