@@ -53,6 +53,8 @@ constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr auto kTargetFilePollEvery = std::chrono::seconds(5);
 constexpr auto kCanariesEvery = std::chrono::seconds(60);
 constexpr auto kCanaryTimeout = std::chrono::seconds(30);
+/// How often finished checks are written to the state database, together in one transaction.
+constexpr auto kStateSaveEvery = std::chrono::seconds(1);
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -79,7 +81,8 @@ class Daemon {
         scheduler_(io.get_executor(), 1, [this](std::string d) { return check(std::move(d)); }),
         collector_(store_, stats_),
         watch_timer_(io),
-        canary_timer_(io) {
+        canary_timer_(io),
+        save_timer_(io) {
     stats_.shard_index = shard_index;
     stats_.shard_total = options.shard_total;
   }
@@ -165,6 +168,7 @@ class Daemon {
     scheduler_.start();
     asio::co_spawn(io_, watch_loop(), log::on_exception("config watch"));
     asio::co_spawn(io_, canary_loop(), log::on_exception("egress canaries"));
+    if (database_) asio::co_spawn(io_, save_loop(), log::on_exception("state saving"));
     return true;
   }
 
@@ -191,6 +195,8 @@ class Daemon {
       log::warn("checks still running after the grace period; stopping anyway",
                 {{"checks", std::to_string(still_running)}, {"grace", format_duration(grace_)}});
     }
+    save_timer_.cancel();
+    save_unsaved();  // every check that finished, before the process ends
     tools_.reset();  // ends lookups that deadlines cut short, while the loop still runs
     co_return still_running;
   }
@@ -327,7 +333,7 @@ class Daemon {
     note_egress();
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
     auto stored = store_.record(std::move(report), unix_now());
-    save_state(*stored);
+    if (database_) unsaved_.insert(domain);
     const bool failed =
         stored->verdict == probe::Verdict::fail || stored->verdict == probe::Verdict::unknown;
     if (failed) ++stats_.check_failures_total;
@@ -369,14 +375,31 @@ class Daemon {
 
   /// Writes a finished check at once (one small transaction): a crash loses only the checks
   /// still running.
-  void save_state(const probe::DomainReport& report) {
-    if (!database_) return;
-    const auto* entry = store_.find(report.domain);
-    if (auto problem = database_->save(report, entry ? entry->history : std::nullopt);
-        !problem.empty()) {
-      ++stats_.state_save_failures_total;
-      log::error("cannot save the state", {{"err", problem}});
+  /// Writes the checks that finished since the last write, in one transaction (one per check
+  /// cost more CPU than the check's DNS lookups).
+  asio::awaitable<void> save_loop() {
+    while (!stopping_) {
+      save_timer_.expires_after(kStateSaveEvery);
+      co_await save_timer_.async_wait(kTuple);
+      if (stopping_) break;
+      save_unsaved();
     }
+  }
+
+  void save_unsaved() {
+    if (!database_ || unsaved_.empty()) return;
+    std::vector<state::StateDatabase::Row> rows;
+    for (const auto& domain : unsaved_) {
+      const auto* entry = store_.find(domain);  // null: removed by a reload meanwhile
+      if (!entry || !entry->report) continue;
+      rows.push_back({entry->report.get(), entry->history ? &*entry->history : nullptr});
+    }
+    if (auto problem = database_->save(rows); !problem.empty()) {
+      ++stats_.state_save_failures_total;
+      log::error("cannot save the state",
+                 {{"err", problem}, {"domains", std::to_string(rows.size())}});
+    }
+    unsaved_.clear();
   }
 
   /// Greets the egress canaries every minute (when there are any): they prove or disprove
@@ -467,8 +490,10 @@ class Daemon {
   std::unique_ptr<web::Endpoints> endpoints_;
   std::unique_ptr<web::HttpServer> server_;
   std::unique_ptr<state::StateDatabase> database_;  ///< with --storage.path
+  std::set<std::string> unsaved_;                   ///< checked since the last write to database_
   asio::steady_timer watch_timer_;
   asio::steady_timer canary_timer_;
+  asio::steady_timer save_timer_;
   /// Port-25 evidence from every check and the canaries; one round = the check interval.
   probe::Port25EgressMonitor egress_{std::chrono::minutes(15)};
   probe::Port25Egress egress_logged_ = probe::Port25Egress::unproven;

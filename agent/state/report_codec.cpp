@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <charconv>
 #include <stdexcept>
 #include <utility>
+
+#include "mtasts/text.hpp"
 
 namespace mtasts::state {
 namespace {
@@ -143,13 +147,31 @@ probe::AddressLookupFacts lookup_at(const Json& j) {
   return l;
 }
 
+/// A certificate's SHA-256: stored as hex; earlier agents stored an array of 32 numbers.
+std::array<unsigned char, 32> sha256_at(const Json& j) {
+  std::array<unsigned char, 32> out{};
+  if (j.is_array()) {
+    if (j.size() != out.size()) throw std::out_of_range("sha256 is not 32 bytes");
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = integer_at<unsigned char>(j[i]);
+    return out;
+  }
+  const auto& hex = j.get_ref<const std::string&>();
+  if (hex.size() != out.size() * 2) throw std::out_of_range("sha256 is not 32 bytes");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    unsigned value = 0;
+    const auto* first = hex.data() + 2 * i;
+    const auto [end, ec] = std::from_chars(first, first + 2, value, 16);
+    if (ec != std::errc() || end != first + 2) throw std::out_of_range("sha256 is not hex");
+    out[i] = static_cast<unsigned char>(value);
+  }
+  return out;
+}
+
 Json tls(const net::SharedTlsFacts& t) {
   if (!t) return nullptr;
   const auto& c = t->certificate;
   Json problems = Json::array();
   for (auto p : c.problems) problems.push_back(number(p));
-  Json sha = Json::array();
-  for (auto byte : c.sha256) sha.push_back(byte);
   return {{"version", t->version},
           {"cipher", t->cipher},
           {"has_certificate", t->has_certificate},
@@ -159,7 +181,7 @@ Json tls(const net::SharedTlsFacts& t) {
           {"issuer", c.issuer},
           {"not_before", c.not_before},
           {"not_after", c.not_after},
-          {"sha256", sha},
+          {"sha256", to_hex(c.sha256)},
           {"verified", c.verified},
           {"problems", problems},
           {"error", c.error}};
@@ -178,9 +200,7 @@ net::SharedTlsFacts tls_at(const Json& j) {
   c.issuer = j.at("issuer").get<std::string>();
   c.not_before = integer_at<std::time_t>(j.at("not_before"));
   c.not_after = integer_at<std::time_t>(j.at("not_after"));
-  const auto& sha = j.at("sha256");
-  if (sha.size() != c.sha256.size()) throw std::out_of_range("sha256 is not 32 bytes");
-  for (std::size_t i = 0; i < c.sha256.size(); ++i) c.sha256[i] = integer_at<unsigned char>(sha[i]);
+  c.sha256 = sha256_at(j.at("sha256"));
   c.verified = j.at("verified").get<bool>();
   for (const auto& p : j.at("problems"))
     c.problems.push_back(enum_at(p, net::CertProblem::weak_signature));

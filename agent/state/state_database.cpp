@@ -192,7 +192,7 @@ std::variant<std::unique_ptr<StateDatabase>, std::string> StateDatabase::open(
     if (!problem.empty()) notices.push_back(problem);
     std::size_t imported = 0;
     for (const auto& [domain, history] : histories) {
-      if (database->save_row(domain, history, nullptr).empty()) ++imported;
+      if (database->save_row(domain, &history, nullptr).empty()) ++imported;
     }
     std::error_code ec;
     std::filesystem::rename(json_path, json_path + ".imported", ec);
@@ -244,8 +244,7 @@ std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>
   return out;
 }
 
-std::string StateDatabase::save_row(const std::string& domain,
-                                    const std::optional<probe::PolicyHistory>& history,
+std::string StateDatabase::save_row(const std::string& domain, const probe::PolicyHistory* history,
                                     const probe::DomainReport* report) {
   sqlite3_stmt* s = handles_->upsert.get();
   const std::string history_text = history ? encode_history(*history).dump() : std::string();
@@ -271,9 +270,25 @@ std::string StateDatabase::save_row(const std::string& domain,
   return {};
 }
 
-std::string StateDatabase::save(const probe::DomainReport& report,
-                                const std::optional<probe::PolicyHistory>& history) {
-  return save_row(report.domain, history, &report);
+std::string StateDatabase::save(const std::vector<Row>& rows) {
+  if (rows.empty()) return {};
+  // One transaction for the batch: a commit per row cost more than encoding the row.
+  sqlite3* db = handles_->db.get();
+  if (sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return sqlite_error(db, "cannot begin a transaction");
+  }
+  for (const auto& row : rows) {
+    if (auto problem = save_row(row.report->domain, row.history, row.report); !problem.empty()) {
+      sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
+      return problem;
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    auto problem = sqlite_error(db, "cannot commit");
+    sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return problem;
+  }
+  return {};
 }
 
 std::string StateDatabase::forget_all_but(const std::set<std::string>& keep) {

@@ -1,7 +1,8 @@
 /// @file
 /// @brief The agent's state under --storage.path, in SQLite (WAL mode): per domain, its latest
-/// report and what change detection remembers. Written as each check ends, so a `kill -9`
-/// loses at most the checks in flight; read at start, so a restarted agent serves every
+/// report and what change detection remembers. The daemon writes the checks that ended in the
+/// last second in one transaction (and the rest at shutdown), so a `kill -9` loses at most
+/// that second's checks and those in flight; read at start, so a restarted agent serves every
 /// domain's latest report at once instead of an empty /metrics that resolves every alert.
 ///
 /// One agent per directory: a lock file (flock) keeps a second one out with a clear error. A
@@ -52,10 +53,14 @@ class StateDatabase {
   /// Every domain stored. Rows that cannot be read are skipped and named in `notices`.
   std::map<std::string, StoredDomain> load(std::vector<std::string>& notices);
 
-  /// Stores a domain's latest report and history (one transaction). Returns an error
-  /// message, empty on success.
-  std::string save(const probe::DomainReport& report,
-                   const std::optional<probe::PolicyHistory>& history);
+  /// One domain's latest report and what change detection remembers of it.
+  struct Row {
+    const probe::DomainReport* report;
+    const probe::PolicyHistory* history;  ///< null: none yet
+  };
+  /// Stores the rows in one transaction: all or none. Returns an error message, empty on
+  /// success.
+  std::string save(const std::vector<Row>& rows);
 
   /// Deletes the domains not in `keep` (no longer configured, or another shard's now).
   std::string forget_all_but(const std::set<std::string>& keep);
@@ -63,8 +68,7 @@ class StateDatabase {
  private:
   struct Handles;
   explicit StateDatabase(std::unique_ptr<Handles> handles);
-  std::string save_row(const std::string& domain,
-                       const std::optional<probe::PolicyHistory>& history,
+  std::string save_row(const std::string& domain, const probe::PolicyHistory* history,
                        const probe::DomainReport* report);
   std::unique_ptr<Handles> handles_;
 };

@@ -4,6 +4,7 @@
 #include <crypt.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -73,6 +74,24 @@ class ServeLab : public ::testing::Test {
 
 double now_seconds() {
   return static_cast<double>(std::time(nullptr));
+}
+
+/// How many domains have a report in the state database under `dir`; -1 when it cannot be read.
+int stored_reports(const fs::path& dir) {
+  sqlite3* db = nullptr;
+  int count = -1;
+  const auto path = (dir / "state.db").string();
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM domains WHERE report IS NOT NULL;", -1, &s,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+      count = sqlite3_column_int(s, 0);
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return count;
 }
 
 TEST_F(ServeLab, MetricsMatchEachLabDomain) {
@@ -346,7 +365,9 @@ TEST_F(ServeLab, ARestartServesThePreviousResultsBeforeAnyRecheck) {
     EXPECT_EQ(metric_value(m, fail), 1) << m;
     checked_at = metric_value(m, last_run);
     ASSERT_TRUE(checked_at);
-    agent->signal(SIGKILL);  // what was written as each check ended must be enough
+    // Finished checks are written within a second: once both are, a kill -9 loses nothing.
+    EXPECT_TRUE(agent->eventually([&] { return stored_reports(dir_ / "state") == 2; }, 5s));
+    agent->signal(SIGKILL);
     agent->wait_exit(5s);
   }
   auto again = start({}, "log2");

@@ -83,6 +83,23 @@ TEST(ReportCodec, ARoundTripKeepsEveryStoredFact) {
   EXPECT_EQ(decoded->mx[0].probes[1].tls->certificate.sha256[3], 0xab);
 }
 
+// Certificate digests are stored as hex; rows written before kept 32 numbers, and still read.
+TEST(ReportCodec, ACertificateDigestIsHexAndTheOldArrayStillReads) {
+  auto encoded = encode_report(evaluated("a.example"));
+  const nlohmann::json::json_pointer sha("/mx/0/probes/1/tls/sha256");
+  EXPECT_EQ(encoded[sha].get<std::string>().substr(0, 8), "000000ab");
+  encoded[sha] = nlohmann::json::array();
+  for (int i = 0; i < 32; ++i) encoded[sha].push_back(i == 3 ? 0xab : 0);
+  std::string problem;
+  const auto decoded = decode_report(encoded, problem);
+  ASSERT_TRUE(decoded) << problem;
+  EXPECT_EQ(decoded->mx[0].probes[1].tls->certificate.sha256[3], 0xab);
+  for (const auto& damaged : {nlohmann::json("00ab"), nlohmann::json(std::string(64, 'g'))}) {
+    encoded[sha] = damaged;
+    EXPECT_FALSE(decode_report(encoded, problem)) << damaged;
+  }
+}
+
 TEST(ReportCodec, AnotherFormatOrADamagedRowIsRefusedNotMisread) {
   auto encoded = encode_report(evaluated("a.example"));
   std::string problem;
@@ -103,8 +120,9 @@ TEST_F(StateDatabaseTest, KeepsReportsAndHistoriesAcrossAReopen) {
   {
     auto db = open(notices);
     ASSERT_TRUE(db);
-    EXPECT_EQ(db->save(evaluated("a.example"), history), "");
-    EXPECT_EQ(db->save(evaluated("b.example"), std::nullopt), "");
+    const auto a = evaluated("a.example");
+    const auto b = evaluated("b.example");
+    EXPECT_EQ(db->save({{&a, &history}, {&b, nullptr}}), "");
   }
   auto db = open(notices);
   ASSERT_TRUE(db);
@@ -145,7 +163,8 @@ TEST_F(StateDatabaseTest, ACorruptDatabaseIsMovedAsideAndAFreshOneStarted) {
     kept = kept || f.path().filename().string().starts_with("state.db.corrupt-");
   }
   EXPECT_TRUE(kept);
-  EXPECT_EQ(db->save(evaluated("a.example"), std::nullopt), "");
+  const auto a = evaluated("a.example");
+  EXPECT_EQ(db->save({{&a, nullptr}}), "");
 }
 
 TEST_F(StateDatabaseTest, AnOldStateFileIsImportedOnce) {
@@ -171,7 +190,7 @@ TEST_F(StateDatabaseTest, UnreadableRowsAreSkippedWithANotice) {
   ASSERT_TRUE(db);
   auto report = evaluated("a.example");
   report.domain = "a.example";
-  ASSERT_EQ(db->save(report, std::nullopt), "");
+  ASSERT_EQ(db->save({{&report, nullptr}}), "");
   db.reset();
   // Damage the row the way a future version's format would look to this one.
   sqlite3* raw = nullptr;
