@@ -167,6 +167,7 @@ std::variant<std::unique_ptr<Resolver>, std::string> Resolver::create(
   }
 
   std::unique_ptr<Resolver> resolver(new Resolver(std::move(executor)));
+  resolver->attempt_timeout_ = options.attempt_timeout;
   ares_options opts{};
   // No search domains: "_mta-sts.example.com" must never become
   // "_mta-sts.example.com.corp.local". No HOSTALIASES. EDNS for large TXT answers.
@@ -239,7 +240,7 @@ void Resolver::arm(ares_socket_t fd, const std::shared_ptr<Watch>& watch) {
                                      return;  // released, or the resolver is gone
                                    ares_process_fd(channel_.get(), fd, ARES_SOCKET_BAD);
                                    if (!watch->closed) arm(fd, watch);
-                                   update_timer();
+                                   note_activity();
                                  });
   }
   if (watch->want_write && !watch->writing) {
@@ -250,20 +251,31 @@ void Resolver::arm(ares_socket_t fd, const std::shared_ptr<Watch>& watch) {
                                    if (ec || watch->closed) return;
                                    ares_process_fd(channel_.get(), ARES_SOCKET_BAD, fd);
                                    if (!watch->closed) arm(fd, watch);
-                                   update_timer();
+                                   note_activity();
                                  });
   }
+}
+
+void Resolver::note_activity() {
+  // Every deadline a query or an answer can start is at least one attempt timeout away (a
+  // retry waits longer): a timer that fires before then serves it. ares_timeout walks every
+  // query in flight, and re-arming costs a system call: both were a tenth of the daemon's CPU
+  // when asked on every answer.
+  if (armed_until_ <= std::chrono::steady_clock::now() + attempt_timeout_) return;
+  update_timer();
 }
 
 void Resolver::update_timer() {
   timeval tv{};
   const timeval* next = ares_timeout(channel_.get(), nullptr, &tv);
   if (next == nullptr) {
-    timer_.cancel();  // no query in flight
+    armed_until_ = std::chrono::steady_clock::time_point::max();  // no query in flight
+    timer_.cancel();
     return;
   }
-  timer_.expires_after(std::chrono::seconds(next->tv_sec) +
-                       std::chrono::microseconds(next->tv_usec));
+  armed_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(next->tv_sec) +
+                 std::chrono::microseconds(next->tv_usec);
+  timer_.expires_at(armed_until_);
   timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
     // Re-armed or cancelled (ec), or completed and then the resolver was destroyed before
     // this ran (expired): `this` may be gone.
@@ -286,7 +298,7 @@ asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver
     // c-ares owns this holder until its callback, which always runs exactly once.
     auto* holder = new std::shared_ptr<QueryState<Handler>>(state);
     ares_query(channel_.get(), name.c_str(), ns_c_in, type, &on_answer<Handler>, holder);
-    update_timer();
+    note_activity();
   };
   auto token = asio::experimental::as_tuple(asio::use_awaitable);
   auto [ec, answer] =

@@ -76,6 +76,9 @@ class Resolver {
   static void on_socket_state(void* self, ares_socket_t fd, int readable, int writable);
   void watch_socket(ares_socket_t fd, bool readable, bool writable);
   void arm(ares_socket_t fd, const std::shared_ptr<Watch>& watch);
+  /// After a query starts or a socket event: re-arms the timer only when it might be late.
+  void note_activity();
+  /// Arms the timer for c-ares's next deadline (none: no query in flight).
   void update_timer();
 
   template <class T, class Parse>
@@ -83,6 +86,8 @@ class Resolver {
 
   asio::any_io_executor executor_;
   asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point armed_until_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::milliseconds attempt_timeout_{};
   /// Expires with the resolver: a timer wait that completed before the destruction still
   /// runs its handler afterwards, which must then leave `this` alone.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
