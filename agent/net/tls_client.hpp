@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <tuple>
 #include <variant>
@@ -71,6 +72,10 @@ class TlsConnection {
   /// Writes all of `data`.
   asio::awaitable<std::error_code> write(asio::const_buffer data);
 
+  /// For the connection's BIO: what OpenSSL writes waits here until drive sends it.
+  void queue_output(std::string_view bytes);
+  int socket_handle() { return socket_.native_handle(); }
+
  private:
   struct SslDeleter {
     void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
@@ -79,9 +84,12 @@ class TlsConnection {
   /// waiting for the socket whenever OpenSSL wants to read or write.
   template <class Step>
   asio::awaitable<std::tuple<std::error_code, int>> drive(Step step);
+  /// Sends everything queued, waiting whenever the socket is full.
+  asio::awaitable<std::error_code> send_output();
 
   asio::ip::tcp::socket& socket_;
   std::unique_ptr<SSL, SslDeleter> ssl_;
+  std::string output_;  ///< written by OpenSSL, not yet sent
 };
 
 /// Runs the client handshake on `connection` with SNI and the name check for `host`.
