@@ -68,9 +68,9 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), *problem));
   }
 
-  std::vector<net::HostPort> canaries;
+  std::vector<HostPort> canaries;
   for (const auto& text : options.egress_canaries) {
-    auto parsed = net::parse_host_port(text);
+    auto parsed = parse_host_port(text);
     if (!parsed.error.empty()) return usage("--egress-canary " + parsed.error);
     canaries.push_back(std::move(parsed));
   }
@@ -104,8 +104,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     }(context, domains[i], check, reports[i]));
   }
   if (!canaries.empty()) {
-    tasks.push_back([](probe::CheckContext& ctx, std::vector<net::HostPort> list,
-                       std::string ehlo_name, std::chrono::milliseconds within,
+    tasks.push_back([](probe::CheckContext& ctx, std::vector<HostPort> list, std::string ehlo_name,
+                       std::chrono::milliseconds within,
                        probe::Port25EgressMonitor& into) -> asio::awaitable<void> {
       bool any = false;
       for (const auto& r : co_await probe::greet_canaries(ctx, list, ehlo_name, within)) {

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/time.hpp"
+
 namespace mtasts::log {
 namespace {
 
@@ -62,14 +64,6 @@ void append_logfmt_value(std::string& out, std::string_view value) {
   out += '"';
 }
 
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
-                     static_cast<int>(millis.count() % 1000));
-}
-
 }  // namespace
 
 std::optional<Level> level_from_name(std::string_view name) noexcept {
@@ -120,7 +114,9 @@ bool enabled(Level level) noexcept {
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
-  *sink().out << format_line(sink().format, now_rfc3339(), level, message, fields) << '\n'
+  *sink().out << format_line(sink().format, rfc3339_millis(std::chrono::system_clock::now()), level,
+                             message, fields)
+              << '\n'
               << std::flush;
 }
 

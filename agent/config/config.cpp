@@ -14,11 +14,11 @@
 #include <sstream>
 
 #include "common/duration.hpp"
-#include "dns/resolver.hpp"
+#include "common/server_address.hpp"
 #include "mtasts/domain_name.hpp"
+#include "mtasts/host_port.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
-#include "net/host_port.hpp"
 
 namespace mtasts::config {
 namespace {
@@ -223,7 +223,7 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   if (auto n = node["dns_servers"]) {
     read_string_list(n, "global.dns_servers", "IP or IP:PORT", errors,
                      [&out](const std::string& text) {
-                       auto parsed = dns::parse_server_address(text);
+                       auto parsed = parse_server_address(text);
                        if (parsed.error.empty()) out.dns_servers.push_back(text);
                        return parsed.error;
                      });
@@ -250,7 +250,7 @@ void read_global(const YAML::Node& node, GlobalSettings& out, Errors& errors) {
   if (auto n = node["egress_canaries"]) {
     read_string_list(n, "global.egress_canaries", "HOST:PORT", errors,
                      [&out](const std::string& text) {
-                       auto parsed = net::parse_host_port(text);
+                       auto parsed = parse_host_port(text);
                        std::string problem = parsed.error;
                        if (problem.empty()) out.egress_canaries.push_back(std::move(parsed));
                        return problem;

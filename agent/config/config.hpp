@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "net/host_port.hpp"
+#include "mtasts/host_port.hpp"
 
 namespace mtasts::config {
 
@@ -57,7 +57,7 @@ struct GlobalSettings {
   std::chrono::milliseconds mx_probe_reuse{60000};
   /// Known-good SMTP servers greeted every minute to prove outbound port 25 works (or is
   /// blocked) where the fleet's own MX hosts are too few to tell. Empty: the fleet decides.
-  std::vector<net::HostPort> egress_canaries;
+  std::vector<HostPort> egress_canaries;
 };
 
 struct Target {

@@ -95,12 +95,4 @@ class Resolver {
   std::unique_ptr<std::remove_pointer_t<ares_channel>, ChannelDeleter> channel_;
 };
 
-struct ServerAddress {
-  std::string ares_form;  ///< "IP:PORT" or "[IPv6]:PORT", as ares_set_servers_ports_csv takes
-  std::string error;      ///< non-empty when the text is not an address
-};
-
-/// Parses "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address (port 53).
-ServerAddress parse_server_address(std::string_view text);
-
 }  // namespace mtasts::dns

@@ -9,9 +9,8 @@
 namespace mtasts::probe {
 namespace {
 
-asio::awaitable<void> greet(CheckContext& context, const net::HostPort& canary,
-                            std::string ehlo_name, std::chrono::milliseconds timeout,
-                            CanaryResult& out) {
+asio::awaitable<void> greet(CheckContext& context, const HostPort& canary, std::string ehlo_name,
+                            std::chrono::milliseconds timeout, CanaryResult& out) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   out.canary = canary.host.find(':') != std::string::npos
                    ? fmt::format("[{}]:{}", canary.host, canary.port)
@@ -52,7 +51,7 @@ asio::awaitable<void> greet(CheckContext& context, const net::HostPort& canary,
 }  // namespace
 
 asio::awaitable<std::vector<CanaryResult>> greet_canaries(CheckContext& context,
-                                                          std::vector<net::HostPort> canaries,
+                                                          std::vector<HostPort> canaries,
                                                           std::string ehlo_name,
                                                           std::chrono::milliseconds timeout) {
   std::vector<CanaryResult> results(canaries.size());

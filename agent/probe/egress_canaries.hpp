@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "net/host_port.hpp"
+#include "mtasts/host_port.hpp"
 #include "probe/check_domain.hpp"
 
 namespace mtasts::probe {
@@ -22,7 +22,7 @@ struct CanaryResult {
 
 /// Greets every canary at once, each within `timeout`.
 asio::awaitable<std::vector<CanaryResult>> greet_canaries(CheckContext& context,
-                                                          std::vector<net::HostPort> canaries,
+                                                          std::vector<HostPort> canaries,
                                                           std::string ehlo_name,
                                                           std::chrono::milliseconds timeout);
 

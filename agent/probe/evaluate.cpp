@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/time.hpp"
 #include "mtasts/mx_pattern.hpp"
 #include "mtasts/policy.hpp"
 #include "mtasts/text.hpp"
@@ -68,14 +69,6 @@ std::string describe(const AddressLookupFacts& lookup) {
   if (lookup.v4_asked) out = "A: " + describe(lookup.v4_failure);
   if (lookup.v6_asked) out += (out.empty() ? "AAAA: " : ", AAAA: ") + describe(lookup.v6_failure);
   return out;
-}
-
-std::string date_of(std::time_t t) {
-  char buffer[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
 }
 
 void evaluate_sts(DomainReport& r) {
@@ -156,7 +149,7 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
     switch (problem) {
       case net::CertProblem::expired:
         grouped.add(mx ? FindingCode::mx_cert_expired : FindingCode::policy_cert_expired, subject,
-                    fmt::format("the certificate expired on {}", date_of(cert.not_after)), address,
+                    fmt::format("the certificate expired on {}", utc_date(cert.not_after)), address,
                     mode);
         break;
       case net::CertProblem::name_mismatch:
@@ -201,7 +194,7 @@ void certificate_findings(const net::TlsFacts& tls, bool mx, const std::string& 
         std::chrono::duration_cast<std::chrono::hours>(expires - options.now).count() / 24;
     grouped.add(
         mx ? FindingCode::mx_cert_expiring : FindingCode::policy_cert_expiring, subject,
-        fmt::format("the certificate expires on {} (in {} days)", date_of(cert.not_after), days),
+        fmt::format("the certificate expires on {} (in {} days)", utc_date(cert.not_after), days),
         address, mode);
   }
 }

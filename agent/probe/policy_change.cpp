@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "common/time.hpp"
 #include "mtasts/text.hpp"
 #include "probe/evaluate.hpp"
-#include "report/check_json.hpp"
 
 namespace mtasts::probe {
 namespace {
@@ -85,15 +85,14 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
         FindingCode::policy_changed_without_id_change, subject,
         fmt::format("the policy changed on {} (sha256 now {}…) but the TXT id is still {}; "
                     "senders that cached the old policy keep it until max_age ends",
-                    report::rfc3339(next.unannounced_change_since), short_hash(body),
-                    in_quotes(id))));
+                    rfc3339(next.unannounced_change_since), short_hash(body), in_quotes(id))));
   }
   if (next.needless_id_change_at != 0) {
     report.findings.push_back(make_finding(
         FindingCode::id_changed_policy_unchanged, subject,
         fmt::format("the TXT id changed to {} on {} while the policy stayed the same (sha256 "
                     "{}…)",
-                    in_quotes(id), report::rfc3339(next.needless_id_change_at), short_hash(body))));
+                    in_quotes(id), rfc3339(next.needless_id_change_at), short_hash(body))));
   }
   report.verdict = verdict_of(report.findings);
   return next;

@@ -1,5 +1,6 @@
 #include "report/check_json.hpp"
 
+#include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 
@@ -49,14 +50,6 @@ Json refused_json(const probe::AddressLookupFacts& lookup) {
 }
 
 }  // namespace
-
-std::string rfc3339(std::time_t time) {
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 Json to_json(const probe::DomainReport& r) {
   Json out{{"domain", r.domain}, {"verdict", probe::to_string(r.verdict)}};

@@ -10,7 +10,4 @@ namespace mtasts::report {
 
 Json to_json(const probe::DomainReport& report);
 
-/// RFC 3339 UTC, e.g. "2026-11-27T19:00:00Z".
-std::string rfc3339(std::time_t time);
-
 }  // namespace mtasts::report

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/time.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"
 #include "web/gzip.hpp"
@@ -43,21 +44,21 @@ report::Json domain_json(const Endpoints& e, const std::string& domain,
   if (!with_history) return out;
   report::Json agent = {{"labels", entry.labels}};
   if (auto next = e.next_check(domain)) {
-    agent["next_check"] = report::rfc3339(std::chrono::system_clock::to_time_t(*next));
+    agent["next_check"] = rfc3339(std::chrono::system_clock::to_time_t(*next));
   } else {
     agent["next_check"] = nullptr;
   }
   if (entry.history) {
-    agent["policy_last_change"] = report::rfc3339(entry.history->last_change);
+    agent["policy_last_change"] = rfc3339(entry.history->last_change);
     agent["mode_since"] = entry.history->mode_since != 0
-                              ? report::Json(report::rfc3339(entry.history->mode_since))
+                              ? report::Json(rfc3339(entry.history->mode_since))
                               : report::Json(nullptr);
   }
   report::Json recent = report::Json::array();
   for (const auto& s : entry.recent) {
     std::vector<std::string_view> codes;
     for (auto code : s.codes) codes.push_back(to_string(code));
-    recent.push_back({{"started", report::rfc3339(s.at)},
+    recent.push_back({{"started", rfc3339(s.at)},
                       {"verdict", probe::to_string(s.verdict)},
                       {"seconds", s.seconds},
                       {"codes", codes}});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/policy_mode.hpp"
 #include "report/check_json.hpp"
@@ -56,7 +57,7 @@ std::string when(std::time_t t, std::chrono::system_clock::time_point now) {
     relative =
         -days >= 2 ? fmt::format("{} days ago", -days) : fmt::format("{} h ago", -seconds / 3600);
   }
-  return fmt::format("{} <span class=\"muted\">({})</span>", report::rfc3339(t), relative);
+  return fmt::format("{} <span class=\"muted\">({})</span>", rfc3339(t), relative);
 }
 
 std::string page(std::string_view title, const std::string& body) {
@@ -151,7 +152,7 @@ std::string render_status_page(const PageContext& c) {
     if (r) {
       if (auto t = earliest_certificate_expiry(*r)) expiry = when(*t, c.now);
       findings = finding_list(r->findings, false);
-      checked = report::rfc3339(std::chrono::system_clock::to_time_t(r->started));
+      checked = rfc3339(std::chrono::system_clock::to_time_t(r->started));
       mode = policy_mode(*r);
       id = html_escape(r->sts_record.id.value_or(""));
     }
@@ -173,15 +174,14 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
   body += fmt::format(
       "<p class=\"muted\">next check: {} · <a href=\"/api/v1/domains/{}\">JSON "
       "report</a></p>\n",
-      next_check ? report::rfc3339(std::chrono::system_clock::to_time_t(*next_check))
+      next_check ? rfc3339(std::chrono::system_clock::to_time_t(*next_check))
                  : std::string("running now"),
       html_escape(domain));
   const auto* r = entry.report.get();
   if (!r) return page(domain, body + "<p>Not checked yet.</p>\n");
 
-  body +=
-      fmt::format("<p>checked {} in {:.2f} s</p>\n",
-                  report::rfc3339(std::chrono::system_clock::to_time_t(r->started)), r->seconds);
+  body += fmt::format("<p>checked {} in {:.2f} s</p>\n",
+                      rfc3339(std::chrono::system_clock::to_time_t(r->started)), r->seconds);
   body += "<h2>Findings</h2>\n";
   if (r->findings.empty()) {
     body += "<p>None: senders can deliver with TLS as the policy asks.</p>\n";
@@ -278,7 +278,7 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
     std::string codes;
     for (auto code : s.codes) codes += fmt::format("<code>{}</code> ", to_string(code));
     body += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.2f}</td><td>{}</td></tr>\n",
-                        report::rfc3339(s.at), probe::to_string(s.verdict), s.seconds, codes);
+                        rfc3339(s.at), probe::to_string(s.verdict), s.seconds, codes);
   }
   body += "</tbody></table>\n";
   return page(domain, body);

@@ -40,13 +40,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
   return rules;
 }
 
-// Known exceptions, named in docs/architecture.md, to be removed; nothing may be added here.
-const std::set<std::pair<std::string, std::string>> kKnownExceptions = {
-    {"probe", "report"}, {"config", "dns"}, {"config", "net"}};
-
 TEST(Layers, NoFolderIncludesAFolderAboveIt) {
   const std::regex include(R"re(^\s*#\s*include\s+"([a-z_]+)/)re");
-  std::set<std::pair<std::string, std::string>> seen_exceptions;
   std::size_t files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(kAgent)) {
     const auto ext = entry.path().extension();
@@ -61,21 +56,11 @@ TEST(Layers, NoFolderIncludesAFolderAboveIt) {
       if (!std::regex_search(line, m, include)) continue;
       const std::string target = m[1];
       if (target == folder || allowed().at(folder).contains(target)) continue;
-      if (kKnownExceptions.contains({folder, target})) {
-        seen_exceptions.insert({folder, target});
-        continue;
-      }
       ADD_FAILURE() << entry.path().lexically_relative(kAgent).string() << ":" << number << ": "
                     << folder << "/ includes " << target << "/, a layer above it";
     }
   }
   EXPECT_GT(files, 50u);
-  // An exception that is gone must leave the list too.
-  for (const auto& exception : kKnownExceptions) {
-    EXPECT_TRUE(seen_exceptions.contains(exception))
-        << exception.first << "/ no longer includes " << exception.second
-        << "/: remove it from kKnownExceptions and docs/architecture.md";
-  }
 }
 
 }  // namespace

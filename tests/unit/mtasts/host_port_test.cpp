@@ -1,9 +1,9 @@
 // "host:port" as written for an egress canary.
-#include "net/host_port.hpp"
+#include "mtasts/host_port.hpp"
 
 #include <gtest/gtest.h>
 
-namespace mtasts::net {
+namespace mtasts {
 namespace {
 
 TEST(HostPort, NamesAndAddresses) {
@@ -30,4 +30,4 @@ TEST(HostPort, ClearErrors) {
 }
 
 }  // namespace
-}  // namespace mtasts::net
+}  // namespace mtasts

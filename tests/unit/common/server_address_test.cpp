@@ -1,8 +1,8 @@
+#include "common/server_address.hpp"
+
 #include <gtest/gtest.h>
 
-#include "dns/resolver.hpp"
-
-namespace mtasts::dns {
+namespace mtasts {
 namespace {
 
 TEST(ParseServerAddress, AcceptsTheForms) {
@@ -21,4 +21,4 @@ TEST(ParseServerAddress, ExplainsWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace mtasts::dns
+}  // namespace mtasts

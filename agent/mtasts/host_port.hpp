@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace mtasts::net {
+namespace mtasts {
 
 struct HostPort {
   std::string host;  ///< a lower-case host name or an IP address (without brackets)
@@ -18,4 +18,4 @@ struct HostPort {
 /// Parses "name:port", "192.0.2.1:port" or "[2001:db8::1]:port"; the port is required.
 HostPort parse_host_port(std::string_view text);
 
-}  // namespace mtasts::net
+}  // namespace mtasts

@@ -1,4 +1,4 @@
-#include "net/host_port.hpp"
+#include "mtasts/host_port.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 
-namespace mtasts::net {
+namespace mtasts {
 
 HostPort parse_host_port(std::string_view text) {
   HostPort out;
@@ -64,4 +64,4 @@ HostPort parse_host_port(std::string_view text) {
   return out;
 }
 
-}  // namespace mtasts::net
+}  // namespace mtasts

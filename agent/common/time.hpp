@@ -1,0 +1,21 @@
+/// @file
+/// @brief Times as the agent writes them: RFC 3339 in UTC, everywhere (JSON, logs, the status
+/// page, finding messages).
+#pragma once
+
+#include <chrono>
+#include <ctime>
+#include <string>
+
+namespace mtasts {
+
+/// "2026-11-27T19:00:00Z".
+std::string rfc3339(std::time_t time);
+
+/// With milliseconds, for log lines: "2026-11-27T19:00:00.123Z".
+std::string rfc3339_millis(std::chrono::system_clock::time_point time);
+
+/// The UTC date alone: "2026-11-27".
+std::string utc_date(std::time_t time);
+
+}  // namespace mtasts
