@@ -25,8 +25,8 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using mtasts::testing::basic_authorization;
-using mtasts::testing::http_request;
+using mtasts::support::basic_authorization;
+using mtasts::support::http_request;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

@@ -24,10 +24,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-using AgentRun = mtasts::testing::ProcessRun;
+using AgentRun = mtasts::support::ProcessRun;
 
 AgentRun run_agent(const std::vector<std::string>& args, const std::string& input = "") {
-  return mtasts::testing::run_process(MTASTS_AGENT_BINARY, args, input);
+  return mtasts::support::run_process(MTASTS_AGENT_BINARY, args, input);
 }
 
 nlohmann::json json_of(const AgentRun& run) {

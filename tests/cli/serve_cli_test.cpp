@@ -15,7 +15,7 @@
 #include "agent_process.hpp"
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 
 using ::testing::HasSubstr;
@@ -198,4 +198,4 @@ TEST_F(ServeCli, BadWebConfigDoesNotStart) {
 }
 
 }  // namespace
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -11,9 +11,9 @@ namespace mtasts::probe {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::Bytes;
-using mtasts::testing::FakeDnsServer;
-using mtasts::testing::run_awaitable;
+using mtasts::support::Bytes;
+using mtasts::support::FakeDnsServer;
+using mtasts::support::run_awaitable;
 
 DomainReport check_with(asio::io_context& io, FakeDnsServer& server,
                         std::chrono::milliseconds attempt_timeout = 200ms,

@@ -13,10 +13,10 @@
 
 namespace {
 
-using mtasts::testing::run_process;
+using mtasts::support::run_process;
 using ::testing::ElementsAreArray;
 
-using mtasts::testing::lab_dir;
+using mtasts::support::lab_dir;
 
 std::vector<std::string> lab_flags() {
   return {"--json",      "--dns-server",   "127.0.0.53", "--ca-file", lab_dir() + "/certs/ca.pem",

@@ -19,9 +19,9 @@ namespace mtasts::dns {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::Bytes;
-using mtasts::testing::FakeDnsServer;
-using mtasts::testing::run_awaitable;
+using mtasts::support::Bytes;
+using mtasts::support::FakeDnsServer;
+using mtasts::support::run_awaitable;
 using TxtLookup = Lookup<std::vector<std::string>>;
 
 std::unique_ptr<Resolver> make_resolver(asio::io_context& io, std::string server,

@@ -11,7 +11,7 @@ namespace mtasts::dns {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::run_awaitable;
+using mtasts::support::run_awaitable;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 

@@ -127,15 +127,15 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 
 TEST_F(HttpServerTest, GzipWhenAskedAndLargeEnough) {
   start();
-  const auto plain = testing::http_request("127.0.0.1", port_, "GET", "/big");
+  const auto plain = support::http_request("127.0.0.1", port_, "GET", "/big");
   EXPECT_FALSE(plain.response.header("content-encoding"));
   const auto gz =
-      testing::http_request("127.0.0.1", port_, "GET", "/big", {"Accept-Encoding: gzip"});
+      support::http_request("127.0.0.1", port_, "GET", "/big", {"Accept-Encoding: gzip"});
   ASSERT_EQ(gz.response.header("content-encoding"), "gzip");
   EXPECT_LT(gz.response.body.size(), 2000u);
   EXPECT_EQ(gzip_decompress(gz.response.body, 1 << 20), plain.response.body);
   const auto small =
-      testing::http_request("127.0.0.1", port_, "GET", "/s", {"Accept-Encoding: gzip"});
+      support::http_request("127.0.0.1", port_, "GET", "/s", {"Accept-Encoding: gzip"});
   EXPECT_FALSE(small.response.header("content-encoding"));  // not worth it
 }
 
@@ -214,7 +214,7 @@ TEST_F(HttpServerTest, UnreadResponsesAreBoundedInMemory) {
 
 TEST_F(HttpServerTest, ServesOverTls) {
   ServerOptions options;
-  options.tls = testing::self_signed_server_context("agent.test", TLS1_2_VERSION, TLS1_3_VERSION);
+  options.tls = support::self_signed_server_context("agent.test", TLS1_2_VERSION, TLS1_3_VERSION);
   start(options);
   asio::io_context client_io;
   asio::ssl::context client_tls(asio::ssl::context::tls_client);

@@ -18,7 +18,7 @@
 #include "ops_kit.hpp"
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 
 using namespace std::chrono_literals;
@@ -387,4 +387,4 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
 }
 
 }  // namespace
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -17,9 +17,9 @@ namespace mtasts::net {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::FakeTcpServer;
-using mtasts::testing::hang;
-using mtasts::testing::run_awaitable;
+using mtasts::support::FakeTcpServer;
+using mtasts::support::hang;
+using mtasts::support::run_awaitable;
 using Socket = asio::ip::tcp::socket;
 using TlsServer = asio::ssl::stream<Socket&>;
 
@@ -27,7 +27,7 @@ class FetchAgainstFakes : public ::testing::Test {
  protected:
   void SetUp() override {
     context_ = std::get<std::shared_ptr<asio::ssl::context>>(make_tls_context({}));
-    server_tls_ = mtasts::testing::self_signed_server_context("mta-sts.fake.test", TLS1_2_VERSION,
+    server_tls_ = mtasts::support::self_signed_server_context("mta-sts.fake.test", TLS1_2_VERSION,
                                                               TLS1_3_VERSION);
   }
 
@@ -142,7 +142,7 @@ TEST_F(FetchAgainstFakes, GarbageInsteadOfHttp) {
 
 TEST_F(FetchAgainstFakes, PlainTextInsteadOfTls) {
   FakeTcpServer server(io_, [](Socket s) -> asio::awaitable<void> {
-    co_await mtasts::testing::send_text(s, "HTTP/1.1 400 Bad Request\r\n\r\nplain HTTP on 443\r\n");
+    co_await mtasts::support::send_text(s, "HTTP/1.1 400 Bad Request\r\n\r\nplain HTTP on 443\r\n");
   });
   const PolicyFetch f = fetch(server);
   EXPECT_EQ(f.error, FetchError::tls_failed);

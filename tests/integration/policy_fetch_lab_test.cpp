@@ -13,11 +13,11 @@ namespace mtasts::net {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::run_awaitable;
+using mtasts::support::run_awaitable;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-using testing::lab_dir;
+using support::lab_dir;
 
 class LabPolicyFetch : public ::testing::TestWithParam<const char*> {
  protected:

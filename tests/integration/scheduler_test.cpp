@@ -56,7 +56,7 @@ TEST(Scheduler, FirstRoundChecksEveryDomainNeverAboveTheCap) {
   Scheduler scheduler(io.get_executor(), 4, recorder.function());
   scheduler.set_targets(targets(40, 1h));
   scheduler.start();
-  testing::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
+  support::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
     while (recorder.starts.size() < 40 || recorder.running > 0) co_await sleep_for(10ms);
     co_return 0;
   });
@@ -81,7 +81,7 @@ TEST(Scheduler, ChecksRepeatEveryIntervalAndFailuresAfterTheRetryDelay) {
   // d0 healthy with a 400 ms interval; d1 failing, retried after 300 ms despite a 1 h interval.
   scheduler.set_targets({{"d0.example", 400ms, 5min}, {"d1.example", 1h, 300ms}});
   scheduler.start();
-  testing::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
+  support::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
     co_await sleep_for(1700ms);
     co_return 0;
   });
@@ -108,7 +108,7 @@ TEST(Scheduler, ReloadAddsAndRemovesWithoutDisturbingTheOthers) {
   Scheduler scheduler(io.get_executor(), 10, recorder.function());
   scheduler.set_targets(targets(3, 1h));
   scheduler.start();
-  testing::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
+  support::run_awaitable<int>(io, [&]() -> asio::awaitable<int> {
     co_await sleep_for(100ms);
     const auto kept_due = scheduler.due("d1.example");
     scheduler.set_targets({{"d1.example", 1h, 5min}, {"new.example", 1h, 5min}});
@@ -129,7 +129,7 @@ TEST(Scheduler, StopStartsNothingNewAndDrainWaitsForRunningChecks) {
   Scheduler scheduler(io.get_executor(), 2, recorder.function());
   scheduler.set_targets(targets(6, 1h));
   scheduler.start();
-  const auto left = testing::run_awaitable<std::size_t>(io, [&]() -> asio::awaitable<std::size_t> {
+  const auto left = support::run_awaitable<std::size_t>(io, [&]() -> asio::awaitable<std::size_t> {
     co_await sleep_for(50ms);
     scheduler.stop();
     const auto short_wait = co_await scheduler.drain(Clock::now() + 10ms);

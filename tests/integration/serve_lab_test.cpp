@@ -19,7 +19,7 @@
 #include "lab_dir.hpp"
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 
 using ::testing::HasSubstr;
@@ -570,4 +570,4 @@ TEST_F(ServeLab, HammeredEndpointsDoNotStallChecks) {
 }
 
 }  // namespace
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -15,11 +15,11 @@ namespace mtasts::net {
 namespace {
 
 using namespace std::chrono_literals;
-using mtasts::testing::FakeTcpServer;
-using mtasts::testing::hang;
-using mtasts::testing::read_line;
-using mtasts::testing::run_awaitable;
-using mtasts::testing::send_text;
+using mtasts::support::FakeTcpServer;
+using mtasts::support::hang;
+using mtasts::support::read_line;
+using mtasts::support::run_awaitable;
+using mtasts::support::send_text;
 using Socket = asio::ip::tcp::socket;
 
 /// Greets, answers EHLO with STARTTLS, and reads the STARTTLS command.
@@ -168,7 +168,7 @@ TEST_F(SmtpAgainstFakes, DataBeforeTlsIsRefused) {
 
 TEST_F(SmtpAgainstFakes, OldTlsVersionIsRecordedNotFailed) {
   auto server_tls =
-      mtasts::testing::self_signed_server_context("mx.fake.test", TLS1_VERSION, TLS1_VERSION);
+      mtasts::support::self_signed_server_context("mx.fake.test", TLS1_VERSION, TLS1_VERSION);
   FakeTcpServer server(io_, starttls_with(server_tls));
   const SmtpProbe p = probe(server);
   EXPECT_EQ(p.error, SmtpError::none) << p.detail;
@@ -194,7 +194,7 @@ TEST_F(SmtpAgainstFakes, WeakKeysAndSignaturesAreJudgedAsSendersJudgeThem) {
         // The issuer's key counts too: the whole chain is judged, not only the leaf.
         Case{2048, "SHA256", CertProblem::weak_key, 1024}}) {
     SCOPED_TRACE(std::to_string(c.bits) + " " + c.digest + " CA " + std::to_string(c.ca_bits));
-    auto server_tls = mtasts::testing::ca_issued_server_context("mx.fake.test", ca_file, c.bits,
+    auto server_tls = mtasts::support::ca_issued_server_context("mx.fake.test", ca_file, c.bits,
                                                                 c.digest, c.ca_bits);
     TlsOptions options;
     options.min_version = TLS1_VERSION;

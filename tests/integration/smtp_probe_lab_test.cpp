@@ -13,14 +13,14 @@
 namespace mtasts::net {
 namespace {
 
-using mtasts::testing::run_awaitable;
+using mtasts::support::run_awaitable;
 using ::testing::Contains;
 
 class LabSmtp : public ::testing::TestWithParam<bool> {  // IPv6?
  protected:
   void SetUp() override {
     TlsOptions options;
-    options.ca_file = mtasts::testing::lab_dir() + "/certs/ca.pem";
+    options.ca_file = mtasts::support::lab_dir() + "/certs/ca.pem";
     options.min_version = TLS1_VERSION;
     auto made = make_tls_context(options);
     ASSERT_TRUE(std::holds_alternative<std::shared_ptr<asio::ssl::context>>(made));

@@ -19,10 +19,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
-using mtasts::testing::FakeTcpServer;
-using mtasts::testing::read_line;
-using mtasts::testing::run_awaitable;
-using mtasts::testing::send_text;
+using mtasts::support::FakeTcpServer;
+using mtasts::support::read_line;
+using mtasts::support::run_awaitable;
+using mtasts::support::send_text;
 using Socket = asio::ip::tcp::socket;
 using Probes = std::tuple<net::SmtpProbe, net::SmtpProbe>;
 

@@ -21,7 +21,7 @@
 #include "http_client.hpp"
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 class AgentProcess {
  public:
@@ -118,4 +118,4 @@ class AgentProcess {
   std::optional<int> exit_code_;
 };
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

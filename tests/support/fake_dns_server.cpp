@@ -8,7 +8,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 FakeDnsServer::FakeDnsServer(asio::io_context& io, Responder respond)
     : respond_(std::move(respond)),
@@ -95,4 +95,4 @@ asio::awaitable<void> FakeDnsServer::serve_tcp(asio::ip::tcp::socket socket,
   }
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

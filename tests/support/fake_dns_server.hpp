@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 using Bytes = std::vector<unsigned char>;
 
@@ -47,4 +47,4 @@ class FakeDnsServer {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -14,7 +14,7 @@
 #include <asio/write.hpp>
 #include <cstdio>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 constexpr auto kToken = asio::experimental::as_tuple(asio::use_awaitable);
 }
@@ -156,4 +156,4 @@ std::shared_ptr<asio::ssl::context> ca_issued_server_context(const std::string& 
   return context;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

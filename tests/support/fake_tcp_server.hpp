@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 class FakeTcpServer {
  public:
@@ -51,4 +51,4 @@ std::shared_ptr<asio::ssl::context> ca_issued_server_context(const std::string& 
                                                              int rsa_bits, const char* digest,
                                                              int ca_rsa_bits = 2048);
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

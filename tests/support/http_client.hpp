@@ -15,7 +15,7 @@
 
 #include "net/http_response.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 /// An Authorization header's value for `user_password` ("user:password"): "Basic <base64>".
 inline std::string basic_authorization(const std::string& user_password) {
@@ -86,4 +86,4 @@ inline std::optional<double> metric_value(const std::string& exposition,
   return std::nullopt;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

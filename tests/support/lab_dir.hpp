@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 /// $MTASTS_LAB_DIR, as ctest passes it, or lab.sh's default.
 inline std::string lab_dir() {
@@ -37,4 +37,4 @@ class RestoredLabFile {
   std::string original_;
 };
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

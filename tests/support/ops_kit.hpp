@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 struct ShippedAlert {
   std::string name;
@@ -93,4 +93,4 @@ inline std::vector<DashboardQuery> dashboard_queries(
   return out;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

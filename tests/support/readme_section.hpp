@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 /// The text between "<!-- NAME:begin -->\n" and "<!-- NAME:end -->" in `readme_path`; a test
 /// failure (and "") when the file or a marker is missing.
@@ -32,4 +32,4 @@ inline std::string readme_section(const std::string& readme_path, const std::str
   return readme.substr(b + begin.size(), e - b - begin.size());
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

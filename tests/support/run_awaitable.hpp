@@ -12,7 +12,7 @@
 #include <functional>
 #include <optional>
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 template <class T>
 T run_awaitable(asio::io_context& io, std::function<asio::awaitable<T>()> make,
@@ -37,4 +37,4 @@ T run_awaitable(asio::io_context& io, std::function<asio::awaitable<T>()> make,
   return std::move(*result);
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 struct ProcessRun {
   int exit_code = -1;
@@ -72,4 +72,4 @@ inline ProcessRun run_process(const std::string& program, const std::vector<std:
   return run;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

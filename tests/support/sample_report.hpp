@@ -6,7 +6,7 @@
 
 #include "probe/domain_report.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 /// A TLS 1.3 connection with a valid certificate for 90 more days.
 inline net::TlsFacts trusted_tls() {
@@ -81,4 +81,4 @@ inline probe::DomainReport healthy_facts(const std::string& domain = "example.co
   return r;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

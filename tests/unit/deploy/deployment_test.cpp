@@ -17,7 +17,7 @@
 
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 
 using ::testing::Contains;
@@ -249,4 +249,4 @@ TEST(Dockerfile, BuildsWithTheLibrariesSetupInstallsAndRunsAsNonRoot) {
 }
 
 }  // namespace
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -22,7 +22,7 @@
 #include "mtasts/finding.hpp"
 #include "run_process.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 namespace {
 
 namespace fs = std::filesystem;
@@ -196,4 +196,4 @@ TEST(Dashboards, EveryQueryParses) {
 }
 
 }  // namespace
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

@@ -35,7 +35,7 @@ TEST(Families, DeclaredInEnumOrderWithUniqueNames) {
 TEST(Collector, HealthyDomain) {
   state::DomainStore store;
   store.retain({{"example.com", {{"team", "mail"}}}});
-  auto r = testing::healthy_facts();
+  auto r = support::healthy_facts();
   probe::evaluate(r, {});
   store.record(std::move(r), 1'800'000'000);
   const std::string text = render(store);
@@ -70,8 +70,8 @@ TEST(Collector, HealthyDomain) {
 TEST(Collector, ExpiryIsExportedEvenWhenVerificationFailed) {
   state::DomainStore store;
   store.retain({{"example.com", {}}});
-  auto r = testing::healthy_facts();
-  auto& cert = testing::edit(r.mx[0].probes[0].tls).certificate;
+  auto r = support::healthy_facts();
+  auto& cert = support::edit(r.mx[0].probes[0].tls).certificate;
   cert.verified = false;
   cert.not_after = 1'700'000'000;
   cert.problems = {net::CertProblem::expired};
@@ -91,9 +91,9 @@ TEST(Collector, ExpiryIsExportedEvenWhenVerificationFailed) {
 TEST(Collector, RepeatedFindingsAreOneSeries) {
   state::DomainStore store;
   store.retain({{"example.com", {}}});
-  auto r = testing::healthy_facts();
+  auto r = support::healthy_facts();
   r.mx[0].lookup.addresses.push_back(asio::ip::make_address("192.0.2.26"));
-  r.mx[0].probes.push_back(testing::starttls_ok("192.0.2.26"));
+  r.mx[0].probes.push_back(support::starttls_ok("192.0.2.26"));
   for (auto& p : r.mx[0].probes) {
     p.error = net::SmtpError::starttls_missing;
     p.stage = net::SmtpStage::starttls;
@@ -149,12 +149,12 @@ TEST(Collector, ProcessStartTimeWithoutProcStat) {
 TEST(Collector, PreviousPolicyExpiryOnlyAfterAChange) {
   state::DomainStore store;
   store.retain({{"a.example", {}}});
-  auto first = testing::healthy_facts("a.example", "1");
+  auto first = support::healthy_facts("a.example", "1");
   probe::evaluate(first, {});
   store.record(std::move(first), 1000);
   EXPECT_THAT(render(store, AgentStats{}),
               Not(HasSubstr("mtasts_policy_previous_expiry_timestamp_seconds{")));
-  auto changed = testing::healthy_facts(
+  auto changed = support::healthy_facts(
       "a.example", "2",
       "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\nmax_age: 86400\r\n");
   probe::evaluate(changed, {});
@@ -175,7 +175,7 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   state::DomainStore store;
   store.retain({{"example.com", {{"team", "mail"}}}, {"example.net", {}}, {"new.example", {}}});
   for (const char* domain : {"example.com", "example.net"}) {
-    auto r = testing::healthy_facts(domain);
+    auto r = support::healthy_facts(domain);
     probe::evaluate(r, {});
     store.record(std::move(r), 1'800'000'000);
   }

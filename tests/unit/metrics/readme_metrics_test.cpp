@@ -30,7 +30,7 @@ std::string expected_table() {
 }
 
 TEST(Readme, MetricsTableMatchesTheFamilies) {
-  EXPECT_EQ(testing::readme_section(MTASTS_README, "metrics-table"), expected_table())
+  EXPECT_EQ(support::readme_section(MTASTS_README, "metrics-table"), expected_table())
       << "Replace the README table with:\n"
       << expected_table();
 }

@@ -7,7 +7,7 @@
 
 #include "mtasts/finding.hpp"
 
-namespace mtasts::testing {
+namespace mtasts::support {
 
 /// The codes of `findings`, sorted, so a table can list them in any order.
 inline std::vector<std::string> codes(const std::vector<Finding>& findings) {
@@ -22,4 +22,4 @@ inline std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-}  // namespace mtasts::testing
+}  // namespace mtasts::support

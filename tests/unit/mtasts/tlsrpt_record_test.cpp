@@ -9,7 +9,7 @@
 namespace mtasts {
 namespace {
 
-using ::mtasts::testing::codes;
+using ::mtasts::support::codes;
 using ::testing::ElementsAreArray;
 
 struct TlsRptCase {

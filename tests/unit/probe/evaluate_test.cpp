@@ -23,11 +23,11 @@ std::vector<std::string> codes(const DomainReport& r) {
   return out;
 }
 
-using testing::served;
+using support::served;
 
 /// A healthy domain: record, TLS-RPT, policy over both families, one covered MX.
 DomainReport healthy() {
-  return testing::healthy_facts();
+  return support::healthy_facts();
 }
 
 TEST(Evaluate, HealthyDomainIsOk) {
@@ -111,7 +111,7 @@ TEST(Evaluate, StarttlsMissingUnderEnforceFails) {
 
 TEST(Evaluate, ExpiringCertificatesWarnBeforeTheThreshold) {
   DomainReport r = healthy();
-  testing::edit(r.mx[0].probes[0].tls).certificate.not_after = std::time(nullptr) + 3 * 86400;
+  support::edit(r.mx[0].probes[0].tls).certificate.not_after = std::time(nullptr) + 3 * 86400;
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("mx_cert_expiring"));
   EXPECT_EQ(r.verdict, Verdict::warning);
@@ -129,7 +129,7 @@ TEST(Evaluate, OnlyIpv4ServesThePolicy) {
 
 TEST(Evaluate, FamiliesServingDifferentPolicies) {
   DomainReport r = healthy();
-  r.policy.fetches[1] = served("2001:db8::1", 200, testing::kEnforcePolicy + "x-note: old\r\n");
+  r.policy.fetches[1] = served("2001:db8::1", 200, support::kEnforcePolicy + "x-note: old\r\n");
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("policy_family_mismatch"));
 }
@@ -248,7 +248,7 @@ TEST(Evaluate, TlsRptProblemsAreAtMostWarnings) {
 
 TEST(Evaluate, MaxAgeOfADayIsAdviceAndLessIsAWarning) {
   const auto with_max_age = [](int seconds) {
-    DomainReport r = testing::healthy_facts(
+    DomainReport r = support::healthy_facts(
         "example.com", "1",
         "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: " +
             std::to_string(seconds) + "\r\n");

@@ -12,8 +12,8 @@ namespace {
 
 constexpr std::int64_t kT0 = 1'800'000'000;
 
-DomainReport checked(const std::string& id, const std::string& policy = testing::kEnforcePolicy) {
-  DomainReport r = testing::healthy_facts("example.com", id, policy);
+DomainReport checked(const std::string& id, const std::string& policy = support::kEnforcePolicy) {
+  DomainReport r = support::healthy_facts("example.com", id, policy);
   evaluate(r, {});
   return r;
 }

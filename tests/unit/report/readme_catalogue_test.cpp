@@ -44,7 +44,7 @@ std::string expected_table() {
 }
 
 TEST(Readme, FindingTableMatchesTheCatalogue) {
-  EXPECT_EQ(testing::readme_section(MTASTS_README, "findings-table"), expected_table())
+  EXPECT_EQ(support::readme_section(MTASTS_README, "findings-table"), expected_table())
       << "Replace the README table with:\n"
       << expected_table();
 }

@@ -12,7 +12,7 @@ namespace mtasts::state {
 namespace {
 
 probe::DomainReport evaluated(const std::string& domain, const std::string& id = "1") {
-  auto r = testing::healthy_facts(domain, id);
+  auto r = support::healthy_facts(domain, id);
   probe::evaluate(r, {});
   return r;
 }
@@ -45,8 +45,8 @@ TEST(DomainStore, EqualTlsFactsOfDifferentReportsAreKeptOnce) {
   store.retain({{"a.example", {}}, {"b.example", {}}, {"c.example", {}}});
   store.record(evaluated("a.example"), 1000);
   store.record(evaluated("b.example"), 1000);
-  auto c = testing::healthy_facts("c.example");
-  testing::edit(c.mx[0].probes[0].tls).certificate.problems = {net::CertProblem::name_mismatch};
+  auto c = support::healthy_facts("c.example");
+  support::edit(c.mx[0].probes[0].tls).certificate.problems = {net::CertProblem::name_mismatch};
   probe::evaluate(c, {});
   store.record(std::move(c), 1000);
 
@@ -100,7 +100,7 @@ TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
   DomainStore after;  // a new process, same state file
   after.retain({{"a.example", {}}});
   after.restore("a.example", before.find("a.example")->history, std::nullopt);
-  auto report = testing::healthy_facts("a.example", "1",
+  auto report = support::healthy_facts("a.example", "1",
                                        "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\n"
                                        "max_age: 86400\r\n");
   probe::evaluate(report, {});
@@ -119,7 +119,7 @@ TEST(DomainStore, AHostileDomainKeepsABoundedReport) {
       "version: STSv1\r\nmode: enforce\r\nmax_age: 1209600\r\nmx: mx.example.com\r\n";
   for (int i = 0; policy.size() < 60000; ++i)
     policy += "mx: p" + std::to_string(i) + ".example\r\n";
-  auto r = testing::healthy_facts("hostile.example", "1", policy);
+  auto r = support::healthy_facts("hostile.example", "1", policy);
   for (int i = 0; i < 40; ++i) r.tlsrpt.records.push_back(std::string(3000, 't'));
   probe::evaluate(r, {});
   // Thousands of unused patterns are one finding (one series), the verdict unchanged.

@@ -40,9 +40,9 @@ class StateDatabaseTest : public ::testing::Test {
 };
 
 probe::DomainReport evaluated(const std::string& domain) {
-  auto r = testing::healthy_facts(domain);
-  r.mx[0].probes.push_back(testing::starttls_ok("2001:db8::25"));
-  auto& cert = testing::edit(r.mx[0].probes.back().tls).certificate;
+  auto r = support::healthy_facts(domain);
+  r.mx[0].probes.push_back(support::starttls_ok("2001:db8::25"));
+  auto& cert = support::edit(r.mx[0].probes.back().tls).certificate;
   cert.dns_names = {"mx.example.com"};
   cert.sha256[3] = 0xab;
   cert.problems = {net::CertProblem::name_mismatch};

@@ -24,7 +24,7 @@ std::string bcrypt(const std::string& password) {
 }
 
 std::string basic(const std::string& user_password) {
-  return testing::basic_authorization(user_password);
+  return support::basic_authorization(user_password);
 }
 
 /// The event loop and a separate worker context that the test runs by hand, so it can see

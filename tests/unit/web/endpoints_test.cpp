@@ -20,10 +20,10 @@ class EndpointsTest : public ::testing::Test {
  protected:
   EndpointsTest() {
     store_.retain({{"good.example", {}}, {"bad.example", {}}, {"new.example", {}}});
-    auto good = testing::healthy_facts("good.example");
+    auto good = support::healthy_facts("good.example");
     probe::evaluate(good, {});
     store_.record(std::move(good), 1000);
-    auto bad = testing::healthy_facts("bad.example");
+    auto bad = support::healthy_facts("bad.example");
     bad.mx[0].probes[0].error = net::SmtpError::starttls_missing;
     bad.mx[0].probes[0].stage = net::SmtpStage::starttls;
     bad.mx[0].probes[0].tls.reset();
@@ -127,7 +127,7 @@ TEST_F(EndpointsTest, ConcurrentScrapesShareOneRender) {
   EXPECT_NE(gzip.shared_body, first.shared_body);
   EXPECT_EQ(endpoints_.metrics_renders, 2u);
   // A finished check makes the next scrape render anew, however young the last render is.
-  auto fixed = testing::healthy_facts("bad.example");
+  auto fixed = support::healthy_facts("bad.example");
   probe::evaluate(fixed, {});
   store_.record(std::move(fixed), 2000);
   const auto after = get("/metrics");
@@ -200,7 +200,7 @@ TEST_F(EndpointsTest, StatusPageListsWorstFirst) {
 }
 
 TEST_F(EndpointsTest, DomainPageShowsUntilWhenThePreviousPolicyMayBeApplied) {
-  auto changed = testing::healthy_facts("good.example", "2",
+  auto changed = support::healthy_facts("good.example", "2",
                                         "version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n");
   probe::evaluate(changed, {});
   store_.record(std::move(changed), 1'800'000'000);
