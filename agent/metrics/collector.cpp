@@ -178,9 +178,11 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
         out.add(Family::finding, {domain, to_string(f.code), to_string(f.severity), f.subject}, 1);
     }
   }
-  out.add(Family::sts_record_valid, {domain}, as_number(r.sts_status == "valid"));
-  out.add(Family::tlsrpt_record_valid, {domain}, as_number(r.tlsrpt_status == "valid"));
-  out.add(Family::policy_valid, {domain}, as_number(r.policy_status == "valid"));
+  out.add(Family::sts_record_valid, {domain},
+          as_number(r.sts_status == probe::RecordStatus::valid));
+  out.add(Family::tlsrpt_record_valid, {domain},
+          as_number(r.tlsrpt_status == probe::RecordStatus::valid));
+  out.add(Family::policy_valid, {domain}, as_number(r.policy_status == probe::PolicyStatus::valid));
   if (const auto& policy = r.policy.parsed) {
     if (policy->mode) {
       out.add(Family::policy_info, {domain, r.sts_record.id.value_or(""), to_string(*policy->mode)},

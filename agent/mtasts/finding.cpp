@@ -13,6 +13,7 @@ namespace {
 using enum FindingCode;
 using enum Severity;
 using enum SeverityRule;
+using enum VerdictEffect;
 
 // clang-format off
 constexpr std::array kCatalogue = {
@@ -30,7 +31,7 @@ constexpr std::array kCatalogue = {
               "Move the record to _mta-sts.<domain>: the name starts with an underscore, and mta-sts.<domain> is the web host."},
   FindingSpec{sts_record_dns_error, "sts_record_dns_error", warning, fixed, "RFC 8461 §3.1",
               "the _mta-sts lookup failed (timeout, SERVFAIL): whether a record exists is unknown",
-              "Check the domain's name servers (delegation, DNSSEC); the next check tells whether the record exists."},
+              "Check the domain's name servers (delegation, DNSSEC); the next check tells whether the record exists.", makes_unknown},
   FindingSpec{sts_record_unknown_field, "sts_record_unknown_field", info, fixed, "RFC 8461 §3.1",
               "the record has a field senders do not know; they ignore it",
               "Nothing to do if intended; field names are case-sensitive (id, not ID)."},
@@ -172,7 +173,7 @@ constexpr std::array kCatalogue = {
               "Renew the MX certificate soon, and check that renewal also reloads the mail server."},
   FindingSpec{port25_blocked, "port25_blocked", warning, fixed, "RFC 8461 §4",
               "the agent's outbound port 25 is blocked or not yet proven to work: the MX results are unknown",
-              "Run the agent where outbound port 25 is open, configure egress canaries, or use --no-mx; this is not the domain's fault."},
+              "Run the agent where outbound port 25 is open, configure egress canaries, or use --no-mx; this is not the domain's fault.", makes_unknown},
 
   FindingSpec{tlsrpt_missing, "tlsrpt_missing", warning, fixed, "RFC 8460 §3",
               "no TXT record beginning with v=TLSRPTv1 at _smtp._tls.<domain>: nobody receives TLS failure reports",
@@ -195,19 +196,19 @@ constexpr std::array kCatalogue = {
 
   FindingSpec{tlsrpt_dns_error, "tlsrpt_dns_error", warning, fixed, "RFC 8460 §3",
               "the _smtp._tls lookup failed (timeout, SERVFAIL): whether a record exists is unknown",
-              "Check the domain's name servers; the next check tells whether the record exists."},
+              "Check the domain's name servers; the next check tells whether the record exists.", makes_unknown},
   FindingSpec{mx_dns_error, "mx_dns_error", warning, fixed, "RFC 5321 §5.1",
               "the MX lookup failed (timeout, SERVFAIL): the MX hosts are unknown",
-              "Check the domain's name servers; the next check tells which MX hosts there are."},
+              "Check the domain's name servers; the next check tells which MX hosts there are.", makes_unknown},
   FindingSpec{address_private_refused, "address_private_refused", error, fixed, "RFC 6890",
               "a policy or MX host resolves to a loopback, private, link-local or ULA address",
               "Publish public addresses: senders on the Internet cannot reach these (the agent refuses them under deny_private_addresses)."},
   FindingSpec{policy_host_dns_error, "policy_host_dns_error", warning, fixed, "RFC 8461 §3.3",
               "the address lookup of the policy host failed (timeout, SERVFAIL): whether it resolves is unknown",
-              "Check the name servers of mta-sts.<domain>; the next check tells whether it resolves."},
+              "Check the name servers of mta-sts.<domain>; the next check tells whether it resolves.", makes_unknown},
   FindingSpec{mx_host_dns_error, "mx_host_dns_error", warning, fixed, "RFC 5321 §5.1",
               "the address lookup of an MX host failed (timeout, SERVFAIL): whether it resolves is unknown",
-              "Check the name servers of the MX host's domain; the next check tells whether it resolves."},
+              "Check the name servers of the MX host's domain; the next check tells whether it resolves.", makes_unknown},
   FindingSpec{sts_record_discarded, "sts_record_discarded", warning, fixed, "RFC 8461 §3.1",
               "a TXT record at _mta-sts.<domain> looks like an STS record but does not begin with \"v=STSv1;\": senders discard it and use the other",
               "Delete the discarded record, or fix it and delete the other: an edit meant to publish a new id often lands in the record senders ignore."},
@@ -222,7 +223,7 @@ constexpr std::array kCatalogue = {
               "Replace the MX certificate with one of an RSA key of 2048 bits or more (or ECDSA P-256) signed with SHA-256."},
   FindingSpec{agent_resources_exhausted, "agent_resources_exhausted", warning, fixed, "—",
               "the agent ran out of file descriptors or memory during the check: what it could not try is unknown, not the domain's fault",
-              "Raise the agent's open-file limit (LimitNOFILE in systemd) or lower global.concurrency; see the agent's log."},
+              "Raise the agent's open-file limit (LimitNOFILE in systemd) or lower global.concurrency; see the agent's log.", makes_unknown},
 };
 // clang-format on
 

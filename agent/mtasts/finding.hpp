@@ -112,6 +112,14 @@ enum class SeverityRule : std::uint8_t {
   reachability,
 };
 
+/// What a finding does to the domain's verdict.
+enum class VerdictEffect : std::uint8_t {
+  by_severity,  ///< an error fails it, a warning makes it a warning
+  /// The look was incomplete (a failed lookup, port 25 blocked, the agent out of resources):
+  /// unless another finding fails the domain, the verdict is unknown, not ok or warning.
+  makes_unknown,
+};
+
 struct FindingSpec {
   FindingCode code;
   std::string_view name;  ///< stable snake_case code
@@ -120,6 +128,7 @@ struct FindingSpec {
   std::string_view rfc;     ///< the section the rule comes from, e.g. "RFC 8461 §3.1"
   std::string_view title;   ///< what the finding means, in one line
   std::string_view advice;  ///< what to do about it, in one line
+  VerdictEffect verdict_effect = VerdictEffect::by_severity;
 };
 
 /// Every code, in the order of FindingCode.

@@ -24,6 +24,32 @@ namespace mtasts::probe {
 enum class Verdict : std::uint8_t { ok, warning, fail, unknown };
 std::string_view to_string(Verdict verdict) noexcept;
 
+/// What evaluate() concluded about a TXT record (_mta-sts, _smtp._tls); `misplaced` is for
+/// _mta-sts only. not_evaluated (before evaluate) is written as "".
+enum class RecordStatus : std::uint8_t {
+  not_evaluated,
+  valid,
+  invalid,
+  missing,
+  multiple,
+  misplaced,
+  dns_error,
+};
+/// What evaluate() concluded about the policy; not_evaluated is written as "".
+enum class PolicyStatus : std::uint8_t {
+  not_evaluated,
+  valid,
+  invalid,
+  certificate_invalid,  ///< served, but with a certificate senders do not accept (§3.3)
+  unreachable,
+  none,  ///< no record where senders look, so no policy is looked for
+};
+std::string_view to_string(RecordStatus status) noexcept;
+std::string_view to_string(PolicyStatus status) noexcept;
+/// The status written as `name` (JSON, the state database); nullopt for any other text.
+std::optional<RecordStatus> record_status_from_name(std::string_view name) noexcept;
+std::optional<PolicyStatus> policy_status_from_name(std::string_view name) noexcept;
+
 /// A TXT lookup: the records found, or why there are none.
 struct TxtLookupFacts {
   std::string name;
@@ -80,11 +106,11 @@ struct DomainReport {
   PolicyFacts policy;
 
   // What evaluate() concluded from the facts above.
-  std::string sts_status;     ///< valid, invalid, missing, multiple, misplaced, dns_error
-  StsRecord sts_record;       ///< the parsed record (id) when there is one
-  std::string tlsrpt_status;  ///< valid, invalid, missing, multiple, dns_error
+  RecordStatus sts_status = RecordStatus::not_evaluated;
+  StsRecord sts_record;  ///< the parsed record (id) when there is one
+  RecordStatus tlsrpt_status = RecordStatus::not_evaluated;
   TlsRptRecord tlsrpt_record;
-  std::string policy_status;  ///< valid, invalid, certificate_invalid, unreachable, none
+  PolicyStatus policy_status = PolicyStatus::not_evaluated;
 
   std::chrono::system_clock::time_point started;
   double seconds = 0;

@@ -74,7 +74,7 @@ std::string describe(const AddressLookupFacts& lookup) {
 void evaluate_sts(DomainReport& r) {
   const std::string subject = r.sts.name;
   if (r.sts.failure != DnsFailure::none && !is_absent(r.sts.failure)) {
-    r.sts_status = "dns_error";
+    r.sts_status = RecordStatus::dns_error;
     r.findings.push_back(make_finding(
         FindingCode::sts_record_dns_error, subject,
         fmt::format("the TXT lookup failed ({}: {}); whether a record exists is unknown",
@@ -84,7 +84,7 @@ void evaluate_sts(DomainReport& r) {
   r.sts_record = evaluate_sts_records(r.sts.records, subject);
   for (auto& f : r.sts_record.findings) r.findings.push_back(f);
   if (r.sts_record.valid) {
-    r.sts_status = "valid";
+    r.sts_status = RecordStatus::valid;
     return;
   }
   const bool missing =
@@ -93,14 +93,16 @@ void evaluate_sts(DomainReport& r) {
   const bool multiple =
       std::any_of(r.sts_record.findings.begin(), r.sts_record.findings.end(),
                   [](const Finding& f) { return f.code == FindingCode::sts_record_multiple; });
-  r.sts_status = missing ? "missing" : multiple ? "multiple" : "invalid";
+  r.sts_status = missing    ? RecordStatus::missing
+                 : multiple ? RecordStatus::multiple
+                            : RecordStatus::invalid;
   if (!missing) return;
   // The forgotten underscore: a v=STSv1 record at mta-sts.<d> or at the apex.
   for (const auto& look : r.misplaced_lookups) {
     for (const auto& record : look.records) {
       if (begins_with_version(record, kStsVersion) ||
           looks_like_version_attempt(record, kStsVersion)) {
-        r.sts_status = "misplaced";
+        r.sts_status = RecordStatus::misplaced;
         r.findings.erase(std::remove_if(r.findings.begin(), r.findings.end(),
                                         [](const Finding& f) {
                                           return f.code == FindingCode::sts_record_missing;
@@ -118,7 +120,7 @@ void evaluate_sts(DomainReport& r) {
 
 void evaluate_tlsrpt(DomainReport& r) {
   if (r.tlsrpt.failure != DnsFailure::none && !is_absent(r.tlsrpt.failure)) {
-    r.tlsrpt_status = "dns_error";
+    r.tlsrpt_status = RecordStatus::dns_error;
     r.findings.push_back(make_finding(
         FindingCode::tlsrpt_dns_error, r.tlsrpt.name,
         fmt::format("the TXT lookup failed ({}: {}); whether a record exists is unknown",
@@ -128,15 +130,15 @@ void evaluate_tlsrpt(DomainReport& r) {
   r.tlsrpt_record = evaluate_tlsrpt_records(r.tlsrpt.records, r.tlsrpt.name);
   for (auto& f : r.tlsrpt_record.findings) r.findings.push_back(f);
   if (r.tlsrpt_record.valid) {
-    r.tlsrpt_status = "valid";
+    r.tlsrpt_status = RecordStatus::valid;
   } else if (std::any_of(r.tlsrpt_record.findings.begin(), r.tlsrpt_record.findings.end(),
                          [](const Finding& f) { return f.code == FindingCode::tlsrpt_missing; })) {
-    r.tlsrpt_status = "missing";
+    r.tlsrpt_status = RecordStatus::missing;
   } else if (std::any_of(r.tlsrpt_record.findings.begin(), r.tlsrpt_record.findings.end(),
                          [](const Finding& f) { return f.code == FindingCode::tlsrpt_multiple; })) {
-    r.tlsrpt_status = "multiple";
+    r.tlsrpt_status = RecordStatus::multiple;
   } else {
-    r.tlsrpt_status = "invalid";
+    r.tlsrpt_status = RecordStatus::invalid;
   }
 }
 
@@ -228,16 +230,17 @@ void refused_findings(DomainReport& r, const std::string& host, const AddressLoo
 void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
   PolicyFacts& p = r.policy;
   // Without a record where senders look, a missing policy host is not a further problem.
-  const bool record_present =
-      r.sts_status == "valid" || r.sts_status == "invalid" || r.sts_status == "multiple";
+  const bool record_present = r.sts_status == RecordStatus::valid ||
+                              r.sts_status == RecordStatus::invalid ||
+                              r.sts_status == RecordStatus::multiple;
   const auto& lookup = p.lookup;
   if (record_present) refused_findings(r, p.host, lookup);
   if (lookup.addresses.empty()) {
     if (!record_present) {
-      r.policy_status = "none";
+      r.policy_status = PolicyStatus::none;
       return;
     }
-    r.policy_status = "unreachable";
+    r.policy_status = PolicyStatus::unreachable;
     if (!lookup.refused.empty()) return;  // said above
     if (no_address(lookup)) {
       r.findings.push_back(make_finding(FindingCode::policy_host_unresolvable, p.host,
@@ -340,9 +343,11 @@ void evaluate_policy(DomainReport& r, const EvaluationOptions& options) {
     for (auto& f : p.parsed->findings) r.findings.push_back(f);
     // Senders apply a policy only when the certificate it came with verifies (§3.3).
     const bool trusted = served->tls && served->tls->certificate.verified;
-    r.policy_status = !trusted ? "certificate_invalid" : p.parsed->valid ? "valid" : "invalid";
+    r.policy_status = !trusted          ? PolicyStatus::certificate_invalid
+                      : p.parsed->valid ? PolicyStatus::valid
+                                        : PolicyStatus::invalid;
   } else {
-    r.policy_status = "unreachable";
+    r.policy_status = PolicyStatus::unreachable;
   }
   if (v4_ok && !v6_ok && v6_tried) {
     r.findings.push_back(make_finding(FindingCode::policy_ipv4_only, p.host,
@@ -528,19 +533,6 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
   }
 }
 
-bool makes_unknown(FindingCode code) {
-  switch (code) {
-    case FindingCode::sts_record_dns_error:
-    case FindingCode::tlsrpt_dns_error:
-    case FindingCode::mx_dns_error:
-    case FindingCode::policy_host_dns_error:
-    case FindingCode::mx_host_dns_error:
-    case FindingCode::port25_blocked:
-    case FindingCode::agent_resources_exhausted: return true;
-    default: return false;
-  }
-}
-
 }  // namespace
 
 bool reached_port25(const net::SmtpProbe& probe) {
@@ -561,7 +553,7 @@ Verdict verdict_of(const std::vector<Finding>& findings) {
   bool unknown = false, warning = false;
   for (const auto& f : findings) {
     if (f.severity == Severity::error) return Verdict::fail;
-    unknown = unknown || makes_unknown(f.code);
+    unknown = unknown || spec(f.code).verdict_effect == VerdictEffect::makes_unknown;
     warning = warning || f.severity == Severity::warning;
   }
   if (unknown) return Verdict::unknown;

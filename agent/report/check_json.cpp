@@ -26,9 +26,9 @@ Json certificate_json(const net::CertificateFacts& cert) {
               {"sha256", to_hex(std::span<const unsigned char>(cert.sha256))}};
 }
 
-Json txt_json(const probe::TxtLookupFacts& facts, const std::string& status) {
+Json txt_json(const probe::TxtLookupFacts& facts, probe::RecordStatus status) {
   return Json{{"name", facts.name},
-              {"status", status},
+              {"status", probe::to_string(status)},
               {"dns_error", facts.failure == dns::DnsFailure::none ||
                                     facts.failure == dns::DnsFailure::nxdomain ||
                                     facts.failure == dns::DnsFailure::nodata
@@ -65,7 +65,7 @@ Json to_json(const probe::DomainReport& r) {
   out["tlsrpt_record"] = std::move(tlsrpt);
 
   const auto& p = r.policy;
-  Json policy{{"host", p.host}, {"status", r.policy_status}};
+  Json policy{{"host", p.host}, {"status", probe::to_string(r.policy_status)}};
   const net::PolicyFetch* first_response = nullptr;
   const net::TlsFacts* first_tls = nullptr;
   Json addresses = Json::array();

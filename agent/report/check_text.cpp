@@ -21,13 +21,34 @@ Tone tone_of(probe::Verdict verdict) {
   return Tone::plain;
 }
 
-Tone tone_of_status(std::string_view status) {
-  return status == "valid" ? Tone::good : status == "dns_error" ? Tone::note : Tone::bad;
+Tone tone_of(probe::RecordStatus status) {
+  switch (status) {
+    case probe::RecordStatus::valid: return Tone::good;
+    case probe::RecordStatus::dns_error:
+    case probe::RecordStatus::not_evaluated: return Tone::note;
+    case probe::RecordStatus::invalid:
+    case probe::RecordStatus::missing:
+    case probe::RecordStatus::multiple:
+    case probe::RecordStatus::misplaced: return Tone::bad;
+  }
+  return Tone::bad;
+}
+
+Tone tone_of(probe::PolicyStatus status) {
+  switch (status) {
+    case probe::PolicyStatus::valid: return Tone::good;
+    case probe::PolicyStatus::not_evaluated: return Tone::note;
+    case probe::PolicyStatus::invalid:
+    case probe::PolicyStatus::certificate_invalid:
+    case probe::PolicyStatus::unreachable:
+    case probe::PolicyStatus::none: return Tone::bad;
+  }
+  return Tone::bad;
 }
 
 std::string certificate_summary(const net::TlsFacts& tls, bool color) {
   const auto& cert = tls.certificate;
-  const std::string date = cert.not_after > 0 ? rfc3339(cert.not_after).substr(0, 10) : "?";
+  const std::string date = cert.not_after > 0 ? utc_date(cert.not_after) : "?";
   const std::string expiry =
       (cert.not_after > 0 && cert.not_after < std::time(nullptr) ? ", expired " : ", expires ") +
       date;
@@ -47,18 +68,19 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
 
   out << "  records\n";
   out << fmt::format("    {:<32} ", r.sts.name)
-      << paint(color, tone_of_status(r.sts_status), r.sts_status);
+      << paint(color, tone_of(r.sts_status), probe::to_string(r.sts_status));
   if (r.sts_record.id) out << "  id=" << printable(*r.sts_record.id);
   out << '\n';
   out << fmt::format("    {:<32} ", r.tlsrpt.name)
-      << paint(color, tone_of_status(r.tlsrpt_status), r.tlsrpt_status);
+      << paint(color, tone_of(r.tlsrpt_status), probe::to_string(r.tlsrpt_status));
   for (const auto& rua : r.tlsrpt_record.rua) out << "  " << printable(rua);
   out << '\n';
 
   const auto& p = r.policy;
   out << "  policy https://" << p.host << "/.well-known/mta-sts.txt  "
-      << paint(color, tone_of_status(r.policy_status), r.policy_status) << '\n';
-  if (p.fetches.empty() && r.policy_status != "none") out << "    (no address)\n";
+      << paint(color, tone_of(r.policy_status), probe::to_string(r.policy_status)) << '\n';
+  if (p.fetches.empty() && r.policy_status != probe::PolicyStatus::none)
+    out << "    (no address)\n";
   for (const auto& f : p.fetches) {
     out << fmt::format("    {:<24} ", f.endpoint.address().to_string());
     if (f.response) {

@@ -147,6 +147,14 @@ probe::AddressLookupFacts lookup_at(const Json& j) {
   return l;
 }
 
+/// A status stored by its name; a name this agent does not know is a damaged row.
+template <class Status>
+Status status_at(const Json& j, std::optional<Status> (*from_name)(std::string_view) noexcept) {
+  const auto status = from_name(j.get_ref<const std::string&>());
+  if (!status) throw std::out_of_range("unknown status");
+  return *status;
+}
+
 /// A certificate's SHA-256: stored as hex; earlier agents stored an array of 32 numbers.
 std::array<unsigned char, 32> sha256_at(const Json& j) {
   std::array<unsigned char, 32> out{};
@@ -333,19 +341,19 @@ Json encode_report(const probe::DomainReport& r) {
         {"fetches", fetches},
         {"parsed", policy(r.policy.parsed)},
         {"body_sha256", r.policy.body_sha256}}},
-      {"sts_status", r.sts_status},
+      {"sts_status", probe::to_string(r.sts_status)},
       {"sts_record",
        {{"valid", r.sts_record.valid},
         {"id", optional(r.sts_record.id)},
         {"extensions", fields(r.sts_record.extensions)},
         {"findings", findings(r.sts_record.findings)}}},
-      {"tlsrpt_status", r.tlsrpt_status},
+      {"tlsrpt_status", probe::to_string(r.tlsrpt_status)},
       {"tlsrpt_record",
        {{"valid", r.tlsrpt_record.valid},
         {"rua", r.tlsrpt_record.rua},
         {"extensions", fields(r.tlsrpt_record.extensions)},
         {"findings", findings(r.tlsrpt_record.findings)}}},
-      {"policy_status", r.policy_status},
+      {"policy_status", probe::to_string(r.policy_status)},
       {"started_ns",
        std::chrono::duration_cast<std::chrono::nanoseconds>(r.started.time_since_epoch()).count()},
       {"seconds", r.seconds}};
@@ -387,19 +395,19 @@ std::optional<probe::DomainReport> decode_report(const Json& j, std::string& pro
     for (const auto& f : p.at("fetches")) r.policy.fetches.push_back(fetch_at(f));
     r.policy.parsed = policy_at(p.at("parsed"));
     r.policy.body_sha256 = p.at("body_sha256").get<std::string>();
-    r.sts_status = j.at("sts_status").get<std::string>();
+    r.sts_status = status_at(j.at("sts_status"), &probe::record_status_from_name);
     const auto& sts = j.at("sts_record");
     r.sts_record.valid = sts.at("valid").get<bool>();
     r.sts_record.id = optional_at<std::string>(sts.at("id"));
     r.sts_record.extensions = fields_at(sts.at("extensions"));
     r.sts_record.findings = findings_at(sts.at("findings"));
-    r.tlsrpt_status = j.at("tlsrpt_status").get<std::string>();
+    r.tlsrpt_status = status_at(j.at("tlsrpt_status"), &probe::record_status_from_name);
     const auto& tlsrpt = j.at("tlsrpt_record");
     r.tlsrpt_record.valid = tlsrpt.at("valid").get<bool>();
     r.tlsrpt_record.rua = tlsrpt.at("rua").get<std::vector<std::string>>();
     r.tlsrpt_record.extensions = fields_at(tlsrpt.at("extensions"));
     r.tlsrpt_record.findings = findings_at(tlsrpt.at("findings"));
-    r.policy_status = j.at("policy_status").get<std::string>();
+    r.policy_status = status_at(j.at("policy_status"), &probe::policy_status_from_name);
     r.started = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::nanoseconds(integer_at<std::int64_t>(j.at("started_ns")))));

@@ -201,10 +201,11 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
 
   body += "<h2>Records and policy</h2>\n<table><tbody>\n";
   body += fmt::format("<tr><th>_mta-sts TXT</th><td>{} <code>{}</code></td></tr>\n",
-                      html_escape(r->sts_status), html_escape(r->sts_record.id.value_or("")));
-  body +=
-      fmt::format("<tr><th>_smtp._tls TXT</th><td>{}</td></tr>\n", html_escape(r->tlsrpt_status));
-  body += fmt::format("<tr><th>policy</th><td>{}", html_escape(r->policy_status));
+                      html_escape(probe::to_string(r->sts_status)),
+                      html_escape(r->sts_record.id.value_or("")));
+  body += fmt::format("<tr><th>_smtp._tls TXT</th><td>{}</td></tr>\n",
+                      html_escape(probe::to_string(r->tlsrpt_status)));
+  body += fmt::format("<tr><th>policy</th><td>{}", html_escape(probe::to_string(r->policy_status)));
   if (const auto& p = r->policy.parsed) {
     std::string patterns;
     for (const auto& mx : p->mx) patterns += fmt::format("<code>{}</code> ", html_escape(mx));

@@ -47,8 +47,8 @@ TEST(CheckWhenDnsFails, ServfailIsUnknownNotMissing) {
   EXPECT_EQ(r.verdict, Verdict::unknown);
   EXPECT_THAT(codes(r),
               ::testing::ElementsAre("mx_dns_error", "sts_record_dns_error", "tlsrpt_dns_error"));
-  EXPECT_EQ(r.sts_status, "dns_error");
-  EXPECT_EQ(r.policy_status, "none");
+  EXPECT_EQ(r.sts_status, probe::RecordStatus::dns_error);
+  EXPECT_EQ(r.policy_status, probe::PolicyStatus::none);
 }
 
 TEST(CheckWhenDnsFails, SilenceIsUnknownNotMissing) {

@@ -35,8 +35,8 @@ TEST(Evaluate, HealthyDomainIsOk) {
   evaluate(r, {});
   EXPECT_EQ(r.verdict, Verdict::ok);
   EXPECT_TRUE(r.findings.empty());
-  EXPECT_EQ(r.sts_status, "valid");
-  EXPECT_EQ(r.policy_status, "valid");
+  EXPECT_EQ(r.sts_status, probe::RecordStatus::valid);
+  EXPECT_EQ(r.policy_status, probe::PolicyStatus::valid);
   EXPECT_EQ(r.mx[0].policy_match, "mx.example.com");
 }
 
@@ -50,7 +50,7 @@ TEST(Evaluate, DnsTimeoutIsUnknownNeverMissing) {
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("sts_record_dns_error"));
   EXPECT_EQ(r.verdict, Verdict::unknown);
-  EXPECT_EQ(r.sts_status, "dns_error");
+  EXPECT_EQ(r.sts_status, probe::RecordStatus::dns_error);
 }
 
 // EMFILE in the agent is the agent's problem: no connect or port-25 finding about the domain.
@@ -66,7 +66,7 @@ TEST(Evaluate, TheAgentsOwnShortageIsNeverTheDomainsFinding) {
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("agent_resources_exhausted"));
   EXPECT_EQ(r.verdict, Verdict::unknown);
-  EXPECT_EQ(r.policy_status, "valid");  // the other address served it
+  EXPECT_EQ(r.policy_status, probe::PolicyStatus::valid);  // the other address served it
   EXPECT_EQ(r.findings[0].subject, "example.com");
   EXPECT_TRUE(net::is_local_resource_error(std::make_error_code(std::errc::too_many_files_open)));
   EXPECT_TRUE(
@@ -266,7 +266,7 @@ TEST(Evaluate, AVersionWithoutSemicolonBesideAValidRecordIsDiscardedNotMultiple)
   r.sts.records = {"v=STSv1; id=1", "v=STSv1"};
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("sts_record_discarded"));
-  EXPECT_EQ(r.sts_status, "valid");
+  EXPECT_EQ(r.sts_status, probe::RecordStatus::valid);
 }
 
 TEST(Evaluate, NullMx) {
@@ -305,7 +305,7 @@ TEST(Evaluate, RefusedPrivateAddressesAreOneFindingPerHostNotUnresolvable) {
   evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("address_private_refused", "address_private_refused"));
   EXPECT_EQ(r.verdict, Verdict::fail);
-  EXPECT_EQ(r.policy_status, "unreachable");
+  EXPECT_EQ(r.policy_status, probe::PolicyStatus::unreachable);
   EXPECT_NE(r.findings[0].message.find("10.0.0.80"), std::string::npos) << r.findings[0].message;
 }
 

@@ -10,6 +10,9 @@ namespace mtasts {
 namespace {
 
 std::string severity_column(const FindingSpec& row) {
+  if (row.verdict_effect == VerdictEffect::makes_unknown) {
+    return std::string(to_string(row.severity)) + ", verdict unknown";
+  }
   switch (row.rule) {
     case SeverityRule::fixed: return std::string(to_string(row.severity));
     case SeverityRule::delivery: return "error (enforce), warning (testing), info (none)";

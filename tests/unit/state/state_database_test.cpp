@@ -111,6 +111,9 @@ TEST(ReportCodec, AnotherFormatOrADamagedRowIsRefusedNotMisread) {
   EXPECT_FALSE(decode_report(encoded, problem));
   encoded["verdict"] = "ok";  // another type
   EXPECT_FALSE(decode_report(encoded, problem));
+  encoded = encode_report(evaluated("a.example"));
+  encoded["sts_status"] = "valid-ish";  // a status this agent does not know
+  EXPECT_FALSE(decode_report(encoded, problem));
   EXPECT_FALSE(decode_report(nlohmann::json("garbage"), problem));
 }
 
