@@ -2,13 +2,16 @@
 // signals, the state file. Checks go to a DNS server that does not exist, so they end fast.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
 #include <asio/read.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -19,6 +22,7 @@ namespace mtasts::support {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 class ServeCli : public ::testing::Test {
@@ -41,12 +45,25 @@ class ServeCli : public ::testing::Test {
     return (dir_ / "agent.yml").string();
   }
 
+  /// A config whose DNS server never answers (a UDP socket nobody reads): each check waits
+  /// for its timeout. `extra` goes under global:.
+  std::string write_silent_dns_config(const std::string& targets, const std::string& extra) {
+    std::ofstream(dir_ / "agent.yml")
+        << "global:\n  dns_servers: [\"127.0.0.1:" << silent_dns_.local_endpoint().port()
+        << "\"]\n  interval: 1m\n"
+        << extra << "targets:\n"
+        << targets;
+    return (dir_ / "agent.yml").string();
+  }
+
   std::vector<std::string> flags(const std::string& config) {
     return {"serve", "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
             "--storage.path=" + (dir_ / "state").string()};
   }
 
   fs::path dir_;
+  asio::io_context io_;
+  asio::ip::udp::socket silent_dns_{io_, {asio::ip::make_address("127.0.0.1"), 0}};
 };
 
 TEST_F(ServeCli, ServesEndpointsAndStopsCleanlyOnSigterm) {
@@ -62,6 +79,22 @@ TEST_F(ServeCli, ServesEndpointsAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(
       metric_value(metrics, "mtasts_domain_verdict{domain=\"a.invalid\",verdict=\"unknown\"}"), 1)
       << metrics;
+  // The daemon's own counters, which alerts use: both checks ran, both ended unknown.
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_checks_total"), 2);
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_check_failures_total"), 2);
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_schedule_lag_seconds"), 0);
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_state_save_failures_total"), 0);
+  // The process families, as every Prometheus client library exposes them.
+  EXPECT_GT(metric_value(metrics, "process_cpu_seconds_total").value_or(0), 0);
+  EXPECT_GT(metric_value(metrics, "process_resident_memory_bytes").value_or(0), 1e6);
+  EXPECT_GT(metric_value(metrics, "process_virtual_memory_bytes").value_or(0), 1e6);
+  const auto open_fds = metric_value(metrics, "process_open_fds").value_or(0);
+  EXPECT_GE(open_fds, 4);  // stdio, the listening socket, the state database
+  EXPECT_GT(metric_value(metrics, "process_max_fds").value_or(0), open_fds);
+  const double now = static_cast<double>(std::time(nullptr));
+  const auto started = metric_value(metrics, "process_start_time_seconds").value_or(0);
+  EXPECT_GT(started, now - 120);
+  EXPECT_LE(started, now + 1);
   EXPECT_EQ(agent.get("/").response.status, 200);
   EXPECT_EQ(agent.get("/api/v1/domains/b.invalid").response.status, 200);
   EXPECT_EQ(agent.get("/nothing").response.status, 404);
@@ -87,6 +120,82 @@ TEST_F(ServeCli, RaisesTheOpenFileLimit) {
   AgentProcess agent("/bin/sh", {"-c", command}, (dir_ / "log").string());
   ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
   EXPECT_EQ(metric_value(agent.metrics(), "process_max_fds"), static_cast<double>(limit.rlim_max));
+}
+
+// Checks that wait for a slot make the schedule late, and the gauge says by how much.
+TEST_F(ServeCli, ScheduleLagRisesWhileChecksWaitForASlot) {
+  const auto config = write_silent_dns_config("  - a.invalid\n  - b.invalid\n  - c.invalid\n",
+                                              "  concurrency: 1\n  timeout: 5s\n");
+  AgentProcess agent(MTASTS_AGENT_BINARY, flags(config), (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  // One check at a time, each waiting for DNS answers that never come: the two others are due
+  // and wait, later each second.
+  EXPECT_TRUE(agent.eventually(
+      [&] {
+        return metric_value(agent.metrics(), "mtasts_agent_schedule_lag_seconds").value_or(0) > 1.0;
+      },
+      std::chrono::seconds(10)))
+      << agent.metrics();
+  EXPECT_EQ(metric_value(agent.metrics(), "mtasts_agent_checks_in_flight"), 1);
+}
+
+// --shutdown.grace bounds how long SIGTERM waits for checks in flight.
+TEST_F(ServeCli, ShutdownGraceBoundsTheWaitForRunningChecks) {
+  auto args = flags(write_silent_dns_config("  - a.invalid\n", "  timeout: 60s\n"));
+  args.push_back("--shutdown.grace=1s");
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  ASSERT_TRUE(agent.eventually(
+      [&] { return metric_value(agent.metrics(), "mtasts_agent_checks_in_flight") == 1; },
+      std::chrono::seconds(10)));
+  agent.signal(SIGTERM);
+  EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0) << agent.log();
+  // Its DNS lookups alone wait longer than a second: the grace period ended the wait.
+  EXPECT_THAT(agent.log(), HasSubstr("checks still running after the grace period"));
+  EXPECT_THAT(agent.log(), HasSubstr("grace=1s"));
+}
+
+// A state database the agent cannot write to (here another process holds its write lock, as
+// an operator's sqlite3 session or a backup might) counts each failed write, and the agent
+// keeps checking and serving.
+TEST_F(ServeCli, StateSaveFailuresAreCounted) {
+  AgentProcess agent(MTASTS_AGENT_BINARY, flags(write_config("  - a.invalid\n")),
+                     (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "state" / "state.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE;", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  EXPECT_TRUE(agent.eventually(
+      [&] { return metric_value(agent.metrics(), "mtasts_agent_state_save_failures_total") >= 1; },
+      std::chrono::seconds(15)))
+      << agent.log();
+  sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_THAT(agent.log(), HasSubstr("cannot save the state"));
+  EXPECT_EQ(agent.get("/-/healthy").response.status, 200);
+}
+
+// --log.level=error leaves out warnings and information.
+TEST_F(ServeCli, LogLevelLeavesOutWhatIsBelowIt) {
+  // The "listening" line that tells the port is not logged: choose one.
+  std::uint16_t port = 0;
+  {
+    asio::ip::tcp::acceptor probe(io_, {asio::ip::make_address("127.0.0.1"), 0});
+    port = probe.local_endpoint().port();
+  }
+  auto args = flags(write_config("  - a.invalid\n"));
+  args[2] = "--web.listen-address=127.0.0.1:" + std::to_string(port);
+  args.push_back("--log.level=error");
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  agent.set_port(port);
+  ASSERT_TRUE(agent.eventually([&] { return agent.get("/-/ready").response.status == 200; },
+                               std::chrono::seconds(20)));
+  agent.signal(SIGTERM);
+  EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0);
+  // Without the flag these are logged: "listening" (info), "check finished" (warn, unknown).
+  EXPECT_THAT(agent.log(), Not(HasSubstr("msg=listening")));
+  EXPECT_THAT(agent.log(), Not(HasSubstr("check finished")));
 }
 
 TEST_F(ServeCli, JsonLogs) {

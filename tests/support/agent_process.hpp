@@ -65,6 +65,9 @@ class AgentProcess {
   }
 
   std::uint16_t port() const { return port_; }
+  /// For an agent started on a port of the test's choosing (a log level that hides
+  /// "listening", say).
+  void set_port(std::uint16_t port) { port_ = port; }
 
   HttpResult get(const std::string& target, const std::vector<std::string>& headers = {}) const {
     return http_request("127.0.0.1", port_, "GET", target, headers);
