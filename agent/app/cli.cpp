@@ -6,11 +6,8 @@
 #include "app/check_command.hpp"
 #include "app/lint_command.hpp"
 #include "app/serve_command.hpp"
+#include "common/version.hpp"
 #include "config/config.hpp"
-
-#ifndef MTASTS_VERSION
-#define MTASTS_VERSION "unknown"
-#endif
 
 namespace mtasts::app {
 namespace {
@@ -42,7 +39,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "mta-sts-agent checks MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) deployments.\n"
       "Exit codes: 0 no error findings, 1 error findings, 2 usage or input error.",
       "mta-sts-agent"};
-  app.set_version_flag("--version", std::string("mta-sts-agent ") + MTASTS_VERSION);
+  app.set_version_flag("--version", "mta-sts-agent " + version());
   bool config_check = false;
   std::string config_file = "mta-sts-agent.yml";
   app.add_flag("--config.check", config_check,

@@ -27,6 +27,7 @@
 #include "app/lint_command.hpp"
 #include "common/duration.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 #include "config/config.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/process.hpp"
@@ -41,10 +42,6 @@
 #include "web/endpoints.hpp"
 #include "web/http_server.hpp"
 #include "web/web_config.hpp"
-
-#ifndef MTASTS_VERSION
-#define MTASTS_VERSION "unknown"
-#endif
 
 namespace mtasts::app {
 namespace {
@@ -140,7 +137,7 @@ class Daemon {
         web::Endpoints{.store = store_,
                        .stats = stats_,
                        .collector = collector_,
-                       .version = MTASTS_VERSION,
+                       .version = version(),
                        .ready = [this] { return ready(); },
                        .reload = [this] { return reload("http"); },
                        .lifecycle = options_.enable_lifecycle,
@@ -560,7 +557,7 @@ int run_serve(const ServeOptions& options, std::ostream& err) {
   asio::io_context io(1);
   Daemon daemon(io, options, shard_index, *grace);
   log::info("starting mta-sts-agent",
-            {{"version", MTASTS_VERSION},
+            {{"version", version()},
              {"config", options.config_file},
              {"shard", fmt::format("{}/{}", shard_index, options.shard_total)}});
   if (!daemon.start(err)) return kExitUsage;

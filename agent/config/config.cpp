@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/duration.hpp"
+#include "common/file.hpp"
 #include "common/server_address.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/host_port.hpp"
@@ -272,24 +273,6 @@ std::optional<std::string> read_domain(const YAML::Node& node, const std::string
   return std::move(domain.ascii);
 }
 
-std::string read_file(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = fmt::format("cannot read {}", in_quotes(path));
-    return {};
-  }
-  std::string data;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    data.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > kMaxConfigBytes) {
-      error = fmt::format("{} is larger than {} bytes", in_quotes(path), kMaxConfigBytes);
-      return {};
-    }
-  }
-  return data;
-}
-
 /// Loads a YAML document, turning a syntax error into a ConfigError with its line.
 std::optional<YAML::Node> load_yaml(std::string_view text, Errors& errors) {
   try {
@@ -410,7 +393,7 @@ class Builder {
   /// A Prometheus file_sd file: a list of {targets: [...], labels: {...}}.
   void read_target_file(const std::string& file) {
     std::string error;
-    const std::string text = read_file(file, error);
+    const std::string text = read_file(file, kMaxConfigBytes, error);
     if (!error.empty()) {
       errors_.list.push_back({file, 0, "", error});
       return;
@@ -503,7 +486,7 @@ ConfigResult parse_config(std::string_view yaml, const std::string& file_name,
 
 ConfigResult load_config(const std::string& path) {
   std::string error;
-  const std::string text = read_file(path, error);
+  const std::string text = read_file(path, kMaxConfigBytes, error);
   if (!error.empty()) return std::vector<ConfigError>{{path, 0, "", error}};
   const auto slash = path.rfind('/');
   return parse_config(text, path, slash == std::string::npos ? "." : path.substr(0, slash));

@@ -40,11 +40,15 @@ std::string_view to_string(DnsFailure failure) noexcept;
 /// Maps any error a lookup can end with to its DnsFailure.
 DnsFailure classify(const std::error_code& error) noexcept;
 
+/// True when the name does not exist or has no records of the type: a definitive "none".
+constexpr bool is_absent(DnsFailure failure) noexcept {
+  return failure == DnsFailure::nxdomain || failure == DnsFailure::nodata;
+}
+
 /// True when the failure says something about the name (it does not exist, or has no such
 /// records); false when the lookup itself failed and the answer is unknown.
 constexpr bool is_definitive(DnsFailure failure) noexcept {
-  return failure == DnsFailure::none || failure == DnsFailure::nxdomain ||
-         failure == DnsFailure::nodata;
+  return failure == DnsFailure::none || is_absent(failure);
 }
 
 }  // namespace mtasts::dns

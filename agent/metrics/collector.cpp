@@ -8,12 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "common/version.hpp"
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
-
-#ifndef MTASTS_VERSION
-#define MTASTS_VERSION "unknown"
-#endif
 
 namespace mtasts::metrics {
 namespace {
@@ -235,7 +232,7 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
 #else
   const std::string compiler = "unknown";
 #endif
-  out.add(Family::agent_build_info, {MTASTS_VERSION, compiler}, 1);
+  out.add(Family::agent_build_info, {version(), compiler}, 1);
   out.add(Family::agent_domains, {}, static_cast<double>(stats.domains));
   out.add(Family::agent_domains_checked, {}, static_cast<double>(store.checked_count()));
   out.add(Family::agent_checks_total, {}, static_cast<double>(stats.checks_total));

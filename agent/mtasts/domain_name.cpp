@@ -38,6 +38,11 @@ bool looks_like_ip_address(std::string_view name) noexcept {
   return labels == 4;
 }
 
+std::string canonical_name(std::string_view name) {
+  if (name.ends_with('.')) name.remove_suffix(1);
+  return to_lower_ascii(name);
+}
+
 std::optional<std::string> domain_name_problem(std::string_view name) {
   if (name.empty()) return "is empty";
   if (looks_like_ip_address(name)) {

@@ -13,6 +13,10 @@ namespace mtasts {
 /// a U-label instead of an A-label (xn--), a label or name that is too long.
 std::optional<std::string> domain_name_problem(std::string_view name);
 
+/// A name as the agent compares and keeps it: ASCII lower case, without the root's trailing
+/// dot ("Example.COM." -> "example.com").
+std::string canonical_name(std::string_view name);
+
 /// True for dotted-quad IPv4, bracketed address literals and anything with a ':' (IPv6).
 bool looks_like_ip_address(std::string_view name) noexcept;
 

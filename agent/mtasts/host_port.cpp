@@ -43,8 +43,7 @@ HostPort parse_host_port(std::string_view text) {
     if (!ec) {
       out.host = address.to_string();
     } else {
-      std::string name = to_lower_ascii(host);
-      if (name.ends_with('.')) name.pop_back();
+      std::string name = canonical_name(host);
       if (auto problem = domain_name_problem(name)) {
         out.error = fmt::format("{} {}", in_quotes(host), *problem);
         return out;

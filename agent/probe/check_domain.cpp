@@ -9,6 +9,7 @@
 
 #include "common/run_all.hpp"
 #include "common/with_deadline.hpp"
+#include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 #include "net/address_class.hpp"
 #include "net/policy_fetch.hpp"
@@ -142,8 +143,7 @@ asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, Ch
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,
                                            CheckOptions options) {
   DomainReport report;
-  if (domain.ends_with('.')) domain.pop_back();
-  report.domain = to_lower_ascii(domain);
+  report.domain = canonical_name(domain);
   report.started = std::chrono::system_clock::now();
   const auto started = Clock::now();
   const auto deadline = started + options.timeout;
@@ -162,8 +162,7 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   report.tlsrpt = txt_facts("_smtp._tls." + d, tlsrpt);
 
   // The forgotten underscore: when there is no STS record, look where people put it.
-  const bool sts_absent = report.sts.failure == dns::DnsFailure::nxdomain ||
-                          report.sts.failure == dns::DnsFailure::nodata ||
+  const bool sts_absent = dns::is_absent(report.sts.failure) ||
                           (report.sts.failure == dns::DnsFailure::none &&
                            select_versioned_records(report.sts.records, kStsVersion).empty());
   if (sts_absent) {
@@ -192,8 +191,7 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
         report.mx.push_back(std::move(host));
       }
     }
-  } else if (report.mx_failure == dns::DnsFailure::nxdomain ||
-             report.mx_failure == dns::DnsFailure::nodata) {
+  } else if (dns::is_absent(report.mx_failure)) {
     // No MX: senders use the domain's own address (RFC 5321 §5.1, implicit MX).
     MxHostFacts host;
     host.host = d;

@@ -52,15 +52,11 @@ std::string describe(DnsFailure failure) {
   return std::string(dns::to_string(failure));
 }
 
-bool is_absent(DnsFailure failure) {
-  return failure == DnsFailure::nxdomain || failure == DnsFailure::nodata;
-}
-
 /// No address in any family that was looked up (a family left out by the configuration
 /// says nothing).
 bool no_address(const AddressLookupFacts& lookup) {
-  return (!lookup.v4_asked || is_absent(lookup.v4_failure)) &&
-         (!lookup.v6_asked || is_absent(lookup.v6_failure));
+  return (!lookup.v4_asked || dns::is_absent(lookup.v4_failure)) &&
+         (!lookup.v6_asked || dns::is_absent(lookup.v6_failure));
 }
 
 /// "A: nxdomain, AAAA: timeout" for the families that were looked up.
@@ -73,7 +69,7 @@ std::string describe(const AddressLookupFacts& lookup) {
 
 void evaluate_sts(DomainReport& r) {
   const std::string subject = r.sts.name;
-  if (r.sts.failure != DnsFailure::none && !is_absent(r.sts.failure)) {
+  if (!dns::is_definitive(r.sts.failure)) {
     r.sts_status = RecordStatus::dns_error;
     r.findings.push_back(make_finding(
         FindingCode::sts_record_dns_error, subject,
@@ -119,7 +115,7 @@ void evaluate_sts(DomainReport& r) {
 }
 
 void evaluate_tlsrpt(DomainReport& r) {
-  if (r.tlsrpt.failure != DnsFailure::none && !is_absent(r.tlsrpt.failure)) {
+  if (!dns::is_definitive(r.tlsrpt.failure)) {
     r.tlsrpt_status = RecordStatus::dns_error;
     r.findings.push_back(make_finding(
         FindingCode::tlsrpt_dns_error, r.tlsrpt.name,
@@ -376,7 +372,7 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
       r.policy.parsed && r.policy.parsed->valid ? r.policy.parsed->mx : std::vector<std::string>{};
   const std::string domain = r.domain;
 
-  if (r.mx_failure != DnsFailure::none && !is_absent(r.mx_failure)) {
+  if (!dns::is_definitive(r.mx_failure)) {
     r.findings.push_back(
         make_finding(FindingCode::mx_dns_error, domain,
                      fmt::format("the MX lookup failed ({}: {}); the MX hosts are unknown",

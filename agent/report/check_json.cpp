@@ -27,15 +27,13 @@ Json certificate_json(const net::CertificateFacts& cert) {
 }
 
 Json txt_json(const probe::TxtLookupFacts& facts, probe::RecordStatus status) {
-  return Json{{"name", facts.name},
-              {"status", probe::to_string(status)},
-              {"dns_error", facts.failure == dns::DnsFailure::none ||
-                                    facts.failure == dns::DnsFailure::nxdomain ||
-                                    facts.failure == dns::DnsFailure::nodata
-                                ? Json(nullptr)
-                                : Json(dns::to_string(facts.failure))},
-              {"records", facts.records},
-              {"cname_chain", facts.cname_chain}};
+  return Json{
+      {"name", facts.name},
+      {"status", probe::to_string(status)},
+      {"dns_error",
+       dns::is_definitive(facts.failure) ? Json(nullptr) : Json(dns::to_string(facts.failure))},
+      {"records", facts.records},
+      {"cname_chain", facts.cname_chain}};
 }
 
 std::string_view family_of(const asio::ip::address& address) {

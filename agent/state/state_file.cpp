@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/file.hpp"
 #include "state/report_codec.hpp"
 
 namespace mtasts::state {
@@ -66,14 +67,9 @@ Histories load_state(const std::string& dir, std::string& problem) {
     problem = fmt::format("{} is {} bytes, more than a state file can be; not read", path, size);
     return {};
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problem = fmt::format("cannot read {}: {}", path, std::strerror(errno));
-    return {};
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto histories = parse_histories(text.str(), problem);
+  const std::string text = read_file(path, kMaxStateFileBytes, problem);
+  if (!problem.empty()) return {};
+  auto histories = parse_histories(text, problem);
   if (!problem.empty()) problem = path + ": " + problem;
   return histories;
 }

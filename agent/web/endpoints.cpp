@@ -6,6 +6,7 @@
 #include <array>
 
 #include "common/time.hpp"
+#include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"
 #include "web/gzip.hpp"
@@ -142,9 +143,8 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
   constexpr std::string_view kPagePrefix = "/domains/";
   const bool api = path.starts_with(kApiPrefix);
   if (api || path.starts_with(kPagePrefix)) {
-    std::string domain = path.substr(api ? kApiPrefix.size() : kPagePrefix.size());
-    if (domain.ends_with('.')) domain.pop_back();
-    for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string domain =
+        canonical_name(path.substr(api ? kApiPrefix.size() : kPagePrefix.size()));
     const auto* entry = e.store.find(domain);
     if (!entry) {
       // The path is not echoed back: an error page never reflects what the client sent.

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/file.hpp"
 #include "mtasts/text.hpp"
 
 namespace mtasts::web {
@@ -127,12 +128,14 @@ std::variant<WebConfig, std::string> parse_web_config(std::string_view yaml,
   return config;
 }
 
+/// A web config is a few lines; a wrong path must not read a large file.
+constexpr std::size_t kMaxWebConfigBytes = 1024 * 1024;
+
 std::variant<WebConfig, std::string> load_web_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fmt::format("{}: cannot read the web config file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_web_config(text.str(), path, std::filesystem::path(path).parent_path().string());
+  std::string error;
+  const std::string text = read_file(path, kMaxWebConfigBytes, error);
+  if (!error.empty()) return "the web config file: " + error;
+  return parse_web_config(text, path, std::filesystem::path(path).parent_path().string());
 }
 
 std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_server_tls(
