@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 
-cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMTASTS_WERROR=ON -DMTASTS_SANITIZE=ON
+cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMTASTS_WERROR=ON -DMTASTS_SANITIZE=ON \
+  -DMTASTS_REQUIRE_TOOLS=ON
 cmake --build build-test -j2
 ctest --test-dir build-test -j2 --output-on-failure
 
