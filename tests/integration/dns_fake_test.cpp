@@ -108,11 +108,11 @@ TEST(ResolverAgainstFakes, AnswerToAnotherQuestionIsNeverAccepted) {
   });
   auto resolver = make_resolver(io, server.address());
   const auto result = lookup_txt(io, *resolver, "_mta-sts.example.com");
-  // c-ares 1.18 drops such answers itself (then the lookup times out); where it does not,
-  // the resolver's own question check rejects them.
-  const auto failure = classify(result.error);
-  EXPECT_TRUE(failure == DnsFailure::timeout || failure == DnsFailure::bad_response)
-      << result.error.message();
+  // What matters: no records from it, and a lookup that failed rather than said "none".
+  // (c-ares 1.18 drops such answers itself, so the lookup times out; a version that does
+  // not would meet the resolver's own question check, tested in answer_test.cpp.)
+  EXPECT_TRUE(result.records.empty());
+  EXPECT_FALSE(dns::is_definitive(classify(result.error))) << result.error.message();
 }
 
 TEST(ResolverAgainstFakes, ClosedTcpPortIsUnreachable) {
