@@ -90,31 +90,6 @@ asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
 
 }  // namespace
 
-std::string_view to_string(FetchError error) noexcept {
-  switch (error) {
-    case FetchError::none: return "none";
-    case FetchError::connect_refused: return "connect_refused";
-    case FetchError::connect_failed: return "connect_failed";
-    case FetchError::tls_failed: return "tls_failed";
-    case FetchError::http_malformed: return "http_malformed";
-    case FetchError::http_truncated: return "http_truncated";
-    case FetchError::body_too_large: return "body_too_large";
-    case FetchError::timeout: return "timeout";
-    case FetchError::local_resources: return "local_resources";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(FetchStage stage) noexcept {
-  switch (stage) {
-    case FetchStage::connect: return "connect";
-    case FetchStage::tls: return "tls";
-    case FetchStage::http: return "http";
-    case FetchStage::done: return "done";
-  }
-  return "unknown";
-}
-
 asio::awaitable<PolicyFetch> fetch_policy(asio::ssl::context& context, std::string host,
                                           asio::ip::tcp::endpoint endpoint, FetchOptions options) {
   using namespace asio::experimental::awaitable_operators;
@@ -134,11 +109,6 @@ asio::awaitable<PolicyFetch> fetch_policy(asio::ssl::context& context, std::stri
   result->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   co_return std::move(*result);
-}
-
-bool is_local_resource_error(const std::error_code& ec) noexcept {
-  return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
-         ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
 }
 
 }  // namespace mtasts::net

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "net/certificate.hpp"
+#include "net/tls_facts.hpp"
 
 namespace mtasts::net {
 
@@ -30,20 +31,6 @@ struct TlsOptions {
 /// A client context, or a message saying why the CA bundle cannot be used.
 std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
     const TlsOptions& options);
-
-struct TlsFacts {
-  std::string version;  ///< "TLSv1.3"
-  std::string cipher;
-  CertificateFacts certificate;
-  bool has_certificate = false;
-
-  bool operator==(const TlsFacts&) const = default;
-};
-
-/// Immutable once made, so equal facts can be one object: a hosting provider's MX
-/// certificate, or one MX host over IPv4 and IPv6, is kept once for all the domains the daemon
-/// holds (the store interns them).
-using SharedTlsFacts = std::shared_ptr<const TlsFacts>;
 
 /// The client side of TLS over a connected TCP socket: OpenSSL reads and writes the socket
 /// itself, Asio only waits until it is ready. (asio::ssl::stream keeps four 17 KB buffers per

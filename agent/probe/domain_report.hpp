@@ -15,8 +15,8 @@
 #include "mtasts/policy.hpp"
 #include "mtasts/sts_record.hpp"
 #include "mtasts/tlsrpt_record.hpp"
-#include "net/policy_fetch.hpp"
-#include "net/smtp_probe.hpp"
+#include "net/policy_fetch_facts.hpp"
+#include "net/smtp_probe_facts.hpp"
 #include "probe/port25_egress.hpp"
 
 namespace mtasts::probe {
