@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "sample_report.hpp"
 
@@ -353,6 +354,65 @@ TEST(Evaluate, AFamilyLeftOutByTheConfigurationSaysNothing) {
   EXPECT_THAT(codes(v4), ElementsAre("mx_unresolvable"));
   EXPECT_EQ(v4.findings[0].message, "MX host mx.example.com has no address (A: nodata)");
 }
+
+// One row of hand-made facts per finding code: what evaluate makes of a domain that is healthy
+// but for one fact. (More rows are the other tests of this file; these are the codes that
+// only the lab showed before.)
+struct Row {
+  const char* name;
+  std::function<void(DomainReport&)> change;
+  std::vector<std::string> codes;
+  Verdict verdict;
+};
+
+void PrintTo(const Row& row, std::ostream* out) {
+  *out << row.name;
+}
+
+class EvaluateTable : public ::testing::TestWithParam<Row> {};
+
+TEST_P(EvaluateTable, OneChangedFactGivesItsFinding) {
+  DomainReport r = healthy();
+  GetParam().change(r);
+  evaluate(r, {});
+  EXPECT_EQ(codes(r), GetParam().codes);
+  EXPECT_EQ(r.verdict, GetParam().verdict) << to_string(r.verdict);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, EvaluateTable,
+    ::testing::Values(Row{"TlsRptLookupServfail",
+                          [](DomainReport& r) {
+                            r.tlsrpt.failure = dns::DnsFailure::servfail;
+                            r.tlsrpt.records.clear();
+                          },
+                          {"tlsrpt_dns_error"},
+                          Verdict::unknown},
+                      Row{"TlsRptWrongCaseBesideAValidOne",
+                          [](DomainReport& r) {
+                            r.tlsrpt.records.push_back("v=tlsrptv1; rua=mailto:other@example.com");
+                          },
+                          {"tlsrpt_discarded"},
+                          Verdict::ok},
+                      Row{"PolicyCertificateWithAWeakKey",
+                          [](DomainReport& r) {
+                            for (auto& fetch : r.policy.fetches) {
+                              auto& cert = support::edit(fetch.tls).certificate;
+                              cert.problems = {net::CertProblem::weak_key};
+                              cert.verified = false;
+                            }
+                          },
+                          {"policy_cert_weak"},
+                          Verdict::fail},
+                      Row{"MxCertificateWithAWeakSignature",
+                          [](DomainReport& r) {
+                            auto& cert = support::edit(r.mx[0].probes[0].tls).certificate;
+                            cert.problems = {net::CertProblem::weak_signature};
+                            cert.verified = false;
+                          },
+                          {"mx_cert_weak"},
+                          Verdict::fail}),
+    [](const ::testing::TestParamInfo<Row>& row) { return std::string(row.param.name); });
 
 }  // namespace
 }  // namespace mtasts::probe
