@@ -34,7 +34,6 @@ class Errors {
     const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
     list.push_back({file_, line, path, std::move(message)});
   }
-  void set_file(std::string file) { file_ = std::move(file); }
   std::vector<ConfigError> list;
 
  private:

@@ -4,7 +4,6 @@
 /// domain that leaves the config simply stops being rendered).
 #pragma once
 
-#include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
@@ -51,13 +50,13 @@ std::vector<prometheus::MetricFamily> collect(const state::DomainStore& store,
 void render(const state::DomainStore& store, const AgentStats& stats,
             const std::function<void(std::string_view)>& sink, std::size_t domains_per_chunk = 500);
 
-/// The Collectable that renders the metrics at scrape time; reads the store and the stats by
-/// reference, so it must be used on the thread that changes them. /metrics uses Render().
-class Collector : public prometheus::Collectable {
+/// Renders the metrics at scrape time (/metrics); reads the store and the stats by reference,
+/// so it must be used on the thread that changes them. Not a prometheus::Collectable: the
+/// agent has no registry, its families are rendered in chunks (render above).
+class Collector {
  public:
   Collector(const state::DomainStore& store, const AgentStats& stats)
       : store_(store), stats_(stats) {}
-  std::vector<prometheus::MetricFamily> Collect() const override { return collect(store_, stats_); }
   void Render(const std::function<void(std::string_view)>& sink,
               std::size_t domains_per_chunk = 500) const {
     render(store_, stats_, sink, domains_per_chunk);
