@@ -319,11 +319,12 @@ class Builder {
     return std::move(errors_.list);
   }
 
-  void add_target(Target target, const YAML::Node& node, const std::string& path) {
+  /// Adds `target` unless its domain is already one (an error in `errors`, at `node`).
+  void add_target(Target target, const YAML::Node& node, const std::string& path, Errors& errors) {
     auto [it, inserted] = seen_.emplace(target.domain, target.source);
     if (!inserted) {
-      errors_.add(node, path,
-                  fmt::format("{} is already a target (at {})", target.domain, it->second));
+      errors.add(node, path,
+                 fmt::format("{} is already a target (at {})", target.domain, it->second));
       return;
     }
     config_.targets.push_back(std::move(target));
@@ -362,7 +363,7 @@ class Builder {
         if (!domain) continue;
         target.domain = *domain;
       }
-      add_target(std::move(target), item, path);
+      add_target(std::move(target), item, path, errors_);
     }
   }
 
@@ -450,14 +451,8 @@ class Builder {
       const std::string item_path = fmt::format("{}.targets[{}]", path, i);
       auto domain = read_domain(targets[i], item_path, errors);
       if (!domain) continue;
-      Target target{*domain, config_.global.check, labels, source(targets[i], file)};
-      auto [it, inserted] = seen_.emplace(target.domain, target.source);
-      if (!inserted) {
-        errors.add(targets[i], item_path,
-                   fmt::format("{} is already a target (at {})", target.domain, it->second));
-        continue;
-      }
-      config_.targets.push_back(std::move(target));
+      add_target({*domain, config_.global.check, labels, source(targets[i], file)}, targets[i],
+                 item_path, errors);
     }
   }
 
