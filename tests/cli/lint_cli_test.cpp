@@ -328,6 +328,29 @@ TEST(CheckCli, HelpListsEveryOption) {
   }
 }
 
+// A DNS server that refuses at once (port 9 on loopback): each check ends fast, unknown.
+const std::vector<std::string> kNoDns = {"check", "--dns-server", "127.0.0.1:9"};
+
+std::vector<std::string> check_args(std::vector<std::string> extra) {
+  auto args = kNoDns;
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(CheckCli, ColorAlwaysPaintsNeverAndAutoInAPipeDoNot) {
+  const std::string escape = "\x1b[";
+  EXPECT_THAT(run_agent(check_args({"--color=always", "a.invalid"})).out, HasSubstr(escape));
+  EXPECT_THAT(run_agent(check_args({"--color=never", "a.invalid"})).out,
+              ::testing::Not(HasSubstr(escape)));
+  // Standard output is a pipe here, not a terminal.
+  EXPECT_THAT(run_agent(check_args({"a.invalid"})).out, ::testing::Not(HasSubstr(escape)));
+}
+
+TEST(CheckCli, NoMxSkipsTheMxHosts) {
+  EXPECT_EQ(json_of(run_agent(check_args({"--json", "a.invalid"})))["mx_probed"], true);
+  EXPECT_EQ(json_of(run_agent(check_args({"--no-mx", "--json", "a.invalid"})))["mx_probed"], false);
+}
+
 TEST(CheckCli, BadInputExitsTwoWithTheReason) {
   struct Case {
     std::vector<std::string> args;
