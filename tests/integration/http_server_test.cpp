@@ -99,8 +99,18 @@ class HttpServerTest : public ::testing::Test {
   }
   /// Waits (up to 5 s) until the server holds `bytes` of response bodies.
   bool wait_for_held(std::size_t bytes) {
+    return eventually([&] { return server_->response_bytes_held() == bytes; });
+  }
+
+  bool wait_for_connections(std::size_t count) {
+    return eventually([&] { return server_->connections() == count; });
+  }
+
+  /// Polls `condition` on the server's thread until it holds (true) or 5 s pass (false).
+  template <class Condition>
+  bool eventually(Condition condition) {
     for (int i = 0; i < 500; ++i) {
-      if (on_server([this] { return server_->response_bytes_held(); }) == bytes) return true;
+      if (on_server(condition)) return true;
       std::this_thread::sleep_for(10ms);
     }
     return false;
@@ -179,10 +189,10 @@ TEST_F(HttpServerTest, ConnectionsAboveTheCapAreClosed) {
   address.sin_port = htons(port_);
   inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
   ASSERT_EQ(::connect(idle, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  std::this_thread::sleep_for(100ms);  // accepted and counted
+  ASSERT_TRUE(wait_for_connections(1));  // accepted and counted
   EXPECT_EQ(exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), "");
   ::close(idle);
-  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(wait_for_connections(0));
   EXPECT_THAT(exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
               StartsWith("HTTP/1.1 200 "));
 }
@@ -197,8 +207,7 @@ TEST_F(HttpServerTest, UnreadResponsesAreBoundedInMemory) {
   const int first = slow_reader(shared);
   ASSERT_TRUE(wait_for_held(kHuge));
   const int second = slow_reader(shared);  // the same buffer: no more memory
-  std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(on_server([this] { return server_->connections(); }), 2u);
+  EXPECT_TRUE(wait_for_connections(2));
   EXPECT_EQ(on_server([this] { return server_->response_bytes_held(); }), kHuge);
   // A body of its own would pass the budget: refused, and the held memory stays.
   EXPECT_THAT(exchange("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n"),
