@@ -355,6 +355,23 @@ TEST(Evaluate, AFamilyLeftOutByTheConfigurationSaysNothing) {
   EXPECT_EQ(v4.findings[0].message, "MX host mx.example.com has no address (A: nodata)");
 }
 
+// The expiry warning is the operator's choice (--expiry-warning, check.expiry_warning): a
+// certificate 20 days from expiry is fine with the default 14 days, a warning with 30.
+TEST(Evaluate, ExpiryWarningFollowsTheConfiguredLeadTime) {
+  DomainReport r = healthy();
+  auto& cert = support::edit(r.mx[0].probes[0].tls).certificate;
+  const auto now = std::chrono::system_clock::now();
+  cert.not_after = std::chrono::system_clock::to_time_t(now) + 20 * 86400;
+  EvaluationOptions options;
+  options.now = now;
+  evaluate(r, options);
+  EXPECT_TRUE(r.findings.empty());
+  options.expiry_warning = std::chrono::hours(30 * 24);
+  evaluate(r, options);
+  EXPECT_THAT(codes(r), ElementsAre("mx_cert_expiring"));
+  EXPECT_EQ(r.verdict, Verdict::warning);
+}
+
 // One row of hand-made facts per finding code: what evaluate makes of a domain that is healthy
 // but for one fact. (More rows are the other tests of this file; these are the codes that
 // only the lab showed before.)
