@@ -370,8 +370,6 @@ class Daemon {
                                {"reports", std::to_string(reports)}});
   }
 
-  /// Writes a finished check at once (one small transaction): a crash loses only the checks
-  /// still running.
   /// Writes the checks that finished since the last write, in one transaction (one per check
   /// cost more CPU than the check's DNS lookups).
   asio::awaitable<void> save_loop() {

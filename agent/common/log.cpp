@@ -1,6 +1,5 @@
 #include "common/log.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>

@@ -1,6 +1,5 @@
 #include "common/time.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace mtasts {

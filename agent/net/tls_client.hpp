@@ -61,7 +61,7 @@ class TlsConnection {
 
   /// For the connection's BIO: what OpenSSL writes waits here until drive sends it.
   void queue_output(std::string_view bytes);
-  int socket_handle() { return socket_.native_handle(); }
+  int socket_handle() const { return socket_.native_handle(); }
 
  private:
   struct SslDeleter {

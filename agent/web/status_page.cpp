@@ -8,7 +8,6 @@
 #include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/policy_mode.hpp"
-#include "report/check_json.hpp"
 
 namespace mtasts::web {
 namespace {
