@@ -16,6 +16,7 @@
 #include "mtasts/text.hpp"
 #include "probe/check_domain.hpp"
 #include "probe/egress_canaries.hpp"
+#include "probe/evaluate.hpp"
 #include "probe/port25_egress.hpp"
 #include "report/check_json.hpp"
 #include "report/check_text.hpp"
@@ -92,7 +93,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   check.ehlo_name = ehlo;
   check.policy_port = options.policy_port;
   check.smtp_port = options.smtp_port;
-  check.evaluation.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(*expiry);
+  probe::EvaluationOptions evaluation;
+  evaluation.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(*expiry);
 
   // Every domain concurrently, on one event loop.
   std::vector<probe::DomainReport> reports(domains.size());
@@ -124,12 +126,12 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   io.run();
   if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly
 
-  // Each domain was judged with what was known when it ended; judge again with the run's.
+  // Judged with what the whole run knows of port 25 (every domain's probes and the
+  // canaries), not what was known when each domain's look ended.
   const auto egress_state = egress.state_after_run();
   for (auto& r : reports) {
-    if (r.port25_egress == egress_state) continue;
     r.port25_egress = egress_state;
-    evaluate(r, check.evaluation);
+    evaluate(r, evaluation);
   }
 
   bool errors = false;

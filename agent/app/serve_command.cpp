@@ -33,6 +33,7 @@
 #include "metrics/process.hpp"
 #include "probe/check_domain.hpp"
 #include "probe/egress_canaries.hpp"
+#include "probe/evaluate.hpp"
 #include "probe/port25_egress.hpp"
 #include "scheduler/scheduler.hpp"
 #include "scheduler/shard.hpp"
@@ -321,15 +322,18 @@ class Daemon {
     options.ipv4 = settings.ipv4;
     options.ipv6 = settings.ipv6;
     options.deny_private_addresses = config_.global.deny_private_addresses;
-    options.evaluation.expiry_warning =
+    probe::EvaluationOptions evaluation;
+    evaluation.expiry_warning =
         std::chrono::duration_cast<std::chrono::seconds>(settings.expiry_warning);
-    options.evaluation.now = std::chrono::system_clock::now();
+    evaluation.now = std::chrono::system_clock::now();
+    if (const auto* entry = store_.find(domain)) evaluation.previous = entry->history;
     probe::DomainReport report = co_await probe::check_domain(context, domain, options);
 
     ++stats_.checks_total;
     note_egress();
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
-    auto stored = store_.record(std::move(report), unix_now());
+    probe::PolicyHistory history = probe::evaluate(report, evaluation);
+    auto stored = store_.record(std::move(report), std::move(history));
     if (database_) unsaved_.insert(domain);
     const bool failed =
         stored->verdict == probe::Verdict::fail || stored->verdict == probe::Verdict::unknown;

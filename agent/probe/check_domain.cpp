@@ -15,6 +15,7 @@
 #include "net/policy_fetch.hpp"
 #include "net/smtp_probe.hpp"
 #include "net/tls_client.hpp"
+#include "probe/evaluate.hpp"
 
 namespace mtasts::probe {
 namespace {
@@ -227,8 +228,6 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
     }
   }
 
-  // 4. The verdict: a pure function of the facts.
-  evaluate(report, options.evaluation);
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   co_return report;
 }

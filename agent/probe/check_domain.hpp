@@ -1,8 +1,8 @@
 /// @file
-/// @brief The check of one domain (README, "`check`"): DNS in parallel, then the policy
-/// fetch from every address and the STARTTLS probe of every MX address concurrently, then
-/// the verdict. Failures are results: nothing throws past this boundary for a network
-/// problem.
+/// @brief The look at one domain (README, "`check`"): DNS in parallel, then the policy
+/// fetch from every address and the STARTTLS probe of every MX address concurrently. It
+/// returns facts; evaluate() judges them. Failures are results: nothing throws past this
+/// boundary for a network problem.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -17,7 +17,6 @@
 
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
-#include "probe/evaluate.hpp"
 #include "probe/port25_egress.hpp"
 #include "probe/smtp_probe_sharing.hpp"
 
@@ -35,7 +34,6 @@ struct CheckOptions {
   bool deny_private_addresses = false;
   std::size_t max_mx_hosts = 10;
   std::size_t max_addresses_per_family = 4;
-  EvaluationOptions evaluation{};
 };
 
 /// What a check needs that outlives it: one resolver and TLS contexts, shared by checks.
@@ -70,6 +68,7 @@ std::variant<std::unique_ptr<CheckTools>, std::string> make_check_tools(
     asio::any_io_executor executor, std::vector<std::string> dns_servers,
     std::optional<std::string> ca_file);
 
+/// The facts of one domain, not yet evaluated (findings empty, verdict unknown).
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,
                                            CheckOptions options);
 

@@ -556,14 +556,20 @@ Verdict verdict_of(const std::vector<Finding>& findings) {
   return warning ? Verdict::warning : Verdict::ok;
 }
 
-void evaluate(DomainReport& report, const EvaluationOptions& options) {
+PolicyHistory evaluate(DomainReport& report, const EvaluationOptions& options) {
   report.findings.clear();
   evaluate_sts(report);
   evaluate_tlsrpt(report);
   evaluate_policy(report, options);
   evaluate_mx(report, options);
   group_findings(report.findings);
+  // A look that could not complete (a DNS failure) says nothing about a disappearance.
+  const bool look_completed = verdict_of(report.findings) != Verdict::unknown;
+  PolicyChange change = detect_policy_change(options.previous, report, look_completed,
+                                             std::chrono::system_clock::to_time_t(options.now));
+  std::move(change.findings.begin(), change.findings.end(), std::back_inserter(report.findings));
   report.verdict = verdict_of(report.findings);
+  return std::move(change.history);
 }
 
 }  // namespace mtasts::probe

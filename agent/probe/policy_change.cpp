@@ -4,7 +4,6 @@
 
 #include "common/time.hpp"
 #include "mtasts/text.hpp"
-#include "probe/evaluate.hpp"
 
 namespace mtasts::probe {
 namespace {
@@ -15,19 +14,20 @@ std::string short_hash(const std::string& sha256) {
 
 }  // namespace
 
-PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
-                                  DomainReport& report, std::int64_t now) {
+PolicyChange detect_policy_change(const std::optional<PolicyHistory>& previous,
+                                  const DomainReport& report, bool look_completed,
+                                  std::int64_t now) {
   const bool complete = report.sts_record.valid && report.sts_record.id &&
                         report.policy.parsed.has_value() && !report.policy.body_sha256.empty();
   if (!complete) {
     PolicyHistory next = previous.value_or(PolicyHistory{});
     // Gone, as far as a look that completed can tell (a DNS failure is not "gone"): senders
     // that cached the policy keep it for max_age from when they last could fetch it.
-    if (!next.id.empty() && next.gone_since == 0 && report.verdict != Verdict::unknown) {
+    if (!next.id.empty() && next.gone_since == 0 && look_completed) {
       next.gone_since = now;
       next.previous_expiry = now + next.max_age;
     }
-    return next;
+    return {std::move(next), {}};
   }
 
   const std::string& id = *report.sts_record.id;
@@ -42,7 +42,7 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
     next.first_seen = next.last_change = next.mode_since = now;
     next.mode = mode_name;
     next.max_age = max_age;
-    return next;
+    return {std::move(next), {}};
   }
   next = *previous;
   // Back after a disappearance: the horizon that the disappearance started no longer holds.
@@ -80,22 +80,22 @@ PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
   }
 
   const std::string subject = "_mta-sts." + report.domain;
+  std::vector<Finding> findings;
   if (next.unannounced_change_since != 0) {
-    report.findings.push_back(make_finding(
+    findings.push_back(make_finding(
         FindingCode::policy_changed_without_id_change, subject,
         fmt::format("the policy changed on {} (sha256 now {}…) but the TXT id is still {}; "
                     "senders that cached the old policy keep it until max_age ends",
                     rfc3339(next.unannounced_change_since), short_hash(body), in_quotes(id))));
   }
   if (next.needless_id_change_at != 0) {
-    report.findings.push_back(make_finding(
+    findings.push_back(make_finding(
         FindingCode::id_changed_policy_unchanged, subject,
         fmt::format("the TXT id changed to {} on {} while the policy stayed the same (sha256 "
                     "{}…)",
                     in_quotes(id), rfc3339(next.needless_id_change_at), short_hash(body))));
   }
-  report.verdict = verdict_of(report.findings);
-  return next;
+  return {std::move(next), std::move(findings)};
 }
 
 }  // namespace mtasts::probe

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "probe/domain_report.hpp"
 
@@ -41,11 +42,18 @@ struct PolicyHistory {
 /// rather than a state to fix.
 inline constexpr std::int64_t kNeedlessIdChangeShownSeconds = 24 * 3600;
 
-/// Compares `report` (already evaluated) with `previous`, adds the change findings to it,
-/// recomputes its verdict and returns the history to keep. A check that did not see both a
-/// valid id and a policy body changes nothing, except that a completed look (verdict not
-/// unknown) that no longer sees the policy starts the previous policy's expiry horizon.
-PolicyHistory track_policy_change(const std::optional<PolicyHistory>& previous,
-                                  DomainReport& report, std::int64_t now);
+/// What change detection concluded from one check.
+struct PolicyChange {
+  PolicyHistory history;          ///< what to remember for the next check
+  std::vector<Finding> findings;  ///< policy_changed_without_id_change, id_changed_policy_unchanged
+};
+
+/// Compares what one check saw with `previous`; part of evaluate(), which owns the verdict.
+/// A check that did not see both a valid id and a policy body changes nothing, except that
+/// a completed look (`look_completed`: its other findings do not make the verdict unknown)
+/// that no longer sees the policy starts the previous policy's expiry horizon.
+PolicyChange detect_policy_change(const std::optional<PolicyHistory>& previous,
+                                  const DomainReport& report, bool look_completed,
+                                  std::int64_t now);
 
 }  // namespace mtasts::probe

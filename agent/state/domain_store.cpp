@@ -65,10 +65,10 @@ void compact(probe::DomainReport& report) {
 }  // namespace
 
 std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainReport report,
-                                                               std::int64_t now) {
+                                                               probe::PolicyHistory history) {
   ++generation_;
   DomainEntry& entry = entries_[report.domain];
-  entry.history = probe::track_policy_change(entry.history, report, now);
+  entry.history = std::move(history);
   add_summary(entry, report);
   if (!entry.report) ++checked_;
   compact(report);

@@ -46,9 +46,10 @@ class DomainStore {
   static constexpr std::size_t kMaxKeptTxtBytes = 1024;  ///< per record
   static constexpr std::size_t kMaxKeptPatterns = 100;   ///< of the parsed policy
 
-  /// Stores a finished check: runs change detection against the domain's history (which may
-  /// add findings and change the verdict), keeps the report and a summary line.
-  std::shared_ptr<const probe::DomainReport> record(probe::DomainReport report, std::int64_t now);
+  /// Stores an evaluated check and the policy history evaluate() returned for it; keeps a
+  /// summary line for the recent checks.
+  std::shared_ptr<const probe::DomainReport> record(probe::DomainReport report,
+                                                    probe::PolicyHistory history);
 
   /// Forgets every domain not in `domains` (removed from the config, or now another shard's);
   /// adds an empty entry for each new one, so it is listed before its first check.

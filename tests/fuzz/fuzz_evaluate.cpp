@@ -1,6 +1,8 @@
 // libFuzzer target: evaluate() on facts generated from the fuzzer's bytes (records, a policy
-// body, fetches, up to 10 MX hosts with probes and certificates), then the store and the
-// collector. Whatever a hostile domain serves, its findings and its series stay bounded.
+// body, fetches, up to 10 MX hosts with probes and certificates, the history of earlier
+// checks), then the store and the collector. Whatever a hostile domain serves, its findings and its
+// series stay bounded.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -106,13 +108,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     r.mx.push_back(std::move(mx));
   }
+  r.policy.body_sha256 = bytes.pick({"", "aaaa", "bbbb"});
+  probe::EvaluationOptions options;
+  options.now = std::chrono::system_clock::from_time_t(1800000000);
+  if (bytes.flag()) {
+    probe::PolicyHistory previous;
+    previous.id = bytes.pick({"", "1", "2"});
+    previous.body_sha256 = bytes.pick({"aaaa", "bbbb"});
+    previous.max_age = bytes.byte() * 86400;
+    previous.gone_since = bytes.flag() ? 1800000000 - bytes.byte() * 3600 : 0;
+    previous.unannounced_change_since = bytes.flag() ? 1800000000 - bytes.byte() * 3600 : 0;
+    previous.needless_id_change_at = bytes.flag() ? 1800000000 - bytes.byte() * 3600 : 0;
+    options.previous = previous;
+  }
   // The rest is the policy body that every 200 answer carries.
   const std::string body(bytes.rest());
   for (auto& fetch : r.policy.fetches) {
     if (fetch.response) fetch.response->body = body;
   }
 
-  probe::evaluate(r, {});
+  probe::PolicyHistory history = probe::evaluate(r, options);
   MTASTS_FUZZ_CHECK(r.findings.size() <= mtasts::kFindingCodeCount * mtasts::kMaxFindingsPerCode);
   for (const auto& f : r.findings) {
     MTASTS_FUZZ_CHECK(f.message.size() <= mtasts::kMaxFindingMessageBytes);
@@ -122,7 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   mtasts::state::DomainStore store;
   store.retain({{"example.com", {}}});
-  store.record(std::move(r), 1800000000);
+  store.record(std::move(r), std::move(history));
   std::size_t series = 0;
   for (const auto& family : mtasts::metrics::collect(store, mtasts::metrics::AgentStats{})) {
     for (const auto& metric : family.metric) {

@@ -64,7 +64,10 @@ class Bytes {
   std::size_t below(std::size_t n) { return n == 0 ? 0 : byte() % n; }
   /// A string of up to `max` bytes: a length byte, then the bytes.
   std::string text(std::size_t max = 64) {
-    const std::size_t length = std::min<std::size_t>(below(max + 1), size_ - at_);
+    // The length byte first: as two arguments of one call, their order would be unspecified,
+    // and reading the remaining size before the length byte reads one byte past the end.
+    const std::size_t wanted = below(max + 1);
+    const std::size_t length = std::min<std::size_t>(wanted, size_ - at_);
     std::string out(reinterpret_cast<const char*>(data_ + at_), length);
     at_ += length;
     return out;

@@ -5,6 +5,7 @@
 
 #include "fake_dns_server.hpp"
 #include "probe/check_domain.hpp"
+#include "probe/evaluate.hpp"
 #include "run_awaitable.hpp"
 
 namespace mtasts::probe {
@@ -28,8 +29,10 @@ DomainReport check_with(asio::io_context& io, FakeDnsServer& server,
   CheckContext context{*resolver, *policy_tls, *smtp_tls};
   CheckOptions check;
   check.timeout = check_timeout;
-  return run_awaitable<DomainReport>(io,
-                                     [&]() { return check_domain(context, "example.com", check); });
+  DomainReport report = run_awaitable<DomainReport>(
+      io, [&]() { return check_domain(context, "example.com", check); });
+  evaluate(report, {});
+  return report;
 }
 
 std::vector<std::string> codes(const DomainReport& r) {

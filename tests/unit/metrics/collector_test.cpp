@@ -7,6 +7,7 @@
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
 #include "probe/evaluate.hpp"
+#include "recorded_check.hpp"
 #include "sample_report.hpp"
 
 namespace mtasts::metrics {
@@ -36,8 +37,7 @@ TEST(Collector, HealthyDomain) {
   state::DomainStore store;
   store.retain({{"example.com", {{"team", "mail"}}}});
   auto r = support::healthy_facts();
-  probe::evaluate(r, {});
-  store.record(std::move(r), 1'800'000'000);
+  support::record_check(store, std::move(r), 1'800'000'000);
   const std::string text = render(store);
   EXPECT_THAT(text, HasSubstr("mtasts_domain_verdict{domain=\"example.com\",verdict=\"ok\"} 1\n"));
   EXPECT_THAT(text,
@@ -75,8 +75,7 @@ TEST(Collector, ExpiryIsExportedEvenWhenVerificationFailed) {
   cert.verified = false;
   cert.not_after = 1'700'000'000;
   cert.problems = {net::CertProblem::expired};
-  probe::evaluate(r, {});
-  store.record(std::move(r), 1'800'000'000);
+  support::record_check(store, std::move(r), 1'800'000'000);
   const std::string text = render(store);
   EXPECT_THAT(text, HasSubstr("mtasts_cert_not_after_timestamp_seconds{domain=\"example.com\",host="
                               "\"mx.example.com\",role=\"mx\"} 1700000000\n"));
@@ -99,8 +98,7 @@ TEST(Collector, RepeatedFindingsAreOneSeries) {
     p.stage = net::SmtpStage::starttls;
     p.tls.reset();
   }
-  probe::evaluate(r, {});
-  store.record(std::move(r), 1'800'000'000);
+  support::record_check(store, std::move(r), 1'800'000'000);
   const std::string text = render(store);
   const std::string series = "mtasts_finding{domain=\"example.com\",code=\"mx_starttls_missing\"";
   const auto first = text.find(series);
@@ -150,15 +148,13 @@ TEST(Collector, PreviousPolicyExpiryOnlyAfterAChange) {
   state::DomainStore store;
   store.retain({{"a.example", {}}});
   auto first = support::healthy_facts("a.example", "1");
-  probe::evaluate(first, {});
-  store.record(std::move(first), 1000);
+  support::record_check(store, std::move(first), 1000);
   EXPECT_THAT(render(store, AgentStats{}),
               Not(HasSubstr("mtasts_policy_previous_expiry_timestamp_seconds{")));
   auto changed = support::healthy_facts(
       "a.example", "2",
       "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\nmax_age: 86400\r\n");
-  probe::evaluate(changed, {});
-  store.record(std::move(changed), 5000);
+  support::record_check(store, std::move(changed), 5000);
   // The old policy (max_age 1209600) may be applied until 5000 + 1209600.
   EXPECT_THAT(render(store, AgentStats{}),
               HasSubstr("mtasts_policy_previous_expiry_timestamp_seconds{domain=\"a.example\"} "
@@ -176,8 +172,7 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   store.retain({{"example.com", {{"team", "mail"}}}, {"example.net", {}}, {"new.example", {}}});
   for (const char* domain : {"example.com", "example.net"}) {
     auto r = support::healthy_facts(domain);
-    probe::evaluate(r, {});
-    store.record(std::move(r), 1'800'000'000);
+    support::record_check(store, std::move(r), 1'800'000'000);
   }
   AgentStats stats;
   stats.domains = 3;

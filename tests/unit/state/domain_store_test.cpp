@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "probe/evaluate.hpp"
+#include "recorded_check.hpp"
 #include "sample_report.hpp"
 
 namespace mtasts::state {
@@ -29,7 +30,8 @@ TEST(DomainStore, ListsConfiguredDomainsBeforeTheirFirstCheck) {
 TEST(DomainStore, RecordsReportsAndKeepsARecentHistory) {
   DomainStore store;
   store.retain({{"a.example", {}}});
-  for (int i = 0; i < 25; ++i) store.record(evaluated("a.example"), 1000 + i);
+  for (int i = 0; i < 25; ++i)
+    support::record_check(store, support::healthy_facts("a.example"), 1000 + i);
   const auto* entry = store.find("a.example");
   ASSERT_NE(entry, nullptr);
   ASSERT_NE(entry->report, nullptr);
@@ -43,12 +45,11 @@ TEST(DomainStore, RecordsReportsAndKeepsARecentHistory) {
 TEST(DomainStore, EqualTlsFactsOfDifferentReportsAreKeptOnce) {
   DomainStore store;
   store.retain({{"a.example", {}}, {"b.example", {}}, {"c.example", {}}});
-  store.record(evaluated("a.example"), 1000);
-  store.record(evaluated("b.example"), 1000);
+  support::record_check(store, support::healthy_facts("a.example"), 1000);
+  support::record_check(store, support::healthy_facts("b.example"), 1000);
   auto c = support::healthy_facts("c.example");
   support::edit(c.mx[0].probes[0].tls).certificate.problems = {net::CertProblem::name_mismatch};
-  probe::evaluate(c, {});
-  store.record(std::move(c), 1000);
+  support::record_check(store, std::move(c), 1000);
 
   const auto& a = *store.find("a.example")->report;
   const auto& b = *store.find("b.example")->report;
@@ -60,15 +61,15 @@ TEST(DomainStore, EqualTlsFactsOfDifferentReportsAreKeptOnce) {
             std::vector<net::CertProblem>{net::CertProblem::name_mismatch});
   // Facts no report holds any more are not kept alive by the store.
   std::weak_ptr<const net::TlsFacts> old_c = kept_c.mx[0].probes[0].tls;
-  store.record(evaluated("c.example"), 2000);
+  support::record_check(store, support::healthy_facts("c.example"), 2000);
   EXPECT_TRUE(old_c.expired());
 }
 
 TEST(DomainStore, DropsDomainsNoLongerConfigured) {
   DomainStore store;
   store.retain({{"a.example", {}}, {"b.example", {}}});
-  store.record(evaluated("a.example"), 1000);
-  store.record(evaluated("b.example"), 1000);
+  support::record_check(store, support::healthy_facts("a.example"), 1000);
+  support::record_check(store, support::healthy_facts("b.example"), 1000);
   store.retain({{"b.example", {}}});
   EXPECT_EQ(store.find("a.example"), nullptr);
   EXPECT_EQ(store.checked_count(), 1u);
@@ -87,7 +88,7 @@ TEST(DomainStore, ARestoredReportIsServedUntilTheNextCheck) {
   EXPECT_EQ(entry->recent.size(), 1u);
   EXPECT_EQ(store.checked_count(), 1u);
   EXPECT_EQ(store.find("unknown.example"), nullptr);
-  store.record(evaluated("a.example"), 2000);
+  support::record_check(store, support::healthy_facts("a.example"), 2000);
   EXPECT_NE(store.find("a.example")->report->started, kept.started);
   EXPECT_EQ(store.checked_count(), 1u);
 }
@@ -95,7 +96,7 @@ TEST(DomainStore, ARestoredReportIsServedUntilTheNextCheck) {
 TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
   DomainStore before;
   before.retain({{"a.example", {}}});
-  before.record(evaluated("a.example", "1"), 1000);
+  support::record_check(before, support::healthy_facts("a.example", "1"), 1000);
 
   DomainStore after;  // a new process, same state file
   after.retain({{"a.example", {}}});
@@ -103,8 +104,7 @@ TEST(DomainStore, RestoredHistoryMakesChangesVisibleAfterARestart) {
   auto report = support::healthy_facts("a.example", "1",
                                        "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\n"
                                        "max_age: 86400\r\n");
-  probe::evaluate(report, {});
-  const auto stored = after.record(std::move(report), 2000);
+  const auto stored = support::record_check(after, std::move(report), 2000);
   bool raised = false;
   for (const auto& f : stored->findings) {
     raised = raised || f.code == FindingCode::policy_changed_without_id_change;
@@ -132,7 +132,7 @@ TEST(DomainStore, AHostileDomainKeepsABoundedReport) {
   EXPECT_EQ(r.verdict, probe::Verdict::ok);  // unused patterns are advice
   DomainStore store;
   store.retain({{"hostile.example", {}}});
-  const auto kept = store.record(std::move(r), 1000);
+  const auto kept = support::record_check(store, std::move(r), 1000);
   EXPECT_EQ(kept->policy.fetches[0].response->body.size(), DomainStore::kMaxKeptPolicyBody);
   EXPECT_TRUE(kept->policy.fetches[1].response->body.empty());
   EXPECT_EQ(kept->policy.parsed->mx.size(), DomainStore::kMaxKeptPatterns);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "probe/evaluate.hpp"
+#include "recorded_check.hpp"
 #include "sample_report.hpp"
 #include "web/status_page.hpp"
 
@@ -21,14 +22,12 @@ class EndpointsTest : public ::testing::Test {
   EndpointsTest() {
     store_.retain({{"good.example", {}}, {"bad.example", {}}, {"new.example", {}}});
     auto good = support::healthy_facts("good.example");
-    probe::evaluate(good, {});
-    store_.record(std::move(good), 1000);
+    support::record_check(store_, std::move(good), 1000);
     auto bad = support::healthy_facts("bad.example");
     bad.mx[0].probes[0].error = net::SmtpError::starttls_missing;
     bad.mx[0].probes[0].stage = net::SmtpStage::starttls;
     bad.mx[0].probes[0].tls.reset();
-    probe::evaluate(bad, {});
-    store_.record(std::move(bad), 1000);
+    support::record_check(store_, std::move(bad), 1000);
   }
 
   HttpServerResponse get(const std::string& target, const std::string& method = "GET",
@@ -128,8 +127,7 @@ TEST_F(EndpointsTest, ConcurrentScrapesShareOneRender) {
   EXPECT_EQ(endpoints_.metrics_renders, 2u);
   // A finished check makes the next scrape render anew, however young the last render is.
   auto fixed = support::healthy_facts("bad.example");
-  probe::evaluate(fixed, {});
-  store_.record(std::move(fixed), 2000);
+  support::record_check(store_, std::move(fixed), 2000);
   const auto after = get("/metrics");
   EXPECT_EQ(endpoints_.metrics_renders, 3u);
   EXPECT_THAT(std::string(after.payload()),
@@ -202,8 +200,7 @@ TEST_F(EndpointsTest, StatusPageListsWorstFirst) {
 TEST_F(EndpointsTest, DomainPageShowsUntilWhenThePreviousPolicyMayBeApplied) {
   auto changed = support::healthy_facts("good.example", "2",
                                         "version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n");
-  probe::evaluate(changed, {});
-  store_.record(std::move(changed), 1'800'000'000);
+  support::record_check(store_, std::move(changed), 1'800'000'000);
   const auto page = get("/domains/good.example");
   // 1800000000 + 1209600 (the old policy's max_age) = 2027-01-29T08:00:00Z
   EXPECT_THAT(page.body, HasSubstr("previous policy may be applied until"));
