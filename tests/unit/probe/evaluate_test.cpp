@@ -373,63 +373,521 @@ TEST(Evaluate, ExpiryWarningFollowsTheConfiguredLeadTime) {
 }
 
 // One row of hand-made facts per finding code: what evaluate makes of a domain that is healthy
-// but for one fact. (More rows are the other tests of this file; these are the codes that
-// only the lab showed before.)
+// but for one fact (some facts cannot come alone: a family that fails to serve the policy is
+// also a fetch error). The last test proves that every code of the catalogue has a row.
 struct Row {
   const char* name;
   std::function<void(DomainReport&)> change;
   std::vector<std::string> codes;
   Verdict verdict;
+  std::optional<PolicyHistory> previous{};  ///< what earlier checks left, for the change codes
 };
 
 void PrintTo(const Row& row, std::ostream* out) {
   *out << row.name;
 }
 
+/// Every address of the policy host serves `body` (and the report's hash follows it).
+void serve_policy(DomainReport& r, const std::string& body) {
+  r.policy.fetches = {served("192.0.2.1", 200, body), served("2001:db8::1", 200, body)};
+  r.policy.body_sha256 = "sha-of-" + body;
+}
+
+/// The certificate of every policy fetch, or of the MX probe, to change.
+template <typename Change>
+void policy_certificates(DomainReport& r, Change change) {
+  for (auto& fetch : r.policy.fetches) change(support::edit(fetch.tls).certificate);
+}
+net::CertificateFacts& mx_certificate(DomainReport& r) {
+  return support::edit(r.mx[0].probes[0].tls).certificate;
+}
+
+/// Every policy fetch failed with `error` before any answer.
+void policy_fetches_fail(DomainReport& r, net::FetchError error, net::FetchStage stage) {
+  for (auto& fetch : r.policy.fetches) {
+    fetch.error = error;
+    fetch.stage = stage;
+    fetch.detail = std::string(net::to_string(error));
+    fetch.response.reset();
+    if (stage <= net::FetchStage::tls) fetch.tls.reset();
+  }
+}
+
+/// The MX probe failed with `error` at `stage`.
+void mx_probe_fails(DomainReport& r, net::SmtpError error, net::SmtpStage stage) {
+  auto& probe = r.mx[0].probes[0];
+  probe.error = error;
+  probe.stage = stage;
+  probe.detail = std::string(net::to_string(error));
+  if (stage <= net::SmtpStage::starttls) probe.tls.reset();
+}
+
+std::string policy_with(const std::string& lines) {
+  return "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n" + lines;
+}
+
+const auto kInThreeDays = [] { return std::time(nullptr) + 3 * 86400; };
+const std::time_t kLastYear = 1'700'000'000;
+
+PolicyHistory history(std::string id, std::string body_sha256) {
+  PolicyHistory h;
+  h.id = std::move(id);
+  h.body_sha256 = std::move(body_sha256);
+  h.first_seen = h.last_change = h.mode_since = 1'700'000'000;
+  h.mode = "enforce";
+  h.max_age = 1209600;
+  return h;
+}
+
+const std::vector<Row> kRows = {
+    // _mta-sts TXT record (RFC 8461 §3.1)
+    {"StsRecordMissing",
+     [](DomainReport& r) { r.sts.records.clear(); },
+     {"sts_record_missing"},
+     Verdict::fail},
+    {"StsRecordInvalid",
+     [](DomainReport& r) { r.sts.records = {"v=STSv1; id=not valid!"}; },
+     {"sts_record_invalid"},
+     Verdict::fail},
+    {"StsRecordMultiple",
+     [](DomainReport& r) {
+       r.sts.records = {"v=STSv1; id=1", "v=STSv1; id=2"};
+     },
+     {"sts_record_multiple"},
+     Verdict::fail},
+    {"StsRecordAtTheNameWithoutUnderscore",
+     [](DomainReport& r) {
+       r.sts.records.clear();
+       r.misplaced_lookups = {
+           {"mta-sts.example.com", dns::DnsFailure::none, "", {"v=STSv1; id=1"}, {}}};
+     },
+     {"sts_record_misplaced"},
+     Verdict::fail},
+    {"StsRecordLookupTimeout",
+     [](DomainReport& r) {
+       r.sts.failure = dns::DnsFailure::timeout;
+       r.sts.records.clear();
+     },
+     {"sts_record_dns_error"},
+     Verdict::unknown},
+    {"StsRecordUnknownField",
+     [](DomainReport& r) { r.sts.records = {"v=STSv1; id=1; ext=1"}; },
+     {"sts_record_unknown_field"},
+     Verdict::ok},
+    {"StsRecordDuplicateField",
+     [](DomainReport& r) { r.sts.records = {"v=STSv1; id=1; id=2"}; },
+     {"sts_record_duplicate_field"},
+     Verdict::warning},
+    {"StsRecordWrongCaseBesideAValidOne",
+     [](DomainReport& r) { r.sts.records.push_back("v=stsv1; id=2"); },
+     {"sts_record_discarded"},
+     Verdict::warning},
+    // The policy host and its fetch (RFC 8461 §3.3)
+    {"PolicyHostWithoutAddress",
+     [](DomainReport& r) {
+       r.policy.lookup.v4_failure = r.policy.lookup.v6_failure = dns::DnsFailure::nxdomain;
+       r.policy.lookup.addresses.clear();
+       r.policy.fetches.clear();
+     },
+     {"policy_host_unresolvable"},
+     Verdict::fail},
+    {"PolicyHostLookupTimeout",
+     [](DomainReport& r) {
+       r.policy.lookup.v4_failure = r.policy.lookup.v6_failure = dns::DnsFailure::timeout;
+       r.policy.lookup.addresses.clear();
+       r.policy.fetches.clear();
+     },
+     {"policy_host_dns_error"},
+     Verdict::unknown},
+    {"PolicyHostOnAPrivateAddress",
+     [](DomainReport& r) {
+       r.policy.lookup.refused = {asio::ip::make_address("10.0.0.1")};
+       r.policy.lookup.addresses.clear();
+       r.policy.fetches.clear();
+     },
+     {"address_private_refused"},
+     Verdict::fail},
+    {"PolicyConnectionRefused",
+     [](DomainReport& r) {
+       policy_fetches_fail(r, net::FetchError::connect_refused, net::FetchStage::connect);
+     },
+     {"policy_connect_failed"},
+     Verdict::fail},
+    {"PolicyFetchTimeout",
+     [](DomainReport& r) {
+       policy_fetches_fail(r, net::FetchError::timeout, net::FetchStage::tls);
+     },
+     {"policy_timeout"},
+     Verdict::fail},
+    {"PolicyHandshakeFailed",
+     [](DomainReport& r) {
+       policy_fetches_fail(r, net::FetchError::tls_failed, net::FetchStage::tls);
+     },
+     {"policy_tls_failed"},
+     Verdict::fail},
+    {"PolicyCertificateUntrusted",
+     [](DomainReport& r) {
+       policy_certificates(r, [](net::CertificateFacts& cert) {
+         cert.problems = {net::CertProblem::untrusted};
+         cert.verified = false;
+       });
+     },
+     {"policy_cert_untrusted"},
+     Verdict::fail},
+    {"PolicyCertificateForAnotherName",
+     [](DomainReport& r) {
+       policy_certificates(r, [](net::CertificateFacts& cert) {
+         cert.problems = {net::CertProblem::name_mismatch};
+         cert.dns_names = {"www.example.com"};
+         cert.verified = false;
+       });
+     },
+     {"policy_cert_name_mismatch"},
+     Verdict::fail},
+    {"PolicyCertificateExpired",
+     [](DomainReport& r) {
+       policy_certificates(r, [](net::CertificateFacts& cert) {
+         cert.problems = {net::CertProblem::expired};
+         cert.not_after = kLastYear;
+         cert.verified = false;
+       });
+     },
+     {"policy_cert_expired"},
+     Verdict::fail},
+    {"PolicyCertificateExpiresInThreeDays",
+     [](DomainReport& r) {
+       policy_certificates(r, [](net::CertificateFacts& cert) { cert.not_after = kInThreeDays(); });
+     },
+     {"policy_cert_expiring"},
+     Verdict::warning},
+    {"PolicyCertificateWithAWeakKey",
+     [](DomainReport& r) {
+       policy_certificates(r, [](net::CertificateFacts& cert) {
+         cert.problems = {net::CertProblem::weak_key};
+         cert.verified = false;
+       });
+     },
+     {"policy_cert_weak"},
+     Verdict::fail},
+    {"PolicyNotFound",
+     [](DomainReport& r) {
+       r.policy.fetches = {served("192.0.2.1", 404, ""), served("2001:db8::1", 404, "")};
+     },
+     {"policy_http_status"},
+     Verdict::fail},
+    {"PolicyRedirected",
+     [](DomainReport& r) {
+       r.policy.fetches = {served("192.0.2.1", 301, ""), served("2001:db8::1", 301, "")};
+       for (auto& fetch : r.policy.fetches) {
+         fetch.response->headers.emplace_back("location", "https://example.com/");
+       }
+     },
+     {"policy_redirect"},
+     Verdict::fail},
+    {"PolicyServedAsHtml",
+     [](DomainReport& r) {
+       r.policy.fetches = {served("192.0.2.1", 200, support::kEnforcePolicy, "text/html"),
+                           served("2001:db8::1", 200, support::kEnforcePolicy, "text/html")};
+     },
+     {"policy_content_type"},
+     Verdict::fail},
+    {"PolicyLargerThanTheLimit",
+     [](DomainReport& r) {
+       for (auto& fetch : r.policy.fetches) fetch.error = net::FetchError::body_too_large;
+     },
+     {"policy_too_large"},
+     Verdict::fail},
+    {"PolicyNotServedOverIpv6",
+     [](DomainReport& r) {
+       auto& v6 = r.policy.fetches[1];
+       v6.error = net::FetchError::connect_failed;
+       v6.stage = net::FetchStage::connect;
+       v6.detail = "Network is unreachable";
+       v6.response.reset();
+       v6.tls.reset();
+     },
+     {"policy_connect_failed", "policy_ipv4_only"},
+     Verdict::fail},
+    {"PolicyHostWithoutIpv4Address",
+     [](DomainReport& r) {
+       r.policy.lookup.v4_failure = dns::DnsFailure::nodata;
+       r.policy.lookup.addresses = {asio::ip::make_address("2001:db8::1")};
+       r.policy.fetches.erase(r.policy.fetches.begin());
+     },
+     {"policy_ipv6_only"},
+     Verdict::warning},
+    {"PolicyDiffersBetweenFamilies",
+     [](DomainReport& r) {
+       r.policy.fetches[1] = served("2001:db8::1", 200, policy_with("max_age: 604800\r\n"));
+     },
+     {"policy_family_mismatch"},
+     Verdict::warning},
+    // The policy's text (RFC 8461 §3.2)
+    {"PolicyLineWithoutColon",
+     [](DomainReport& r) { serve_policy(r, policy_with("max_age: 1209600\r\nnonsense\r\n")); },
+     {"policy_syntax"},
+     Verdict::fail},
+    {"PolicyVersion2",
+     [](DomainReport& r) {
+       serve_policy(r,
+                    "version: STSv2\r\nmode: enforce\r\nmx: mx.example.com\r\n"
+                    "max_age: 1209600\r\n");
+     },
+     {"policy_version"},
+     Verdict::fail},
+    {"PolicyModeMisspelt",
+     [](DomainReport& r) {
+       serve_policy(r,
+                    "version: STSv1\r\nmode: enforcing\r\nmx: mx.example.com\r\n"
+                    "max_age: 1209600\r\n");
+     },
+     {"policy_mode_invalid"},
+     Verdict::fail},
+    {"PolicyInTestingMode",
+     [](DomainReport& r) {
+       serve_policy(r,
+                    "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\n"
+                    "max_age: 1209600\r\n");
+     },
+     {"policy_mode_testing"},
+     Verdict::ok},
+    {"PolicyInModeNone",
+     [](DomainReport& r) {
+       serve_policy(r, "version: STSv1\r\nmode: none\r\nmax_age: 1209600\r\n");
+     },
+     {"policy_mode_none"},
+     Verdict::warning},
+    {"PolicyMaxAgeNotANumber",
+     [](DomainReport& r) { serve_policy(r, policy_with("max_age: forever\r\n")); },
+     {"policy_max_age_invalid"},
+     Verdict::fail},
+    {"PolicyMaxAgeOfAnHour",
+     [](DomainReport& r) { serve_policy(r, policy_with("max_age: 3600\r\n")); },
+     {"policy_max_age_short"},
+     Verdict::warning},
+    {"PolicyWithoutMx",
+     [](DomainReport& r) {
+       serve_policy(r, "version: STSv1\r\nmode: enforce\r\nmax_age: 1209600\r\n");
+     },
+     {"policy_mx_missing"},
+     Verdict::fail},
+    {"PolicyMxWithTwoWildcards",
+     [](DomainReport& r) {
+       serve_policy(r, policy_with("mx: *.*.example.com\r\nmax_age: 1209600\r\n"));
+     },
+     {"policy_mx_invalid"},
+     Verdict::fail},
+    {"PolicyModeTwice",
+     [](DomainReport& r) { serve_policy(r, policy_with("max_age: 1209600\r\nmode: testing\r\n")); },
+     {"policy_duplicate_field"},
+     Verdict::warning},
+    {"PolicyUnknownField",
+     [](DomainReport& r) { serve_policy(r, policy_with("max_age: 1209600\r\next: 1\r\n")); },
+     {"policy_unknown_field"},
+     Verdict::ok},
+    {"PolicyWithLfLineEndings",
+     [](DomainReport& r) {
+       serve_policy(r, "version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 1209600\n");
+     },
+     {"policy_lf_line_endings"},
+     Verdict::ok},
+    {"PolicyWithAnEmptyLine",
+     [](DomainReport& r) { serve_policy(r, policy_with("\r\nmax_age: 1209600\r\n")); },
+     {"policy_empty_line"},
+     Verdict::warning},
+    // The policy against the MX hosts (RFC 8461 §4.1)
+    {"MxHostOutsideThePolicy",
+     [](DomainReport& r) { r.mx[0].host = "mail.example.net"; },
+     {"mx_not_covered", "policy_mx_unused"},
+     Verdict::fail},
+    {"PolicyPatternForNoMxHost",
+     [](DomainReport& r) {
+       serve_policy(r, policy_with("mx: old.example.com\r\nmax_age: 1209600\r\n"));
+     },
+     {"policy_mx_unused"},
+     Verdict::ok},
+    // Change detection (RFC 8461 §8.1): against what earlier checks saw
+    {"PolicyChangedUnderTheSameId",
+     [](DomainReport&) {},
+     {"policy_changed_without_id_change"},
+     Verdict::warning,
+     history("1", "sha-of-an-older-policy")},
+    {"IdChangedForTheSamePolicy",
+     [](DomainReport&) {},
+     {"id_changed_policy_unchanged"},
+     Verdict::ok,
+     history("0", "sha-of-" + support::kEnforcePolicy)},
+    // MX hosts and their STARTTLS (RFC 5321, RFC 8461 §4)
+    {"NullMx",
+     [](DomainReport& r) {
+       r.null_mx = true;
+       r.mx.clear();
+     },
+     {"mx_none"},
+     Verdict::warning},
+    {"MxLookupServfail",
+     [](DomainReport& r) {
+       r.mx_failure = dns::DnsFailure::servfail;
+       r.mx.clear();
+     },
+     {"mx_dns_error"},
+     Verdict::unknown},
+    {"MxHostWithoutAddress",
+     [](DomainReport& r) {
+       r.mx[0].lookup.v4_failure = r.mx[0].lookup.v6_failure = dns::DnsFailure::nxdomain;
+       r.mx[0].lookup.addresses.clear();
+       r.mx[0].probes.clear();
+     },
+     {"mx_unresolvable"},
+     Verdict::warning},
+    {"MxHostLookupTimeout",
+     [](DomainReport& r) {
+       r.mx[0].lookup.v4_failure = r.mx[0].lookup.v6_failure = dns::DnsFailure::timeout;
+       r.mx[0].lookup.addresses.clear();
+       r.mx[0].probes.clear();
+     },
+     {"mx_host_dns_error"},
+     Verdict::unknown},
+    {"OnlyMxRefusesPort25",
+     [](DomainReport& r) {
+       mx_probe_fails(r, net::SmtpError::connect_refused, net::SmtpStage::connect);
+     },
+     {"mx_connect_failed"},
+     Verdict::fail},
+    {"OnlyMxNeverGreets",
+     [](DomainReport& r) { mx_probe_fails(r, net::SmtpError::timeout, net::SmtpStage::banner); },
+     {"mx_timeout"},
+     Verdict::fail},
+    {"MxWithoutStarttls",
+     [](DomainReport& r) {
+       mx_probe_fails(r, net::SmtpError::starttls_missing, net::SmtpStage::starttls);
+     },
+     {"mx_starttls_missing"},
+     Verdict::fail},
+    {"MxHandshakeFailed",
+     [](DomainReport& r) { mx_probe_fails(r, net::SmtpError::tls_failed, net::SmtpStage::tls); },
+     {"mx_tls_failed"},
+     Verdict::fail},
+    {"MxNegotiatesTls10",
+     [](DomainReport& r) { support::edit(r.mx[0].probes[0].tls).version = "TLSv1"; },
+     {"mx_tls_version_old"},
+     Verdict::fail},
+    {"MxCertificateUntrusted",
+     [](DomainReport& r) {
+       mx_certificate(r).problems = {net::CertProblem::untrusted};
+       mx_certificate(r).verified = false;
+     },
+     {"mx_cert_untrusted"},
+     Verdict::fail},
+    {"MxCertificateForAnotherName",
+     [](DomainReport& r) {
+       mx_certificate(r).problems = {net::CertProblem::name_mismatch};
+       mx_certificate(r).verified = false;
+     },
+     {"mx_cert_name_mismatch"},
+     Verdict::fail},
+    {"MxCertificateExpired",
+     [](DomainReport& r) {
+       mx_certificate(r).problems = {net::CertProblem::expired};
+       mx_certificate(r).not_after = kLastYear;
+       mx_certificate(r).verified = false;
+     },
+     {"mx_cert_expired"},
+     Verdict::fail},
+    {"MxCertificateExpiresInThreeDays",
+     [](DomainReport& r) { mx_certificate(r).not_after = kInThreeDays(); },
+     {"mx_cert_expiring"},
+     Verdict::warning},
+    {"MxCertificateWithAWeakSignature",
+     [](DomainReport& r) {
+       mx_certificate(r).problems = {net::CertProblem::weak_signature};
+       mx_certificate(r).verified = false;
+     },
+     {"mx_cert_weak"},
+     Verdict::fail},
+    {"NothingAnswersWhileEgressIsUnproven",
+     [](DomainReport& r) {
+       mx_probe_fails(r, net::SmtpError::timeout, net::SmtpStage::connect);
+       r.port25_egress = Port25Egress::unproven;
+     },
+     {"port25_blocked"},
+     Verdict::unknown},
+    {"AgentOutOfFileDescriptors",
+     [](DomainReport& r) {
+       mx_probe_fails(r, net::SmtpError::local_resources, net::SmtpStage::connect);
+     },
+     {"agent_resources_exhausted"},
+     Verdict::unknown},
+    // _smtp._tls TXT record (RFC 8460 §3)
+    {"TlsRptMissing",
+     [](DomainReport& r) { r.tlsrpt.records.clear(); },
+     {"tlsrpt_missing"},
+     Verdict::warning},
+    {"TlsRptWithoutRua",
+     [](DomainReport& r) { r.tlsrpt.records = {"v=TLSRPTv1;"}; },
+     {"tlsrpt_invalid"},
+     Verdict::warning},
+    {"TlsRptTwice",
+     [](DomainReport& r) { r.tlsrpt.records.push_back("v=TLSRPTv1; rua=mailto:b@example.com"); },
+     {"tlsrpt_multiple"},
+     Verdict::warning},
+    {"TlsRptOneRuaFtp",
+     [](DomainReport& r) {
+       r.tlsrpt.records = {"v=TLSRPTv1; rua=mailto:r@example.com,ftp://example.com/"};
+     },
+     {"tlsrpt_rua_invalid"},
+     Verdict::warning},
+    {"TlsRptUnknownField",
+     [](DomainReport& r) { r.tlsrpt.records = {"v=TLSRPTv1; rua=mailto:r@example.com; ext=1"}; },
+     {"tlsrpt_unknown_field"},
+     Verdict::ok},
+    {"TlsRptRuaTwice",
+     [](DomainReport& r) {
+       r.tlsrpt.records = {"v=TLSRPTv1; rua=mailto:r@example.com; rua=mailto:s@example.com"};
+     },
+     {"tlsrpt_duplicate_field"},
+     Verdict::warning},
+    {"TlsRptLookupServfail",
+     [](DomainReport& r) {
+       r.tlsrpt.failure = dns::DnsFailure::servfail;
+       r.tlsrpt.records.clear();
+     },
+     {"tlsrpt_dns_error"},
+     Verdict::unknown},
+    {"TlsRptWrongCaseBesideAValidOne",
+     [](DomainReport& r) {
+       r.tlsrpt.records.push_back("v=tlsrptv1; rua=mailto:other@example.com");
+     },
+     {"tlsrpt_discarded"},
+     Verdict::ok},
+};
+
 class EvaluateTable : public ::testing::TestWithParam<Row> {};
 
 TEST_P(EvaluateTable, OneChangedFactGivesItsFinding) {
   DomainReport r = healthy();
   GetParam().change(r);
-  evaluate(r, {});
+  EvaluationOptions options;
+  options.previous = GetParam().previous;
+  (void)evaluate(r, options);
   EXPECT_EQ(codes(r), GetParam().codes);
   EXPECT_EQ(r.verdict, GetParam().verdict) << to_string(r.verdict);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Codes, EvaluateTable,
-    ::testing::Values(Row{"TlsRptLookupServfail",
-                          [](DomainReport& r) {
-                            r.tlsrpt.failure = dns::DnsFailure::servfail;
-                            r.tlsrpt.records.clear();
-                          },
-                          {"tlsrpt_dns_error"},
-                          Verdict::unknown},
-                      Row{"TlsRptWrongCaseBesideAValidOne",
-                          [](DomainReport& r) {
-                            r.tlsrpt.records.push_back("v=tlsrptv1; rua=mailto:other@example.com");
-                          },
-                          {"tlsrpt_discarded"},
-                          Verdict::ok},
-                      Row{"PolicyCertificateWithAWeakKey",
-                          [](DomainReport& r) {
-                            for (auto& fetch : r.policy.fetches) {
-                              auto& cert = support::edit(fetch.tls).certificate;
-                              cert.problems = {net::CertProblem::weak_key};
-                              cert.verified = false;
-                            }
-                          },
-                          {"policy_cert_weak"},
-                          Verdict::fail},
-                      Row{"MxCertificateWithAWeakSignature",
-                          [](DomainReport& r) {
-                            auto& cert = support::edit(r.mx[0].probes[0].tls).certificate;
-                            cert.problems = {net::CertProblem::weak_signature};
-                            cert.verified = false;
-                          },
-                          {"mx_cert_weak"},
-                          Verdict::fail}),
-    [](const ::testing::TestParamInfo<Row>& row) { return std::string(row.param.name); });
+INSTANTIATE_TEST_SUITE_P(Codes, EvaluateTable, ::testing::ValuesIn(kRows),
+                         [](const ::testing::TestParamInfo<Row>& row) {
+                           return std::string(row.param.name);
+                         });
+
+TEST(EvaluateTableRows, CoverEveryFindingCode) {
+  for (std::size_t i = 0; i < kFindingCodeCount; ++i) {
+    const std::string code(to_string(static_cast<FindingCode>(i)));
+    const bool covered = std::any_of(kRows.begin(), kRows.end(), [&](const Row& row) {
+      return std::find(row.codes.begin(), row.codes.end(), code) != row.codes.end();
+    });
+    EXPECT_TRUE(covered) << code << " has no row in the table";
+  }
+}
 
 }  // namespace
 }  // namespace mtasts::probe
