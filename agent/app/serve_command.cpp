@@ -29,6 +29,7 @@
 #include "common/log.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
+#include "config/target_files.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/process.hpp"
 #include "probe/check_domain.hpp"

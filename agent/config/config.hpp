@@ -93,8 +93,4 @@ ConfigResult load_config(const std::string& path);
 ConfigResult parse_config(std::string_view yaml, const std::string& file_name,
                           const std::string& base_dir = ".");
 
-/// Names, modification times and sizes of the files the target file patterns match now:
-/// when it differs from an earlier value, a target file was changed, added or removed.
-std::string target_files_fingerprint(const Config& config);
-
 }  // namespace mtasts::config
