@@ -26,7 +26,7 @@ namespace mtasts::app {
 std::string default_ehlo_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) == 0 &&
-      std::string_view(name).find('.') != std::string_view::npos && !domain_name_problem(name)) {
+      std::string_view(name).find('.') != std::string_view::npos && validate_domain_name(name)) {
     return name;
   }
   return "mta-sts-agent.invalid";
@@ -41,8 +41,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   for (const auto& typed : options.domains) {
     // münchen.example is checked as xn--mnchen-3ya.example, and shown as both.
     auto domain = normalize_domain_input(typed);
-    if (!domain.error.empty()) return usage(fmt::format("{} {}", in_quotes(typed), domain.error));
-    domains.push_back(std::move(domain.ascii));
+    if (!domain) return usage(fmt::format("{} {}", in_quotes(typed), domain.error()));
+    domains.push_back(std::move(*domain));
   }
   const auto timeout = parse_duration(options.timeout);
   if (!timeout || timeout->count() <= 0) {
@@ -65,21 +65,21 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
                              format_duration(config::limits::kExpiryWarning)));
   }
   const std::string ehlo = options.ehlo_name.empty() ? default_ehlo_name() : options.ehlo_name;
-  if (auto problem = domain_name_problem(ehlo)) {
-    return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), *problem));
+  if (auto valid = validate_domain_name(ehlo); !valid) {
+    return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), valid.error()));
   }
 
   std::vector<HostPort> canaries;
   for (const auto& text : options.egress_canaries) {
     auto parsed = parse_host_port(text);
-    if (!parsed.error.empty()) return usage("--egress-canary " + parsed.error);
-    canaries.push_back(std::move(parsed));
+    if (!parsed) return usage("--egress-canary " + parsed.error());
+    canaries.push_back(std::move(*parsed));
   }
 
   asio::io_context io(1);
   auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file);
-  if (auto* message = std::get_if<std::string>(&made)) return usage(*message);
-  auto& tools = std::get<std::unique_ptr<probe::CheckTools>>(made);
+  if (!made) return usage(made.error());
+  auto& tools = *made;
   // Domains of one run that share an MX host share its probes (one SMTP session each).
   tools->smtp_sharing = std::make_unique<probe::SmtpProbeSharing>(*timeout);
   // The run is the round: port 25 works when anything in it answered (an MX of any domain,

@@ -176,13 +176,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   if (config_check) {
     const auto result = config::load_config(config_file);
-    if (const auto* errors = std::get_if<std::vector<config::ConfigError>>(&result)) {
-      for (const auto& e : *errors) err << e.to_string() << '\n';
-      err << "mta-sts-agent: " << config_file << " is not valid (" << errors->size()
-          << (errors->size() == 1 ? " error" : " errors") << ")\n";
+    if (!result) {
+      const auto& errors = result.error();
+      for (const auto& e : errors) err << e.to_string() << '\n';
+      err << "mta-sts-agent: " << config_file << " is not valid (" << errors.size()
+          << (errors.size() == 1 ? " error" : " errors") << ")\n";
       return kExitFindings;
     }
-    const auto& config = std::get<config::Config>(result);
+    const auto& config = *result;
     out << config_file << " is valid: " << config.targets.size() << " targets from "
         << config.files_read.size() << (config.files_read.size() == 1 ? " file" : " files") << '\n';
     return kExitOk;

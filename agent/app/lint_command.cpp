@@ -42,12 +42,12 @@ std::optional<std::vector<std::string>> read_txt_arguments(const LintOptions& op
                                                            std::ostream& err) {
   std::vector<std::string> records;
   for (const auto& input : options.inputs) {
-    TxtText txt = read_txt_presentation(input);
-    if (txt.error) {
-      err << "mta-sts-agent lint: cannot read " << in_quotes(input) << ": " << *txt.error << '\n';
+    auto txt = read_txt_presentation(input);
+    if (!txt) {
+      err << "mta-sts-agent lint: cannot read " << in_quotes(input) << ": " << txt.error() << '\n';
       return std::nullopt;
     }
-    records.push_back(std::move(txt.text));
+    records.push_back(std::move(*txt));
   }
   return records;
 }
@@ -175,11 +175,11 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
   std::vector<std::string> mx_hosts;
   for (const auto& host : options.mx_hosts) {
     auto name = normalize_domain_input(host);
-    if (!name.error.empty()) {
-      err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << name.error << '\n';
+    if (!name) {
+      err << "mta-sts-agent lint policy: --mx " << in_quotes(host) << " " << name.error() << '\n';
       return kExitUsage;
     }
-    mx_hosts.push_back(std::move(name.ascii));
+    mx_hosts.push_back(std::move(*name));
   }
   const ReadResult input = read_policy_input(path);
   if (input.error) {

@@ -89,25 +89,25 @@ class Daemon {
   /// Loads everything needed to serve; false (and the reasons on `err`) when it cannot.
   bool start(std::ostream& err) {
     auto loaded = config::load_config(options_.config_file);
-    if (auto* errors = std::get_if<std::vector<config::ConfigError>>(&loaded)) {
-      for (const auto& e : *errors) err << e.to_string() << '\n';
+    if (!loaded) {
+      for (const auto& e : loaded.error()) err << e.to_string() << '\n';
       err << "mta-sts-agent: " << options_.config_file << " is not valid; not starting\n";
       return false;
     }
     if (!options_.web_config_file.empty()) {
       auto web = web::load_web_config(options_.web_config_file);
-      if (auto* message = std::get_if<std::string>(&web)) {
-        err << "mta-sts-agent: " << *message << '\n';
+      if (!web) {
+        err << "mta-sts-agent: " << web.error() << '\n';
         return false;
       }
-      web_config_ = std::get<web::WebConfig>(web);
+      web_config_ = std::move(*web);
       if (web_config_.tls) {
         auto tls = web::make_server_tls(*web_config_.tls);
-        if (auto* message = std::get_if<std::string>(&tls)) {
-          err << "mta-sts-agent: " << options_.web_config_file << ": " << *message << '\n';
+        if (!tls) {
+          err << "mta-sts-agent: " << options_.web_config_file << ": " << tls.error() << '\n';
           return false;
         }
-        server_options_.tls = std::get<std::shared_ptr<asio::ssl::context>>(tls);
+        server_options_.tls = std::move(*tls);
       }
       auth_ = std::make_shared<web::BasicAuth>(web_config_.basic_auth_users,
                                                password_workers_.get_executor());
@@ -123,14 +123,14 @@ class Daemon {
       std::vector<std::string> notices;
       auto opened = state::StateDatabase::open(options_.storage_path, notices);
       for (const auto& notice : notices) log::warn("state", {{"problem", notice}});
-      if (auto* problem = std::get_if<std::string>(&opened)) {
-        err << "mta-sts-agent: " << *problem << '\n';
+      if (!opened) {
+        err << "mta-sts-agent: " << opened.error() << '\n';
         return false;
       }
-      database_ = std::move(std::get<std::unique_ptr<state::StateDatabase>>(opened));
+      database_ = std::move(*opened);
     }
-    if (auto problem = apply(std::move(std::get<config::Config>(loaded))); !problem.empty()) {
-      err << "mta-sts-agent: " << problem << '\n';
+    if (auto applied = apply(std::move(*loaded)); !applied) {
+      err << "mta-sts-agent: " << applied.error() << '\n';
       return false;
     }
     if (database_) restore_state();
@@ -150,11 +150,11 @@ class Daemon {
                                [this](const web::HttpRequest& request, std::string_view body) {
                                  return serve_request(request, body);
                                });
-    if (auto* message = std::get_if<std::string>(&server)) {
-      err << "mta-sts-agent: " << *message << '\n';
+    if (!server) {
+      err << "mta-sts-agent: " << server.error() << '\n';
       return false;
     }
-    server_ = std::move(std::get<std::unique_ptr<web::HttpServer>>(server));
+    server_ = std::move(*server);
     std::vector<std::string> addresses;
     for (const auto& e : server_->local_endpoints()) {
       addresses.push_back(e.address().is_v6()
@@ -231,40 +231,41 @@ class Daemon {
     }
   }
 
-  /// Reads the config again; on failure keeps the running one. Returns the problem.
-  std::string reload(std::string_view trigger) {
+  /// Reads the config again; on failure keeps the running one.
+  Result<void> reload(std::string_view trigger) {
     auto loaded = config::load_config(options_.config_file);
-    std::string problem;
-    if (auto* errors = std::get_if<std::vector<config::ConfigError>>(&loaded)) {
+    Result<void> applied;
+    if (!loaded) {
       std::vector<std::string> lines;
-      for (const auto& e : *errors) lines.push_back(e.to_string());
-      problem = join(lines, "; ");
+      for (const auto& e : loaded.error()) lines.push_back(e.to_string());
+      applied = failure(join(lines, "; "));
     } else {
-      problem = apply(std::move(std::get<config::Config>(loaded)));
+      applied = apply(std::move(*loaded));
     }
     ++stats_.generation;
-    if (!problem.empty()) {
+    if (!applied) {
       stats_.config_last_reload_successful = false;
-      log::error(
-          "reload failed; keeping the running configuration",
-          {{"trigger", std::string(trigger)}, {"file", options_.config_file}, {"err", problem}});
+      log::error("reload failed; keeping the running configuration",
+                 {{"trigger", std::string(trigger)},
+                  {"file", options_.config_file},
+                  {"err", applied.error()}});
     } else {
       log::info("configuration reloaded",
                 {{"trigger", std::string(trigger)}, {"domains", std::to_string(targets_.size())}});
     }
-    return problem;
+    return applied;
   }
 
-  /// Makes `config` the running configuration. Returns a problem (and changes nothing) when
-  /// the resolver or TLS contexts it asks for cannot be made.
-  std::string apply(config::Config config) {
+  /// Makes `config` the running configuration. Fails (and changes nothing) when the
+  /// resolver or TLS contexts it asks for cannot be made.
+  Result<void> apply(config::Config config) {
     if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
         tools_->ca_file != config.global.ca_file ||
         tools_->smtp_sharing->reuse() != config.global.mx_probe_reuse) {
       auto made = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
                                           config.global.ca_file);
-      if (auto* message = std::get_if<std::string>(&made)) return *message;
-      auto tools = std::move(std::get<std::unique_ptr<probe::CheckTools>>(made));
+      if (!made) return failure(std::move(made.error()));
+      auto tools = std::move(*made);
       // Shared MX probes belong to these TLS contexts: a new CA starts afresh.
       tools->smtp_sharing = std::make_unique<probe::SmtpProbeSharing>(
           config.global.mx_probe_reuse, &stats_.smtp_probes_total,
@@ -289,9 +290,9 @@ class Daemon {
     if (database_) {
       std::set<std::string> keep;
       for (const auto& [domain, target] : targets_) keep.insert(domain);
-      if (auto problem = database_->forget_all_but(keep); !problem.empty()) {
+      if (auto forgotten = database_->forget_all_but(keep); !forgotten) {
         ++stats_.state_save_failures_total;
-        log::error("cannot update the state database", {{"err", problem}});
+        log::error("cannot update the state database", {{"err", forgotten.error()}});
       }
     }
     scheduler_.set_concurrency(config.global.concurrency);
@@ -394,10 +395,10 @@ class Daemon {
       if (!entry || !entry->report) continue;
       rows.push_back({entry->report.get(), entry->history ? &*entry->history : nullptr});
     }
-    if (auto problem = database_->save(rows); !problem.empty()) {
+    if (auto saved = database_->save(rows); !saved) {
       ++stats_.state_save_failures_total;
       log::error("cannot save the state",
-                 {{"err", problem}, {"domains", std::to_string(rows.size())}});
+                 {{"err", saved.error()}, {"domains", std::to_string(rows.size())}});
     }
     unsaved_.clear();
   }

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <string>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
-/// The contents of the file at `path`. When it cannot be read or holds more than `max_bytes`,
-/// returns "" and sets `error` to a message that names the file and says which.
-std::string read_file(const std::string& path, std::size_t max_bytes, std::string& error);
+/// The contents of the file at `path`, or, when it cannot be read or holds more than
+/// `max_bytes`, a message that names the file and says which.
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 
 }  // namespace mtasts

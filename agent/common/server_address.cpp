@@ -8,22 +8,20 @@
 
 namespace mtasts {
 
-ServerAddress parse_server_address(std::string_view text) {
+Result<ServerAddress> parse_server_address(std::string_view text) {
   ServerAddress out;
   std::string_view host = text;
   std::string_view port = "53";
   if (text.starts_with('[')) {
     const auto close = text.find(']');
     if (close == std::string_view::npos) {
-      out.error = fmt::format("\"{}\" has '[' without ']'", text);
-      return out;
+      return failure(fmt::format("\"{}\" has '[' without ']'", text));
     }
     host = text.substr(1, close - 1);
     const auto rest = text.substr(close + 1);
     if (!rest.empty()) {
       if (!rest.starts_with(':')) {
-        out.error = fmt::format("\"{}\": expected ':PORT' after ']'", text);
-        return out;
+        return failure(fmt::format("\"{}\": expected ':PORT' after ']'", text));
       }
       port = rest.substr(1);
     }
@@ -34,15 +32,13 @@ ServerAddress parse_server_address(std::string_view text) {
   std::error_code ec;
   const auto address = asio::ip::make_address(std::string(host), ec);
   if (ec) {
-    out.error = fmt::format("\"{}\" is not an IP address (DNS servers are given as IP[:PORT])",
-                            std::string(host));
-    return out;
+    return failure(fmt::format("\"{}\" is not an IP address (DNS servers are given as IP[:PORT])",
+                               std::string(host)));
   }
   unsigned value = 0;
   const auto [ptr, perr] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (perr != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
-    out.error = fmt::format("\"{}\" is not a port (1-65535)", port);
-    return out;
+    return failure(fmt::format("\"{}\" is not a port (1-65535)", port));
   }
   out.ares_form = address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), value)
                                   : fmt::format("{}:{}", address.to_string(), value);

@@ -6,14 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
 struct ServerAddress {
   std::string ares_form;  ///< "IP:PORT" or "[IPv6]:PORT", as ares_set_servers_ports_csv takes
-  std::string error;      ///< non-empty when the text is not an address
 };
 
 /// Parses "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address (port 53).
-ServerAddress parse_server_address(std::string_view text);
+Result<ServerAddress> parse_server_address(std::string_view text);
 
 }  // namespace mtasts

@@ -85,10 +85,10 @@ void read_check_settings(const YAML::Node& map, const std::string& path, CheckSe
   }
 }
 
-/// A list of strings at `path`: each item is given to `take`, which keeps it and returns
-/// empty, or returns what is wrong with it.
+/// A list of strings at `path`: each item is given to `take`, which keeps it or says what is
+/// wrong with it.
 void read_string_list(const YAML::Node& list, const std::string& path, std::string_view items,
-                      Errors& errors, const std::function<std::string(const std::string&)>& take) {
+                      Errors& errors, const std::function<Result<void>(const std::string&)>& take) {
   if (!list.IsSequence()) {
     errors.add(list, path, fmt::format("must be a list of {}", items));
     return;
@@ -97,7 +97,7 @@ void read_string_list(const YAML::Node& list, const std::string& path, std::stri
     const std::string item_path = fmt::format("{}[{}]", path, i);
     auto text = scalar(list[i], item_path, errors);
     if (!text) continue;
-    if (auto problem = take(*text); !problem.empty()) errors.add(list[i], item_path, problem);
+    if (auto taken = take(*text); !taken) errors.add(list[i], item_path, taken.error());
   }
 }
 
@@ -109,8 +109,9 @@ constexpr std::array<Field<GlobalSettings>, 7> kGlobalFields = {{
      [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
        read_string_list(n, path, "IP or IP:PORT", e, [&out](const std::string& text) {
          auto parsed = parse_server_address(text);
-         if (parsed.error.empty()) out.dns_servers.push_back(text);
-         return parsed.error;
+         if (!parsed) return Result<void>(failure(std::move(parsed.error())));
+         out.dns_servers.push_back(text);
+         return Result<void>();
        });
      }},
     {"ca_file",
@@ -123,8 +124,8 @@ constexpr std::array<Field<GlobalSettings>, 7> kGlobalFields = {{
     {"ehlo_name",
      [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
        if (auto text = scalar(n, path, e)) {
-         if (auto problem = domain_name_problem(*text)) {
-           e.add(n, path, fmt::format("{} {}", in_quotes(*text), *problem));
+         if (auto valid = validate_domain_name(*text); !valid) {
+           e.add(n, path, fmt::format("{} {}", in_quotes(*text), valid.error()));
          }
          out.ehlo_name = *text;
        }
@@ -141,9 +142,9 @@ constexpr std::array<Field<GlobalSettings>, 7> kGlobalFields = {{
      [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
        read_string_list(n, path, "HOST:PORT", e, [&out](const std::string& text) {
          auto parsed = parse_host_port(text);
-         std::string problem = parsed.error;
-         if (problem.empty()) out.egress_canaries.push_back(std::move(parsed));
-         return problem;
+         if (!parsed) return Result<void>(failure(std::move(parsed.error())));
+         out.egress_canaries.push_back(std::move(*parsed));
+         return Result<void>();
        });
      }},
 }};
@@ -167,15 +168,15 @@ class Builder {
 
   ConfigResult build(std::string_view yaml) {
     auto root = load_yaml(yaml, errors_);
-    if (!root) return fail();
+    if (!root) return failed();
     config_.files_read.push_back(file_);
     if (root->IsNull()) {
       errors_.add(*root, "", "the file is empty; it needs at least targets or target_files");
-      return fail();
+      return failed();
     }
     if (!root->IsMap()) {
       errors_.add(*root, "", "must be a map with global, targets and target_files");
-      return fail();
+      return failed();
     }
     check_keys(*root, "", keys_of({"global", "targets", "target_files"}), errors_);
     if (auto global = (*root)["global"]) read_global(global, config_.global, errors_);
@@ -190,17 +191,12 @@ class Builder {
     if (!(*root)["targets"] && !(*root)["target_files"]) {
       errors_.add(*root, "", "no targets: add targets (a list of domains) or target_files");
     }
-    if (!errors_.list.empty()) return fail();
+    if (!errors_.list.empty()) return failed();
     return std::move(config_);
   }
 
  private:
-  ConfigResult fail() {
-    for (auto& e : errors_.list) {
-      if (e.file.empty()) e.file = file_;
-    }
-    return std::move(errors_.list);
-  }
+  ConfigResult failed() { return failure(std::move(errors_.list)); }
 
   /// Adds `target` unless its domain is already one (an error in `errors`, at `node`).
   void add_target(Target target, const YAML::Node& node, const std::string& path, Errors& errors) {
@@ -271,11 +267,10 @@ ConfigResult parse_config(std::string_view yaml, const std::string& file_name,
 }
 
 ConfigResult load_config(const std::string& path) {
-  std::string error;
-  const std::string text = read_file(path, kMaxConfigBytes, error);
-  if (!error.empty()) return std::vector<ConfigError>{{path, 0, "", error}};
+  const auto text = read_file(path, kMaxConfigBytes);
+  if (!text) return failure(std::vector<ConfigError>{{path, 0, "", text.error()}});
   const auto slash = path.rfind('/');
-  return parse_config(text, path, slash == std::string::npos ? "." : path.substr(0, slash));
+  return parse_config(*text, path, slash == std::string::npos ? "." : path.substr(0, slash));
 }
 
 }  // namespace mtasts::config

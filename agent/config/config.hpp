@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "mtasts/host_port.hpp"
 
 namespace mtasts::config {
@@ -84,7 +84,8 @@ struct ConfigError {
   std::string to_string() const;
 };
 
-using ConfigResult = std::variant<Config, std::vector<ConfigError>>;
+/// The configuration, or every error found in it.
+using ConfigResult = Result<Config, std::vector<ConfigError>>;
 
 /// Reads and validates the config file at `path`, and every target file it names.
 ConfigResult load_config(const std::string& path);

@@ -61,15 +61,14 @@ void read_group(const YAML::Node& group, const std::string& path, const std::str
 
 void read_target_file(const std::string& file, Config& config, Errors& errors,
                       const AddTarget& add) {
-  std::string error;
-  const std::string text = read_file(file, kMaxTargetFileBytes, error);
-  if (!error.empty()) {
-    errors.list.push_back({file, 0, "", error});
+  const auto text = read_file(file, kMaxTargetFileBytes);
+  if (!text) {
+    errors.list.push_back({file, 0, "", text.error()});
     return;
   }
   config.files_read.push_back(file);
   Errors file_errors(file);
-  auto root = load_yaml(text, file_errors);
+  auto root = load_yaml(*text, file_errors);
   if (root && !root->IsNull()) {
     if (!root->IsSequence()) {
       file_errors.add(*root, "", "must be a list of groups: - targets: [domains] labels: {...}");

@@ -102,11 +102,11 @@ std::optional<std::string> read_domain(const YAML::Node& node, const std::string
   if (!text) return std::nullopt;
   // A U-label name (münchen.example) is checked as its A-label (xn--mnchen-3ya.example).
   auto domain = normalize_domain_input(*text);
-  if (!domain.error.empty()) {
-    errors.add(node, path, fmt::format("{} {}", in_quotes(*text), domain.error));
+  if (!domain) {
+    errors.add(node, path, fmt::format("{} {}", in_quotes(*text), domain.error()));
     return std::nullopt;
   }
-  return std::move(domain.ascii);
+  return std::move(*domain);
 }
 
 std::optional<YAML::Node> load_yaml(std::string_view text, Errors& errors) {

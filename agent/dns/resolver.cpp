@@ -112,18 +112,18 @@ Resolver::~Resolver() {
   }
 }
 
-std::variant<std::unique_ptr<Resolver>, std::string> Resolver::create(
-    asio::any_io_executor executor, const ResolverOptions& options) {
+Result<std::unique_ptr<Resolver>> Resolver::create(asio::any_io_executor executor,
+                                                   const ResolverOptions& options) {
   init_library_once();
   std::string servers;
   for (const auto& server : options.servers) {
-    const ServerAddress parsed = parse_server_address(server);
-    if (!parsed.error.empty()) return "DNS server " + parsed.error;
+    const auto parsed = parse_server_address(server);
+    if (!parsed) return failure("DNS server " + parsed.error());
     if (!servers.empty()) servers += ',';
-    servers += parsed.ares_form;
+    servers += parsed->ares_form;
   }
   if (options.attempt_timeout.count() <= 0 || options.tries < 1) {
-    return std::string("DNS timeout and tries must be positive");
+    return failure(std::string("DNS timeout and tries must be positive"));
   }
 
   std::unique_ptr<Resolver> resolver(new Resolver(std::move(executor)));
@@ -153,13 +153,13 @@ std::variant<std::unique_ptr<Resolver>, std::string> Resolver::create(
   ares_channel channel = nullptr;
   const int status = ares_init_options(&channel, &opts, mask);
   if (status != ARES_SUCCESS) {
-    return fmt::format("cannot start the DNS resolver: {}", ares_strerror(status));
+    return failure(fmt::format("cannot start the DNS resolver: {}", ares_strerror(status)));
   }
   resolver->channel_.reset(channel);
   if (!servers.empty()) {
     const int set = ares_set_servers_ports_csv(channel, servers.c_str());
     if (set != ARES_SUCCESS) {
-      return fmt::format("cannot use DNS servers {}: {}", servers, ares_strerror(set));
+      return failure(fmt::format("cannot use DNS servers {}: {}", servers, ares_strerror(set)));
     }
   }
   return resolver;

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "dns/answer.hpp"
 
 namespace mtasts::dns {
@@ -48,8 +48,8 @@ class Resolver {
  public:
   /// A resolver on `executor` (which must run on one thread). Returns a message instead of
   /// a resolver when the options are unusable (an unparsable server address, say).
-  static std::variant<std::unique_ptr<Resolver>, std::string> create(
-      asio::any_io_executor executor, const ResolverOptions& options);
+  static Result<std::unique_ptr<Resolver>> create(asio::any_io_executor executor,
+                                                  const ResolverOptions& options);
 
   ~Resolver();
   Resolver(const Resolver&) = delete;

@@ -43,45 +43,50 @@ std::string canonical_name(std::string_view name) {
   return to_lower_ascii(name);
 }
 
-std::optional<std::string> domain_name_problem(std::string_view name) {
-  if (name.empty()) return "is empty";
+Result<void> validate_domain_name(std::string_view name) {
+  if (name.empty()) return failure("is empty");
   if (looks_like_ip_address(name)) {
-    return "is an IP address; only host names are allowed here";
+    return failure("is an IP address; only host names are allowed here");
   }
   for (char c : name) {
     if (static_cast<std::uint8_t>(c) >= 0x80) {
-      return "contains non-ASCII bytes; write internationalized names as A-labels (xn--...)";
+      return failure(
+          "contains non-ASCII bytes; write internationalized names as A-labels (xn--...)");
     }
   }
-  if (name.back() == '.') return "ends with a dot; write the name without the trailing dot";
-  if (name.front() == '.') return "starts with a dot (an empty label)";
+  if (name.back() == '.')
+    return failure("ends with a dot; write the name without the trailing dot");
+  if (name.front() == '.') return failure("starts with a dot (an empty label)");
   if (name.size() > kMaxName) {
-    return fmt::format("is {} characters long; a host name has at most {}", name.size(), kMaxName);
+    return failure(
+        fmt::format("is {} characters long; a host name has at most {}", name.size(), kMaxName));
   }
   std::size_t start = 0;
   while (start <= name.size()) {
     std::size_t dot = name.find('.', start);
     if (dot == std::string_view::npos) dot = name.size();
     const auto label = name.substr(start, dot - start);
-    if (label.empty()) return "has an empty label (two dots in a row)";
+    if (label.empty()) return failure("has an empty label (two dots in a row)");
     if (label.size() > kMaxLabel) {
-      return fmt::format("has a label of {} characters; a label has at most {}", label.size(),
-                         kMaxLabel);
+      return failure(fmt::format("has a label of {} characters; a label has at most {}",
+                                 label.size(), kMaxLabel));
     }
     for (char c : label) {
       if (c == '*')
-        return "has '*' inside the name; a wildcard may only be the whole left-most label";
+        return failure("has '*' inside the name; a wildcard may only be the whole left-most label");
       if (!is_alnum(c) && c != '-') {
-        return fmt::format("contains {}; host names have only letters, digits, hyphens and dots",
-                           in_quotes(std::string_view(&c, 1)));
+        return failure(
+            fmt::format("contains {}; host names have only letters, digits, hyphens and dots",
+                        in_quotes(std::string_view(&c, 1))));
       }
     }
     if (label.front() == '-' || label.back() == '-') {
-      return fmt::format("has the label {}, which starts or ends with a hyphen", in_quotes(label));
+      return failure(
+          fmt::format("has the label {}, which starts or ends with a hyphen", in_quotes(label)));
     }
     start = dot + 1;
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace mtasts

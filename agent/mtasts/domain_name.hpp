@@ -6,12 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
-/// Why `name` is not an RFC 5321 Domain, or nullopt when it is one. The reasons name the
-/// mistakes operators make: a trailing dot, an empty label, an IP address, an underscore,
-/// a U-label instead of an A-label (xn--), a label or name that is too long.
-std::optional<std::string> domain_name_problem(std::string_view name);
+/// Succeeds when `name` is an RFC 5321 Domain; otherwise says why not, naming the mistakes
+/// operators make: a trailing dot, an empty label, an IP address, an underscore, a U-label
+/// instead of an A-label (xn--), a label or name that is too long.
+Result<void> validate_domain_name(std::string_view name);
 
 /// A name as the agent compares and keeps it: ASCII lower case, without the root's trailing
 /// dot ("Example.COM." -> "example.com").

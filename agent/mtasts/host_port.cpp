@@ -10,31 +10,28 @@
 
 namespace mtasts {
 
-HostPort parse_host_port(std::string_view text) {
+Result<HostPort> parse_host_port(std::string_view text) {
   HostPort out;
   std::string_view host, port;
   if (text.starts_with('[')) {
     const auto close = text.find(']');
     if (close == std::string_view::npos || text.substr(close + 1).size() < 2 ||
         text[close + 1] != ':') {
-      out.error = fmt::format("{} is not [IPv6]:PORT", in_quotes(text));
-      return out;
+      return failure(fmt::format("{} is not [IPv6]:PORT", in_quotes(text)));
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
     std::error_code ec;
     const auto address = asio::ip::make_address_v6(std::string(host), ec);
     if (ec) {
-      out.error = fmt::format("{} is not an IPv6 address", in_quotes(host));
-      return out;
+      return failure(fmt::format("{} is not an IPv6 address", in_quotes(host)));
     }
     out.host = address.to_string();
   } else {
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos || text.find(':') != colon) {
-      out.error = fmt::format("{} is not HOST:PORT (write an IPv6 address as [ADDRESS]:PORT)",
-                              in_quotes(text));
-      return out;
+      return failure(fmt::format("{} is not HOST:PORT (write an IPv6 address as [ADDRESS]:PORT)",
+                                 in_quotes(text)));
     }
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
@@ -44,9 +41,8 @@ HostPort parse_host_port(std::string_view text) {
       out.host = address.to_string();
     } else {
       std::string name = canonical_name(host);
-      if (auto problem = domain_name_problem(name)) {
-        out.error = fmt::format("{} {}", in_quotes(host), *problem);
-        return out;
+      if (auto valid = validate_domain_name(name); !valid) {
+        return failure(fmt::format("{} {}", in_quotes(host), valid.error()));
       }
       out.host = std::move(name);
     }
@@ -55,9 +51,7 @@ HostPort parse_host_port(std::string_view text) {
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
       value > 65535) {
-    out.error = fmt::format("{} has no port from 1 to 65535 after ':'", in_quotes(text));
-    out.host.clear();
-    return out;
+    return failure(fmt::format("{} has no port from 1 to 65535 after ':'", in_quotes(text)));
   }
   out.port = static_cast<std::uint16_t>(value);
   return out;

@@ -7,15 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
 struct HostPort {
   std::string host;  ///< a lower-case host name or an IP address (without brackets)
   std::uint16_t port = 0;
-  std::string error;  ///< non-empty when the text is not HOST:PORT
 };
 
 /// Parses "name:port", "192.0.2.1:port" or "[2001:db8::1]:port"; the port is required.
-HostPort parse_host_port(std::string_view text);
+Result<HostPort> parse_host_port(std::string_view text);
 
 }  // namespace mtasts

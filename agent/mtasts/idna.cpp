@@ -30,8 +30,7 @@ bool has_a_label(std::string_view ascii) {
 
 }  // namespace
 
-DomainInput normalize_domain_input(std::string_view text) {
-  DomainInput out;
+Result<std::string> normalize_domain_input(std::string_view text) {
   std::string name(text);
   if (name.ends_with('.')) name.pop_back();
   if (!is_ascii(name)) {
@@ -42,29 +41,23 @@ DomainInput normalize_domain_input(std::string_view text) {
         idn2_to_ascii_8z(name.c_str(), &converted, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     IdnString owned(converted);
     if (rc != IDN2_OK) {
-      out.error = fmt::format("is not a valid internationalized name: {}", idn2_strerror(rc));
-      return out;
+      return failure(fmt::format("is not a valid internationalized name: {}", idn2_strerror(rc)));
     }
     name = owned.get();
   }
   name = to_lower_ascii(name);
-  if (auto problem = domain_name_problem(name)) {
-    out.error = *problem;
-    return out;
-  }
+  if (auto valid = validate_domain_name(name); !valid) return failure(std::move(valid.error()));
   if (has_a_label(name)) {
     // An A-label must be a valid IDNA2008 label (xn--abc-- or a mangled one is not).
     char* back = nullptr;
     const int rc = idn2_to_unicode_8z8z(name.c_str(), &back, 0);
     IdnString owned(back);
     if (rc != IDN2_OK) {
-      out.error =
-          fmt::format("has an A-label (xn--) that is not valid IDNA: {}", idn2_strerror(rc));
-      return out;
+      return failure(
+          fmt::format("has an A-label (xn--) that is not valid IDNA: {}", idn2_strerror(rc)));
     }
   }
-  out.ascii = std::move(name);
-  return out;
+  return name;
 }
 
 std::string unicode_form(std::string_view ascii) {

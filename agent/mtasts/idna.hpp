@@ -8,17 +8,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
-struct DomainInput {
-  std::string ascii;  ///< lower case, A-labels, no trailing dot; empty when `error` is set
-  std::string error;  ///< why the name is not a usable domain name
-};
-
-/// A domain name as a user typed it (config, `check`, `lint --mx`): U-labels are converted to
-/// A-labels, ASCII is lower-cased, one trailing dot is dropped, then the RFC 5321 syntax is
-/// checked. Errors say what is wrong ("is not a valid internationalized name: ...").
-DomainInput normalize_domain_input(std::string_view text);
+/// A domain name as a user typed it (config, `check`, `lint --mx`), as the agent uses it:
+/// U-labels are converted to A-labels, ASCII is lower-cased, one trailing dot is dropped,
+/// then the RFC 5321 syntax is checked. Errors say what is wrong ("is not a valid
+/// internationalized name: ...").
+Result<std::string> normalize_domain_input(std::string_view text);
 
 /// The Unicode form of an A-label name, for people ("münchen.example"); the name itself when
 /// it has no A-label or does not convert.

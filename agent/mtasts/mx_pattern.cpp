@@ -5,22 +5,23 @@
 
 namespace mtasts {
 
-std::optional<std::string> mx_pattern_problem(std::string_view pattern) {
+Result<void> validate_mx_pattern(std::string_view pattern) {
   if (pattern.starts_with("*.")) {
-    auto problem = domain_name_problem(pattern.substr(2));
-    if (problem) return "after \"*.\", the name " + *problem;
-    return std::nullopt;
+    auto valid = validate_domain_name(pattern.substr(2));
+    if (!valid) return failure("after \"*.\", the name " + valid.error());
+    return {};
   }
   if (pattern.starts_with('*')) {
-    return "has '*' as part of a label; a wildcard must be the whole left-most label "
-           "(*.example.com)";
+    return failure(
+        "has '*' as part of a label; a wildcard must be the whole left-most label "
+        "(*.example.com)");
   }
-  return domain_name_problem(pattern);
+  return validate_domain_name(pattern);
 }
 
 bool mx_pattern_matches(std::string_view pattern, std::string_view host) {
   if (host.ends_with('.')) host.remove_suffix(1);  // "mx.example.com." is the same host
-  if (host.empty() || mx_pattern_problem(pattern)) return false;
+  if (host.empty() || !validate_mx_pattern(pattern)) return false;
   if (pattern.starts_with("*.")) {
     const auto suffix = pattern.substr(1);  // ".example.com"
     if (host.size() <= suffix.size() || !iends_with_ascii(host, suffix)) return false;

@@ -8,11 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.hpp"
+
 namespace mtasts {
 
-/// Why `pattern` is not a valid policy `mx` value (`["*."] Domain`, RFC 8461 §3.2), or
-/// nullopt when it is valid.
-std::optional<std::string> mx_pattern_problem(std::string_view pattern);
+/// Succeeds when `pattern` is a valid policy `mx` value (`["*."] Domain`, RFC 8461 §3.2);
+/// otherwise says why not.
+Result<void> validate_mx_pattern(std::string_view pattern);
 
 /// RFC 8461 §4.1: case-insensitive; a trailing dot on the host is ignored; a leading "*."
 /// matches exactly one whole label ("*.example.com" matches "mail.example.com", not

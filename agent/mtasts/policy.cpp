@@ -191,9 +191,9 @@ class Parser {
 
   void parse_mx(std::size_t number, std::string_view value) {
     ++mx_lines_;
-    if (auto problem = mx_pattern_problem(value)) {
+    if (auto valid = validate_mx_pattern(value); !valid) {
       add(FindingCode::policy_mx_invalid,
-          fmt::format("line {}: mx {} {}", number, in_quotes(value), *problem));
+          fmt::format("line {}: mx {} {}", number, in_quotes(value), valid.error()));
       return;
     }
     out_.mx.emplace_back(value);

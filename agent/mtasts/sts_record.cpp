@@ -9,20 +9,20 @@ namespace {
 
 constexpr std::size_t kMaxIdLength = 32;  // sts-id = %s"id=" 1*32(ALPHA / DIGIT)
 
-std::optional<std::string> id_problem(std::string_view id) {
-  if (id.empty()) return "id is empty";
+Result<void> validate_id(std::string_view id) {
+  if (id.empty()) return failure("id is empty");
   if (id.size() > kMaxIdLength) {
-    return fmt::format("id {} has {} characters; at most {} are allowed", in_quotes(id), id.size(),
-                       kMaxIdLength);
+    return failure(fmt::format("id {} has {} characters; at most {} are allowed", in_quotes(id),
+                               id.size(), kMaxIdLength));
   }
   for (char c : id) {
     if (!is_alnum(c)) {
-      return fmt::format(
+      return failure(fmt::format(
           "id {} contains {}; only letters and digits are allowed (no dashes, dots or colons)",
-          in_quotes(id), in_quotes(std::string_view(&c, 1)));
+          in_quotes(id), in_quotes(std::string_view(&c, 1))));
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
@@ -34,24 +34,24 @@ StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
     out.findings.push_back(make_finding(FindingCode::sts_record_invalid, sub, std::move(message)));
   };
 
-  const TagValueSyntax syntax = split_tag_value_record(text);
-  if (syntax.error) {
-    invalid(fmt::format("record {}: {}", in_quotes(text), *syntax.error));
+  const auto fields = split_tag_value_record(text);
+  if (!fields) {
+    invalid(fmt::format("record {}: {}", in_quotes(text), fields.error()));
     return out;
   }
-  if (syntax.fields.front().name != "v" || syntax.fields.front().value != "STSv1") {
+  if ((*fields).front().name != "v" || (*fields).front().value != "STSv1") {
     invalid(fmt::format("record {} does not begin with v=STSv1 (case-sensitive)", in_quotes(text)));
     return out;
   }
-  if (syntax.fields.size() < 2) {
+  if ((*fields).size() < 2) {
     invalid("the record has no id field; write v=STSv1; id=<1 to 32 letters and digits>");
     return out;
   }
 
   bool id_seen = false;
   bool id_ok = false;
-  for (std::size_t i = 1; i < syntax.fields.size(); ++i) {
-    const auto& [name, value] = syntax.fields[i];
+  for (std::size_t i = 1; i < (*fields).size(); ++i) {
+    const auto& [name, value] = (*fields)[i];
     if (name == "v" || (name == "id" && id_seen)) {
       out.findings.push_back(make_finding(
           FindingCode::sts_record_duplicate_field, sub,
@@ -60,8 +60,8 @@ StsRecord parse_sts_record(std::string_view text, std::string_view subject) {
     }
     if (name == "id") {
       id_seen = true;
-      if (auto problem = id_problem(value)) {
-        invalid(*problem);
+      if (auto valid = validate_id(value); !valid) {
+        invalid(valid.error());
       } else {
         out.id = value;
         id_ok = true;
@@ -102,10 +102,10 @@ StsRecord evaluate_sts_records(std::span<const std::string> records, std::string
       FindingCode::sts_record_multiple, FindingCode::sts_record_discarded};
   auto selection = select_one_record(records, kCodes, subject);
   StsRecord out;
-  if (const auto* index = std::get_if<std::size_t>(&selection)) {
-    out = parse_sts_record(records[*index], subject);
+  if (selection) {
+    out = parse_sts_record(records[*selection], subject);
   } else {
-    out.findings.push_back(std::get<Finding>(std::move(selection)));
+    out.findings.push_back(std::move(selection.error()));
   }
   for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
   return out;

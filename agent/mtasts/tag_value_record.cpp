@@ -9,35 +9,30 @@
 namespace mtasts {
 namespace {
 
-std::optional<std::string> check_bytes(std::string_view text) {
+Result<void> validate_bytes(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto b = static_cast<std::uint8_t>(text[i]);
     if (b >= 0x80) {
-      return fmt::format("byte 0x{:02x} at offset {} is not US-ASCII; records must be US-ASCII", b,
-                         i);
+      return failure(fmt::format(
+          "byte 0x{:02x} at offset {} is not US-ASCII; records must be US-ASCII", b, i));
     }
     if ((b < 0x20 && text[i] != '\t') || b == 0x7F) {
-      return fmt::format("control character 0x{:02x} at offset {}", b, i);
+      return failure(fmt::format("control character 0x{:02x} at offset {}", b, i));
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
 
-TagValueSyntax split_tag_value_record(std::string_view text) {
-  TagValueSyntax out;
+Result<std::vector<TagValueField>> split_tag_value_record(std::string_view text) {
+  std::vector<TagValueField> fields;
   if (text.empty()) {
-    out.error = "the record is empty";
-    return out;
+    return failure("the record is empty");
   }
-  if (auto bad = check_bytes(text)) {
-    out.error = std::move(bad);
-    return out;
-  }
+  if (auto valid = validate_bytes(text); !valid) return failure(std::move(valid.error()));
   if (is_wsp(text.front())) {
-    out.error = "the record starts with whitespace; it must start with the version field";
-    return out;
+    return failure("the record starts with whitespace; it must start with the version field");
   }
   std::size_t start = 0;
   while (true) {
@@ -47,34 +42,30 @@ TagValueSyntax split_tag_value_record(std::string_view text) {
     const auto field = trim_wsp(raw);
     if (field.empty()) {
       // Only the part after a final ';' may be empty: "[field-delim]" at the end.
-      if (!last || out.fields.empty()) {
-        out.error = fmt::format("empty field at offset {} (\";;\" or a leading ';')", start);
-        return out;
+      if (!last || fields.empty()) {
+        return failure(fmt::format("empty field at offset {} (\";;\" or a leading ';')", start));
       }
       break;
     }
     if (last && trim_wsp_right(raw).size() != raw.size()) {
-      out.error = "whitespace after the last field; it is allowed only around ';'";
-      return out;
+      return failure("whitespace after the last field; it is allowed only around ';'");
     }
     const std::size_t eq = field.find('=');
     if (eq == std::string_view::npos) {
-      out.error = fmt::format("field {} has no '=' (fields are name=value)", in_quotes(field));
-      return out;
+      return failure(fmt::format("field {} has no '=' (fields are name=value)", in_quotes(field)));
     }
     const auto name = field.substr(0, eq);
     if (!is_field_name(name)) {
-      out.error = fmt::format(
-          "field name {} is not valid (letters, digits, '_', '-', '.'; at most 32; "
-          "no spaces before '=')",
-          in_quotes(name));
-      return out;
+      return failure(
+          fmt::format("field name {} is not valid (letters, digits, '_', '-', '.'; at most 32; "
+                      "no spaces before '=')",
+                      in_quotes(name)));
     }
-    out.fields.push_back({std::string(name), std::string(field.substr(eq + 1))});
+    fields.push_back({std::string(name), std::string(field.substr(eq + 1))});
     if (last) break;
     start = semi + 1;
   }
-  return out;
+  return fields;
 }
 
 bool is_field_name(std::string_view name) noexcept {
@@ -123,31 +114,34 @@ std::vector<std::size_t> select_versioned_records(std::span<const std::string> r
   return out;
 }
 
-std::variant<std::size_t, Finding> select_one_record(std::span<const std::string> records,
-                                                     const SelectionCodes& codes,
-                                                     std::string_view subject) {
+Result<std::size_t, Finding> select_one_record(std::span<const std::string> records,
+                                               const SelectionCodes& codes,
+                                               std::string_view subject) {
   const auto selected = select_versioned_records(records, codes.version);
   if (selected.size() == 1) return selected.front();
   if (selected.size() > 1) {
     std::vector<std::string> shown;
     for (std::size_t i : selected) shown.push_back(in_quotes(records[i]));
-    return make_finding(codes.multiple, std::string(subject),
-                        fmt::format("{} TXT records begin with {} ({}); senders must then "
-                                    "assume there is none: publish exactly one",
-                                    selected.size(), codes.version, fmt::join(shown, ", ")));
+    return failure(
+        make_finding(codes.multiple, std::string(subject),
+                     fmt::format("{} TXT records begin with {} ({}); senders must then "
+                                 "assume there is none: publish exactly one",
+                                 selected.size(), codes.version, fmt::join(shown, ", "))));
   }
   for (const auto& record : records) {
     if (looks_like_version_attempt(record, codes.version)) {
-      return make_finding(codes.invalid, std::string(subject),
-                          fmt::format("record {} does not begin with exactly \"{}\" followed by "
-                                      "';' (case-sensitive, no leading space); senders discard it",
-                                      in_quotes(record), codes.version));
+      return failure(
+          make_finding(codes.invalid, std::string(subject),
+                       fmt::format("record {} does not begin with exactly \"{}\" followed by "
+                                   "';' (case-sensitive, no leading space); senders discard it",
+                                   in_quotes(record), codes.version)));
     }
   }
-  return make_finding(codes.missing, std::string(subject),
-                      records.empty() ? std::string("no TXT record at this name")
-                                      : fmt::format("none of the {} TXT record(s) begins with {}",
-                                                    records.size(), codes.version));
+  return failure(make_finding(codes.missing, std::string(subject),
+                              records.empty()
+                                  ? std::string("no TXT record at this name")
+                                  : fmt::format("none of the {} TXT record(s) begins with {}",
+                                                records.size(), codes.version)));
 }
 
 std::vector<Finding> discarded_records(std::span<const std::string> records,

@@ -8,9 +8,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "mtasts/finding.hpp"
 
 namespace mtasts {
@@ -20,17 +20,13 @@ struct TagValueField {
   std::string value;
 };
 
-struct TagValueSyntax {
-  std::vector<TagValueField> fields;  ///< in record order, the version field first
-  std::optional<std::string> error;   ///< why the text does not follow the grammar
-};
-
 /// Splits a record by the grammar both RFCs share:
 ///   record = version 1*(field-delim field) [field-delim]; field-delim = *WSP ";" *WSP
 ///   field  = name "=" value; name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
 /// Values are returned raw: each field's own rule checks them. The record must be US-ASCII
-/// without control characters.
-TagValueSyntax split_tag_value_record(std::string_view text);
+/// without control characters. Returns the fields in record order (the version field first),
+/// or why the text does not follow the grammar.
+Result<std::vector<TagValueField>> split_tag_value_record(std::string_view text);
 
 /// True when `record` begins with the version field `version` (e.g. "v=STSv1") followed by
 /// *WSP ";". RFC 8461 §3.1 says "records that do not begin with v=STSv1; are discarded" (RFC
@@ -65,9 +61,9 @@ struct SelectionCodes {
 /// RFC 8461 §3.1 and RFC 8460 §3: records that do not begin with the version are
 /// discarded, and exactly one must remain. Returns its index, or the finding that says why
 /// senders see no record.
-std::variant<std::size_t, Finding> select_one_record(std::span<const std::string> records,
-                                                     const SelectionCodes& codes,
-                                                     std::string_view subject);
+Result<std::size_t, Finding> select_one_record(std::span<const std::string> records,
+                                               const SelectionCodes& codes,
+                                               std::string_view subject);
 
 /// When some record begins with the version: one `codes.discarded` finding for each other
 /// record that looks like an attempt at it ("v=STSv1" without ';', wrong case), which

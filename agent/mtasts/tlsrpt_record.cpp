@@ -56,29 +56,31 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> mailto_problem(std::string_view rest) {
+Result<void> validate_mailto(std::string_view rest) {
   const auto addr_part = rest.substr(0, rest.find('?'));  // RFC 6068 hfields follow '?'
   const std::string addr = percent_decode(addr_part);
-  if (addr.empty()) return std::string("mailto: has no address");
+  if (addr.empty()) return failure(std::string("mailto: has no address"));
   if (addr.find(',') != std::string::npos) {
-    return std::string("mailto: holds several addresses; give each its own URI, comma-separated");
+    return failure(
+        std::string("mailto: holds several addresses; give each its own URI, comma-separated"));
   }
   const std::size_t at = addr.rfind('@');
-  if (at == std::string::npos) return fmt::format("address {} has no '@'", in_quotes(addr));
-  if (at == 0) return fmt::format("address {} has an empty local part", in_quotes(addr));
+  if (at == std::string::npos)
+    return failure(fmt::format("address {} has no '@'", in_quotes(addr)));
+  if (at == 0) return failure(fmt::format("address {} has an empty local part", in_quotes(addr)));
   const auto domain = std::string_view(addr).substr(at + 1);
-  if (auto problem = domain_name_problem(domain)) {
-    return fmt::format("the domain of {} {}", in_quotes(addr), *problem);
+  if (auto valid = validate_domain_name(domain); !valid) {
+    return failure(fmt::format("the domain of {} {}", in_quotes(addr), valid.error()));
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> https_problem(std::string_view rest) {
-  if (!rest.starts_with("//")) return std::string("https: must be followed by //host");
+Result<void> validate_https(std::string_view rest) {
+  if (!rest.starts_with("//")) return failure(std::string("https: must be followed by //host"));
   rest.remove_prefix(2);
   const auto authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.find('@') != std::string_view::npos) {
-    return std::string("https: URI carries user information before the host; remove it");
+    return failure(std::string("https: URI carries user information before the host; remove it"));
   }
   auto host = authority;
   if (!host.starts_with('[')) {
@@ -87,23 +89,23 @@ std::optional<std::string> https_problem(std::string_view rest) {
       const auto port = host.substr(colon + 1);
       bool digits = !port.empty() && port.size() <= 5;
       for (char c : port) digits = digits && is_digit(c);
-      if (!digits) return fmt::format("port {} is not a number", in_quotes(port));
+      if (!digits) return failure(fmt::format("port {} is not a number", in_quotes(port)));
       host = host.substr(0, colon);
     }
-    if (host.empty()) return std::string("https: URI has no host");
+    if (host.empty()) return failure(std::string("https: URI has no host"));
     if (!looks_like_ip_address(host)) {
-      if (auto problem = domain_name_problem(host)) {
-        return fmt::format("host {} {}", in_quotes(host), *problem);
+      if (auto valid = validate_domain_name(host); !valid) {
+        return failure(fmt::format("host {} {}", in_quotes(host), valid.error()));
       }
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
 
-std::optional<std::string> rua_uri_problem(std::string_view uri) {
-  if (uri.empty()) return std::string("empty URI");
+Result<void> validate_rua_uri(std::string_view uri) {
+  if (uri.empty()) return failure(std::string("empty URI"));
   const std::size_t colon = uri.find(':');
   bool has_scheme = colon != std::string_view::npos && colon > 0 && is_alpha(uri.front());
   for (std::size_t i = 0; has_scheme && i < colon; ++i) {
@@ -112,36 +114,38 @@ std::optional<std::string> rua_uri_problem(std::string_view uri) {
   }
   if (!has_scheme) {
     if (uri.find('@') != std::string_view::npos) {
-      return fmt::format("{} is an address, not a URI; write mailto:{}", in_quotes(uri),
-                         printable(uri));
+      return failure(fmt::format("{} is an address, not a URI; write mailto:{}", in_quotes(uri),
+                                 printable(uri)));
     }
-    return fmt::format("{} is not a URI (no scheme such as mailto: or https:)", in_quotes(uri));
+    return failure(
+        fmt::format("{} is not a URI (no scheme such as mailto: or https:)", in_quotes(uri)));
   }
   for (std::size_t i = 0; i < uri.size(); ++i) {
     const char c = uri[i];
     if (c == '%') {
       if (i + 2 >= uri.size() || !is_hex(uri[i + 1]) || !is_hex(uri[i + 2])) {
-        return fmt::format("{} has a '%' that does not start a %XX escape", in_quotes(uri));
+        return failure(
+            fmt::format("{} has a '%' that does not start a %XX escape", in_quotes(uri)));
       }
       continue;
     }
     if (c == '!' || c == ';' || c == ',') {
-      return fmt::format("{} contains {}, which RFC 8460 requires to be percent-encoded",
-                         in_quotes(uri), in_quotes(std::string_view(&c, 1)));
+      return failure(fmt::format("{} contains {}, which RFC 8460 requires to be percent-encoded",
+                                 in_quotes(uri), in_quotes(std::string_view(&c, 1))));
     }
     if (!is_literal_uri_char(c)) {
-      return fmt::format("{} contains {}, which a URI cannot hold unencoded", in_quotes(uri),
-                         in_quotes(std::string_view(&c, 1)));
+      return failure(fmt::format("{} contains {}, which a URI cannot hold unencoded",
+                                 in_quotes(uri), in_quotes(std::string_view(&c, 1))));
     }
   }
   const auto scheme = uri.substr(0, colon);
   const auto rest = uri.substr(colon + 1);
-  if (iequals_ascii(scheme, "mailto")) return mailto_problem(rest);
-  if (iequals_ascii(scheme, "https")) return https_problem(rest);
-  return fmt::format(
-      "scheme {} is not supported; TLS-RPT sends reports only to mailto: and "
-      "https: URIs",
-      in_quotes(scheme));
+  if (iequals_ascii(scheme, "mailto")) return validate_mailto(rest);
+  if (iequals_ascii(scheme, "https")) return validate_https(rest);
+  return failure(
+      fmt::format("scheme {} is not supported; TLS-RPT sends reports only to mailto: and "
+                  "https: URIs",
+                  in_quotes(scheme)));
 }
 
 TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject) {
@@ -151,12 +155,12 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
     out.findings.push_back(make_finding(code, sub, std::move(message)));
   };
 
-  const TagValueSyntax syntax = split_tag_value_record(text);
-  if (syntax.error) {
-    add(FindingCode::tlsrpt_invalid, fmt::format("record {}: {}", in_quotes(text), *syntax.error));
+  const auto fields = split_tag_value_record(text);
+  if (!fields) {
+    add(FindingCode::tlsrpt_invalid, fmt::format("record {}: {}", in_quotes(text), fields.error()));
     return out;
   }
-  if (syntax.fields.front().name != "v" || syntax.fields.front().value != "TLSRPTv1") {
+  if ((*fields).front().name != "v" || (*fields).front().value != "TLSRPTv1") {
     add(FindingCode::tlsrpt_invalid,
         fmt::format("record {} does not begin with v=TLSRPTv1 (case-sensitive)", in_quotes(text)));
     return out;
@@ -165,8 +169,8 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
   bool rua_seen = false;
   bool syntax_ok = true;
   std::size_t usable = 0;
-  for (std::size_t i = 1; i < syntax.fields.size(); ++i) {
-    const auto& [name, value] = syntax.fields[i];
+  for (std::size_t i = 1; i < (*fields).size(); ++i) {
+    const auto& [name, value] = (*fields)[i];
     bool duplicate = name == "v" || (name == "rua" && rua_seen);
     for (const auto& ext : out.extensions) duplicate = duplicate || ext.name == name;
     if (duplicate) {
@@ -187,8 +191,8 @@ TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject
           syntax_ok = false;
         } else {
           out.rua.emplace_back(uri);
-          if (auto problem = rua_uri_problem(uri)) {
-            add(FindingCode::tlsrpt_rua_invalid, *problem);
+          if (auto valid = validate_rua_uri(uri); !valid) {
+            add(FindingCode::tlsrpt_rua_invalid, valid.error());
           } else {
             ++usable;
           }
@@ -229,10 +233,10 @@ TlsRptRecord evaluate_tlsrpt_records(std::span<const std::string> records,
                                          FindingCode::tlsrpt_discarded};
   auto selection = select_one_record(records, kCodes, subject);
   TlsRptRecord out;
-  if (const auto* index = std::get_if<std::size_t>(&selection)) {
-    out = parse_tlsrpt_record(records[*index], subject);
+  if (selection) {
+    out = parse_tlsrpt_record(records[*selection], subject);
   } else {
-    out.findings.push_back(std::get<Finding>(std::move(selection)));
+    out.findings.push_back(std::move(selection.error()));
   }
   for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
   return out;

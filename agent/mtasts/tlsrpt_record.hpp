@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.hpp"
 #include "mtasts/finding.hpp"
 #include "mtasts/tag_value_record.hpp"
 
@@ -22,9 +23,9 @@ struct TlsRptRecord {
   std::vector<Finding> findings;
 };
 
-/// Why `uri` is not a usable TLS-RPT destination (RFC 8460 §3: mailto: or https:), or
-/// nullopt when it is usable. A bare address without "mailto:" is not usable.
-std::optional<std::string> rua_uri_problem(std::string_view uri);
+/// Succeeds when `uri` is a usable TLS-RPT destination (RFC 8460 §3: mailto: or https:);
+/// otherwise says why not. A bare address without "mailto:" is not usable.
+Result<void> validate_rua_uri(std::string_view uri);
 
 /// Parses one record's text (the strings of one TXT record, already concatenated).
 TlsRptRecord parse_tlsrpt_record(std::string_view text, std::string_view subject);

@@ -6,12 +6,9 @@
 
 namespace mtasts {
 
-TxtText read_txt_presentation(std::string_view input) {
-  TxtText out;
-  if (!input.starts_with('"')) {
-    out.text = std::string(input);
-    return out;
-  }
+Result<std::string> read_txt_presentation(std::string_view input) {
+  if (!input.starts_with('"')) return std::string(input);
+  std::string text;
   std::size_t i = 0;
   while (i < input.size()) {
     if (is_wsp(input[i])) {
@@ -19,9 +16,8 @@ TxtText read_txt_presentation(std::string_view input) {
       continue;
     }
     if (input[i] != '"') {
-      out.error = fmt::format("unexpected {} at offset {} outside the quoted strings",
-                              in_quotes(input.substr(i, 1)), i);
-      return out;
+      return failure(fmt::format("unexpected {} at offset {} outside the quoted strings",
+                                 in_quotes(input.substr(i, 1)), i));
     }
     ++i;  // opening quote
     bool closed = false;
@@ -33,7 +29,7 @@ TxtText read_txt_presentation(std::string_view input) {
         break;
       }
       if (c != '\\') {
-        out.text += c;
+        text += c;
         ++i;
         continue;
       }
@@ -43,23 +39,21 @@ TxtText read_txt_presentation(std::string_view input) {
         const int value =
             (input[i + 1] - '0') * 100 + (input[i + 2] - '0') * 10 + (input[i + 3] - '0');
         if (value > 255) {
-          out.error =
-              fmt::format("escape \\{} at offset {} is above \\255", input.substr(i + 1, 3), i);
-          return out;
+          return failure(
+              fmt::format("escape \\{} at offset {} is above \\255", input.substr(i + 1, 3), i));
         }
-        out.text += static_cast<char>(value);
+        text += static_cast<char>(value);
         i += 4;
         continue;
       }
-      out.text += input[i + 1];  // \" \\ or any other escaped character
+      text += input[i + 1];  // \" \\ or any other escaped character
       i += 2;
     }
     if (!closed) {
-      out.error = "a quoted string is not closed (missing '\"')";
-      return out;
+      return failure("a quoted string is not closed (missing '\"')");
     }
   }
-  return out;
+  return text;
 }
 
 }  // namespace mtasts

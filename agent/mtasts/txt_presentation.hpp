@@ -7,16 +7,14 @@
 #include <string>
 #include <string_view>
 
-namespace mtasts {
+#include "common/result.hpp"
 
-struct TxtText {
-  std::string text;                  ///< the record's strings, concatenated
-  std::optional<std::string> error;  ///< why the quoted form could not be read
-};
+namespace mtasts {
 
 /// If `input` starts with '"', reads it as RFC 1035 §5.1 character-strings separated by
 /// whitespace (with the escapes backslash-quote, backslash-backslash and backslash-DDD)
-/// and concatenates them; otherwise returns it as is.
-TxtText read_txt_presentation(std::string_view input);
+/// and concatenates them (or says why the quoted form cannot be read); otherwise returns it
+/// as is.
+Result<std::string> read_txt_presentation(std::string_view input);
 
 }  // namespace mtasts

@@ -170,8 +170,7 @@ asio::awaitable<std::error_code> TlsConnection::write(asio::const_buffer data) {
   co_return std::error_code{};
 }
 
-std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
-    const TlsOptions& options) {
+Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const TlsOptions& options) {
   auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
   SSL_CTX* ctx = context->native_handle();
   SSL_CTX_set_min_proto_version(ctx, options.min_version);
@@ -188,10 +187,11 @@ std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
   std::error_code ec;
   if (options.ca_file) {
     context->load_verify_file(*options.ca_file, ec);
-    if (ec) return fmt::format("cannot load CA bundle {}: {}", *options.ca_file, ec.message());
+    if (ec)
+      return failure(fmt::format("cannot load CA bundle {}: {}", *options.ca_file, ec.message()));
   } else {
     context->set_default_verify_paths(ec);
-    if (ec) return fmt::format("cannot load the system CA store: {}", ec.message());
+    if (ec) return failure(fmt::format("cannot load the system CA store: {}", ec.message()));
   }
   return context;
 }

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
-#include <variant>
 
+#include "common/result.hpp"
 #include "net/certificate.hpp"
 #include "net/tls_facts.hpp"
 
@@ -29,8 +29,7 @@ struct TlsOptions {
 };
 
 /// A client context, or a message saying why the CA bundle cannot be used.
-std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_tls_context(
-    const TlsOptions& options);
+Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const TlsOptions& options);
 
 /// The client side of TLS over a connected TCP socket: OpenSSL reads and writes the socket
 /// itself, Asio only waits until it is ready. (asio::ssl::stream keeps four 17 KB buffers per

@@ -232,23 +232,23 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   co_return report;
 }
 
-std::variant<std::unique_ptr<CheckTools>, std::string> make_check_tools(
-    asio::any_io_executor executor, std::vector<std::string> dns_servers,
-    std::optional<std::string> ca_file) {
+Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
+                                                     std::vector<std::string> dns_servers,
+                                                     std::optional<std::string> ca_file) {
   auto tools = std::make_unique<CheckTools>();
   dns::ResolverOptions resolver_options;
   resolver_options.servers = dns_servers;
   auto resolver = dns::Resolver::create(executor, resolver_options);
-  if (auto* message = std::get_if<std::string>(&resolver)) return *message;
-  tools->resolver = std::move(std::get<std::unique_ptr<dns::Resolver>>(resolver));
+  if (!resolver) return failure(std::move(resolver.error()));
+  tools->resolver = std::move(*resolver);
   // The policy fetch needs TLS 1.2 at least (RFC 8461 §7.2); the SMTP probe offers older
   // versions too, so that it can report them.
   auto policy = net::make_tls_context({.ca_file = ca_file, .min_version = TLS1_2_VERSION});
+  if (!policy) return failure(std::move(policy.error()));
   auto smtp = net::make_tls_context({.ca_file = ca_file, .min_version = TLS1_VERSION});
-  if (auto* message = std::get_if<std::string>(&policy)) return *message;
-  if (auto* message = std::get_if<std::string>(&smtp)) return *message;
-  tools->policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(policy);
-  tools->smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(smtp);
+  if (!smtp) return failure(std::move(smtp.error()));
+  tools->policy_tls = std::move(*policy);
+  tools->smtp_tls = std::move(*smtp);
   tools->dns_servers = std::move(dns_servers);
   tools->ca_file = std::move(ca_file);
   return tools;

@@ -12,9 +12,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/port25_egress.hpp"
@@ -64,9 +64,9 @@ struct CheckTools {
 };
 
 /// The tools, or why they cannot be made (a bad server address, an unreadable CA file).
-std::variant<std::unique_ptr<CheckTools>, std::string> make_check_tools(
-    asio::any_io_executor executor, std::vector<std::string> dns_servers,
-    std::optional<std::string> ca_file);
+Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
+                                                     std::vector<std::string> dns_servers,
+                                                     std::optional<std::string> ca_file);
 
 /// The facts of one domain, not yet evaluated (findings empty, verdict unknown).
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,

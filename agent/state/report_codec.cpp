@@ -359,13 +359,11 @@ Json encode_report(const probe::DomainReport& r) {
       {"seconds", r.seconds}};
 }
 
-std::optional<probe::DomainReport> decode_report(const Json& j, std::string& problem) {
-  problem.clear();
+Result<probe::DomainReport> decode_report(const Json& j) {
   try {
     const auto format = j.is_object() ? j.find("format") : j.end();
     if (!j.is_object() || format == j.end() || *format != kReportFormat) {
-      problem = fmt::format("the report format is not {}", kReportFormat);
-      return std::nullopt;
+      return failure(fmt::format("the report format is not {}", kReportFormat));
     }
     probe::DomainReport r;
     r.domain = j.at("domain").get<std::string>();
@@ -414,8 +412,7 @@ std::optional<probe::DomainReport> decode_report(const Json& j, std::string& pro
     r.seconds = j.at("seconds").get<double>();
     return r;
   } catch (const std::exception& e) {  // nlohmann's type and range errors, bad addresses
-    problem = fmt::format("damaged report: {}", e.what());
-    return std::nullopt;
+    return failure(fmt::format("damaged report: {}", e.what()));
   }
 }
 
@@ -433,8 +430,7 @@ Json encode_history(const probe::PolicyHistory& h) {
           {"previous_expiry", h.previous_expiry}};
 }
 
-std::optional<probe::PolicyHistory> decode_history(const Json& j, std::string& problem) {
-  problem.clear();
+Result<probe::PolicyHistory> decode_history(const Json& j) {
   try {
     probe::PolicyHistory h;
     h.id = j.at("id").get<std::string>();
@@ -450,8 +446,7 @@ std::optional<probe::PolicyHistory> decode_history(const Json& j, std::string& p
     h.previous_expiry = integer_or(j, "previous_expiry", std::int64_t{0});
     return h;
   } catch (const std::exception& e) {
-    problem = fmt::format("damaged history: {}", e.what());
-    return std::nullopt;
+    return failure(fmt::format("damaged history: {}", e.what()));
   }
 }
 

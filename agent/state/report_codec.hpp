@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "common/result.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
 
@@ -21,13 +22,11 @@ inline constexpr int kReportFormat = 1;
 
 nlohmann::json encode_report(const probe::DomainReport& report);
 
-/// The report, or nullopt (and why in `problem`) when `stored` is not a report of
-/// kReportFormat: a newer or older format, a damaged row.
-std::optional<probe::DomainReport> decode_report(const nlohmann::json& stored,
-                                                 std::string& problem);
+/// The report, or why `stored` is not a report of kReportFormat: a newer or older format,
+/// a damaged row.
+Result<probe::DomainReport> decode_report(const nlohmann::json& stored);
 
 nlohmann::json encode_history(const probe::PolicyHistory& history);
-std::optional<probe::PolicyHistory> decode_history(const nlohmann::json& stored,
-                                                   std::string& problem);
+Result<probe::PolicyHistory> decode_history(const nlohmann::json& stored);
 
 }  // namespace mtasts::state

@@ -64,19 +64,19 @@ std::string holder_of(int fd) {
   return pid.empty() ? std::string() : fmt::format(" (pid {})", pid);
 }
 
-std::variant<std::unique_ptr<LockFile>, std::string> take_lock(const std::string& dir) {
+Result<std::unique_ptr<LockFile>> take_lock(const std::string& dir) {
   const std::string path = dir + "/" + std::string(kLockFileName);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0) return fmt::format("cannot open {}: {}", path, std::strerror(errno));
+  if (fd < 0) return failure(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   auto lock = std::make_unique<LockFile>(fd);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
-      return fmt::format(
+      return failure(fmt::format(
           "another mta-sts-agent{} is using --storage.path {}; give each agent (each shard) its "
           "own directory",
-          holder_of(fd), dir);
+          holder_of(fd), dir));
     }
-    return fmt::format("cannot lock {}: {}", path, std::strerror(errno));
+    return failure(fmt::format("cannot lock {}: {}", path, std::strerror(errno)));
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) == 0) {
@@ -86,13 +86,13 @@ std::variant<std::unique_ptr<LockFile>, std::string> take_lock(const std::string
 }
 
 /// Opens `path` and checks that it is a usable database of this schema; the problem when not.
-std::variant<DatabasePtr, std::string> open_checked(const std::string& path) {
+Result<DatabasePtr> open_checked(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &raw,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
   DatabasePtr db(raw);
-  if (rc != SQLITE_OK) return sqlite_error(db.get(), "cannot open " + path);
+  if (rc != SQLITE_OK) return failure(sqlite_error(db.get(), "cannot open " + path));
   sqlite3_busy_timeout(db.get(), 2000);
   // WAL: a write is one append, readers never block it; NORMAL: a committed check survives a
   // crash of the agent (not necessarily of the machine's power), at a fraction of FULL's fsyncs.
@@ -106,17 +106,17 @@ std::variant<DatabasePtr, std::string> open_checked(const std::string& path) {
   if (sqlite3_exec(db.get(), setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string problem = message ? message : "unknown error";
     sqlite3_free(message);
-    return fmt::format("{} is not a usable database: {}", path, problem);
+    return failure(fmt::format("{} is not a usable database: {}", path, problem));
   }
   sqlite3_stmt* raw_check = nullptr;
   if (sqlite3_prepare_v2(db.get(), "PRAGMA quick_check;", -1, &raw_check, nullptr) != SQLITE_OK) {
-    return sqlite_error(db.get(), path + " cannot be checked");
+    return failure(sqlite_error(db.get(), path + " cannot be checked"));
   }
   StatementPtr check(raw_check);
   if (sqlite3_step(check.get()) != SQLITE_ROW ||
       std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(check.get(), 0))) !=
           "ok") {
-    return fmt::format("{} failed its integrity check", path);
+    return failure(fmt::format("{} failed its integrity check", path));
   }
   check.reset();
   sqlite3_exec(db.get(), fmt::format("PRAGMA user_version={};", kSchemaVersion).c_str(), nullptr,
@@ -124,8 +124,9 @@ std::variant<DatabasePtr, std::string> open_checked(const std::string& path) {
   return db;
 }
 
-/// Moves a database that cannot be used (and its WAL files) aside, for a look.
-std::string move_aside(const std::string& path) {
+/// Moves a database that cannot be used (and its WAL files) aside, for a look; the name it
+/// has now.
+Result<std::string> move_aside(const std::string& path) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -136,7 +137,8 @@ std::string move_aside(const std::string& path) {
     std::error_code ignored;
     std::filesystem::rename(path + suffix, aside + suffix, ignored);
   }
-  return ec ? fmt::format("could not move {} aside: {}", path, ec.message()) : aside;
+  if (ec) return failure(fmt::format("could not move {} aside: {}", path, ec.message()));
+  return aside;
 }
 
 StatementPtr prepare(sqlite3* db, const char* sql) {
@@ -157,42 +159,43 @@ struct StateDatabase::Handles {
 StateDatabase::StateDatabase(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
 StateDatabase::~StateDatabase() = default;
 
-std::variant<std::unique_ptr<StateDatabase>, std::string> StateDatabase::open(
-    const std::string& dir, std::vector<std::string>& notices) {
+Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const std::string& dir,
+                                                           std::vector<std::string>& notices) {
   auto handles = std::make_unique<Handles>();
   auto lock = take_lock(dir);
-  if (auto* problem = std::get_if<std::string>(&lock)) return *problem;
-  handles->lock = std::move(std::get<std::unique_ptr<LockFile>>(lock));
+  if (!lock) return failure(std::move(lock.error()));
+  handles->lock = std::move(*lock);
 
   const std::string path = dir + "/" + std::string(kDatabaseFileName);
   const bool existed = std::filesystem::exists(path);
   auto opened = open_checked(path);
-  if (auto* problem = std::get_if<std::string>(&opened)) {
+  if (!opened) {
     // A bad file must not keep the agent down: keep it for a look, start afresh.
-    const std::string aside = move_aside(path);
-    notices.push_back(fmt::format("{}; moved aside to {} and started a new one", *problem, aside));
+    const auto aside = move_aside(path);
+    notices.push_back(
+        aside ? fmt::format("{}; moved aside to {} and started a new one", opened.error(), *aside)
+              : fmt::format("{}; {}", opened.error(), aside.error()));
     opened = open_checked(path);
-    if (auto* again = std::get_if<std::string>(&opened)) return *again;
+    if (!opened) return failure(std::move(opened.error()));
   }
-  handles->db = std::move(std::get<DatabasePtr>(opened));
+  handles->db = std::move(*opened);
   handles->upsert = prepare(handles->db.get(),
                             "INSERT INTO domains (domain, history, report) VALUES (?1, ?2, ?3) "
                             "ON CONFLICT (domain) DO UPDATE SET history = ?2, report = ?3;");
   handles->select_all = prepare(handles->db.get(), "SELECT domain, history, report FROM domains;");
   if (!handles->upsert || !handles->select_all) {
-    return sqlite_error(handles->db.get(), "cannot prepare the state statements");
+    return failure(sqlite_error(handles->db.get(), "cannot prepare the state statements"));
   }
   auto database = std::unique_ptr<StateDatabase>(new StateDatabase(std::move(handles)));
 
   // An older agent kept only the histories, in state.json: import them once.
   const std::string json_path = dir + "/" + std::string(kStateFileName);
   if (!existed && std::filesystem::exists(json_path)) {
-    std::string problem;
-    const auto histories = load_state(dir, problem);
-    if (!problem.empty()) notices.push_back(problem);
+    const auto histories = load_state(dir, notices);
+    if (!histories) notices.push_back(histories.error());
     std::size_t imported = 0;
-    for (const auto& [domain, history] : histories) {
-      if (database->save_row(domain, &history, nullptr).empty()) ++imported;
+    for (const auto& [domain, history] : histories.value_or(Histories{})) {
+      if (database->save_row(domain, &history, nullptr)) ++imported;
     }
     std::error_code ec;
     std::filesystem::rename(json_path, json_path + ".imported", ec);
@@ -218,19 +221,27 @@ std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>
     const auto domain = text(0);
     if (!domain) continue;
     StoredDomain stored;
-    std::string problem;
+    const auto unreadable_because = [&](const std::string& problem) {
+      if (first_problem.empty()) first_problem = *domain + ": " + problem;
+      ++unreadable;
+    };
     if (const auto history = text(1)) {
-      const auto json = nlohmann::json::parse(*history, nullptr, false);
-      stored.history = decode_history(json, problem);
-      if (!stored.history && first_problem.empty()) first_problem = *domain + ": " + problem;
-      if (!stored.history) ++unreadable;
+      auto decoded = decode_history(nlohmann::json::parse(*history, nullptr, false));
+      if (decoded) {
+        stored.history = std::move(*decoded);
+      } else {
+        unreadable_because(decoded.error());
+      }
     }
     if (const auto report = text(2)) {
-      const auto json = nlohmann::json::parse(*report, nullptr, false);
-      stored.report = decode_report(json, problem);
-      if (stored.report && stored.report->domain != *domain) stored.report.reset();
-      if (!stored.report && first_problem.empty()) first_problem = *domain + ": " + problem;
-      if (!stored.report) ++unreadable;
+      auto decoded = decode_report(nlohmann::json::parse(*report, nullptr, false));
+      if (decoded && decoded->domain != *domain) {
+        unreadable_because("the report is for " + decoded->domain);
+      } else if (decoded) {
+        stored.report = std::move(*decoded);
+      } else {
+        unreadable_because(decoded.error());
+      }
     }
     out.emplace(*domain, std::move(stored));
   }
@@ -244,8 +255,8 @@ std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>
   return out;
 }
 
-std::string StateDatabase::save_row(const std::string& domain, const probe::PolicyHistory* history,
-                                    const probe::DomainReport* report) {
+Result<void> StateDatabase::save_row(const std::string& domain, const probe::PolicyHistory* history,
+                                     const probe::DomainReport* report) {
   sqlite3_stmt* s = handles_->upsert.get();
   const std::string history_text = history ? encode_history(*history).dump() : std::string();
   const std::string report_text = report ? encode_report(*report).dump() : std::string();
@@ -266,32 +277,32 @@ std::string StateDatabase::save_row(const std::string& domain, const probe::Poli
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
-  if (rc != SQLITE_DONE) return sqlite_error(handles_->db.get(), "cannot store " + domain);
+  if (rc != SQLITE_DONE) return failure(sqlite_error(handles_->db.get(), "cannot store " + domain));
   return {};
 }
 
-std::string StateDatabase::save(const std::vector<Row>& rows) {
+Result<void> StateDatabase::save(const std::vector<Row>& rows) {
   if (rows.empty()) return {};
   // One transaction for the batch: a commit per row cost more than encoding the row.
   sqlite3* db = handles_->db.get();
   if (sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return sqlite_error(db, "cannot begin a transaction");
+    return failure(sqlite_error(db, "cannot begin a transaction"));
   }
   for (const auto& row : rows) {
-    if (auto problem = save_row(row.report->domain, row.history, row.report); !problem.empty()) {
+    if (auto saved = save_row(row.report->domain, row.history, row.report); !saved) {
       sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-      return problem;
+      return saved;
     }
   }
   if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
     auto problem = sqlite_error(db, "cannot commit");
     sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-    return problem;
+    return failure(std::move(problem));
   }
   return {};
 }
 
-std::string StateDatabase::forget_all_but(const std::set<std::string>& keep) {
+Result<void> StateDatabase::forget_all_but(const std::set<std::string>& keep) {
   std::vector<std::string> gone;
   {
     sqlite3_stmt* s = handles_->select_all.get();
@@ -305,7 +316,7 @@ std::string StateDatabase::forget_all_but(const std::set<std::string>& keep) {
   if (gone.empty()) return {};
   sqlite3* db = handles_->db.get();
   StatementPtr remove = prepare(db, "DELETE FROM domains WHERE domain = ?1;");
-  if (!remove) return sqlite_error(db, "cannot prepare a delete");
+  if (!remove) return failure(sqlite_error(db, "cannot prepare a delete"));
   sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr);
   for (const auto& domain : gone) {
     sqlite3_reset(remove.get());
@@ -314,11 +325,11 @@ std::string StateDatabase::forget_all_but(const std::set<std::string>& keep) {
     if (sqlite3_step(remove.get()) != SQLITE_DONE) {
       auto problem = sqlite_error(db, "cannot forget " + domain);
       sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-      return problem;
+      return failure(std::move(problem));
     }
   }
   if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return sqlite_error(db, "cannot commit");
+    return failure(sqlite_error(db, "cannot commit"));
   }
   return {};
 }

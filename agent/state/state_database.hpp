@@ -19,9 +19,9 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
 
@@ -43,8 +43,8 @@ class StateDatabase {
   /// the database is new. Fails only when the lock is held by another agent or the directory
   /// cannot hold a database at all; `notices` gets what was repaired on the way (a corrupt
   /// database moved aside, a state.json imported, rows that could not be read).
-  static std::variant<std::unique_ptr<StateDatabase>, std::string> open(
-      const std::string& dir, std::vector<std::string>& notices);
+  static Result<std::unique_ptr<StateDatabase>> open(const std::string& dir,
+                                                     std::vector<std::string>& notices);
 
   ~StateDatabase();
   StateDatabase(const StateDatabase&) = delete;
@@ -58,18 +58,17 @@ class StateDatabase {
     const probe::DomainReport* report;
     const probe::PolicyHistory* history;  ///< null: none yet
   };
-  /// Stores the rows in one transaction: all or none. Returns an error message, empty on
-  /// success.
-  std::string save(const std::vector<Row>& rows);
+  /// Stores the rows in one transaction: all or none.
+  Result<void> save(const std::vector<Row>& rows);
 
   /// Deletes the domains not in `keep` (no longer configured, or another shard's now).
-  std::string forget_all_but(const std::set<std::string>& keep);
+  Result<void> forget_all_but(const std::set<std::string>& keep);
 
  private:
   struct Handles;
   explicit StateDatabase(std::unique_ptr<Handles> handles);
-  std::string save_row(const std::string& domain, const probe::PolicyHistory* history,
-                       const probe::DomainReport* report);
+  Result<void> save_row(const std::string& domain, const probe::PolicyHistory* history,
+                        const probe::DomainReport* report);
   std::unique_ptr<Handles> handles_;
 };
 

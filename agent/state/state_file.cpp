@@ -15,58 +15,46 @@ constexpr int kFormatVersion = 1;
 
 }  // namespace
 
-Histories parse_histories(std::string_view text, std::string& problem) {
-  problem.clear();
-  Histories out;
+Result<Histories> parse_histories(std::string_view text, std::vector<std::string>& notices) {
   const auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object()) {
-    problem = "not a JSON object";
-    return out;
-  }
+  if (root.is_discarded() || !root.is_object()) return failure("not a JSON object");
   // Any type may stand where the version belongs: only the number 1 is this format.
   const auto version = root.find("version");
   if (version == root.end() || !version->is_number_integer() || *version != kFormatVersion) {
-    problem = fmt::format("format version {} is not {}",
-                          version == root.end() ? "(none)" : version->dump(), kFormatVersion);
-    return out;
+    return failure(fmt::format("format version {} is not {}",
+                               version == root.end() ? "(none)" : version->dump(), kFormatVersion));
   }
   const auto domains = root.find("domains");
-  if (domains == root.end() || !domains->is_object()) {
-    problem = "no \"domains\" object";
-    return out;
-  }
+  if (domains == root.end() || !domains->is_object()) return failure("no \"domains\" object");
+  Histories out;
   std::size_t skipped = 0;
   for (const auto& [domain, entry] : domains->items()) {
-    std::string why;
-    if (auto h = decode_history(entry, why)) {
+    if (auto h = decode_history(entry)) {
       out.emplace(domain, std::move(*h));
     } else {
       ++skipped;
     }
   }
-  if (skipped > 0) problem = fmt::format("skipped {} malformed domain entries", skipped);
+  if (skipped > 0) notices.push_back(fmt::format("skipped {} malformed domain entries", skipped));
   return out;
 }
 
-Histories load_state(const std::string& dir, std::string& problem) {
-  problem.clear();
+Result<Histories> load_state(const std::string& dir, std::vector<std::string>& notices) {
   const std::string path = dir + "/" + std::string(kStateFileName);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) {
-    if (ec != std::errc::no_such_file_or_directory) {
-      problem = fmt::format("cannot read {}: {}", path, ec.message());
-    }
-    return {};
+    if (ec == std::errc::no_such_file_or_directory) return Histories{};
+    return failure(fmt::format("cannot read {}: {}", path, ec.message()));
   }
   if (size > kMaxStateFileBytes) {
-    problem = fmt::format("{} is {} bytes, more than a state file can be; not read", path, size);
-    return {};
+    return failure(
+        fmt::format("{} is {} bytes, more than a state file can be; not read", path, size));
   }
-  const std::string text = read_file(path, kMaxStateFileBytes, problem);
-  if (!problem.empty()) return {};
-  auto histories = parse_histories(text, problem);
-  if (!problem.empty()) problem = path + ": " + problem;
+  const auto text = read_file(path, kMaxStateFileBytes);
+  if (!text) return failure(text.error());
+  auto histories = parse_histories(*text, notices);
+  if (!histories) return failure(path + ": " + histories.error());
   return histories;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/log.hpp"
 #include "common/time.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
@@ -84,7 +85,10 @@ std::shared_ptr<const std::string> render_metrics(Endpoints& e, Endpoints::Rende
     GzipWriter writer(3);
     e.collector.Render([&writer](std::string_view text) { writer.append(text); });
     auto compressed = writer.finish();
-    if (!compressed) return nullptr;
+    if (!compressed) {
+      log::warn("cannot gzip /metrics; serving it uncompressed", {{"err", compressed.error()}});
+      return nullptr;
+    }
     body = std::move(*compressed);
   } else {
     e.collector.Render([&body](std::string_view text) { body += text; });
@@ -114,7 +118,7 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
     if (request.method != "POST" && request.method != "PUT") return method_not_allowed("POST, PUT");
     if (!e.lifecycle) return text(403, "Lifecycle API is not enabled.");
     // What was wrong goes to the log only: it names files and configuration values.
-    if (auto problem = e.reload(); !problem.empty()) {
+    if (!e.reload()) {
       return text(500, "failed to reload config; the running configuration stays (see the log)");
     }
     return text(200, "config reloaded");

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "common/result.hpp"
 #include "metrics/collector.hpp"
 #include "state/domain_store.hpp"
 #include "web/basic_auth.hpp"
@@ -25,8 +26,8 @@ struct Endpoints {
   std::string version;
   /// The config is loaded and every domain has been checked once.
   std::function<bool()> ready;
-  /// Reloads the configuration; returns what is wrong, empty on success.
-  std::function<std::string()> reload;
+  /// Reloads the configuration, or says what is wrong with the new one.
+  std::function<Result<void>()> reload;
   /// POST /-/reload is served (--web.enable-lifecycle); otherwise 403.
   bool lifecycle = false;
   /// When the domain's next check is due (nullopt while it runs).

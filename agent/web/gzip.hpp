@@ -3,14 +3,15 @@
 /// compresses about 20:1), with zlib.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace mtasts::web {
 
-/// The gzip member (RFC 1952) of `data`; nullopt only if zlib fails.
-std::optional<std::string> gzip_compress(std::string_view data, int level = 6);
+/// The gzip member (RFC 1952) of `data`; fails only if zlib does (out of memory).
+Result<std::string> gzip_compress(std::string_view data, int level = 6);
 
 /// Compresses text as it is produced, so the whole uncompressed text never exists at once.
 class GzipWriter {
@@ -20,8 +21,8 @@ class GzipWriter {
   GzipWriter(const GzipWriter&) = delete;
   GzipWriter& operator=(const GzipWriter&) = delete;
   void append(std::string_view data);
-  /// The gzip member; nullopt if zlib failed at any point.
-  std::optional<std::string> finish();
+  /// The gzip member; fails if zlib failed at any point.
+  Result<std::string> finish();
 
  private:
   bool deflate_into(std::string_view data, int flush);
@@ -30,7 +31,8 @@ class GzipWriter {
   bool ok_ = true;
 };
 
-/// Decompresses a gzip member, up to `max_bytes` of output (tests and the benchmark).
-std::optional<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes);
+/// Decompresses a gzip member, or says why not: not gzip, truncated, or more than
+/// `max_bytes` of output (a gzip bomb).
+Result<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes);
 
 }  // namespace mtasts::web

@@ -152,7 +152,7 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-std::variant<HttpRequest, std::string> parse_request_head(std::string_view head) {
+Result<HttpRequest> parse_request_head(std::string_view head) {
   HttpRequest request;
   // Lines end with CRLF, as the server frames the head ("\r\n\r\n"): a bare LF would let a
   // header hide inside another one's value for a proxy that frames by CRLF (RFC 9112 §2.2).
@@ -178,38 +178,39 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
   auto line = next_line();
   // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
   if (line && line->empty()) line = next_line();
-  if (!line || line->empty()) return std::string("empty request");
+  if (!line || line->empty()) return failure(std::string("empty request"));
   // method SP request-target SP HTTP-version
   const auto first_space = line->find(' ');
   const auto last_space = line->rfind(' ');
   if (first_space == std::string_view::npos || first_space == last_space) {
-    return fmt::format("request line {} is not METHOD TARGET HTTP/1.x", in_quotes(*line));
+    return failure(fmt::format("request line {} is not METHOD TARGET HTTP/1.x", in_quotes(*line)));
   }
   request.method = line->substr(0, first_space);
   request.target = line->substr(first_space + 1, last_space - first_space - 1);
   const std::string_view version = line->substr(last_space + 1);
   for (char c : request.method) {
     if (!is_token_char(c))
-      return fmt::format("method {} is not a token", in_quotes(request.method));
+      return failure(fmt::format("method {} is not a token", in_quotes(request.method)));
   }
   if (version == "HTTP/1.1") {
     request.minor_version = 1;
   } else if (version == "HTTP/1.0") {
     request.minor_version = 0;
   } else {
-    return fmt::format("version {} is not HTTP/1.0 or HTTP/1.1", in_quotes(version));
+    return failure(fmt::format("version {} is not HTTP/1.0 or HTTP/1.1", in_quotes(version)));
   }
   if (request.target.empty() || request.target.front() != '/') {
-    return fmt::format("target {} is not an absolute path", in_quotes(request.target));
+    return failure(fmt::format("target {} is not an absolute path", in_quotes(request.target)));
   }
   for (char c : request.target) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return "the target holds a control character or space";
+      return failure("the target holds a control character or space");
     }
   }
   const auto question = request.target.find('?');
   auto path = percent_decode(std::string_view(request.target).substr(0, question));
-  if (!path) return fmt::format("target {} has a malformed %-escape", in_quotes(request.target));
+  if (!path)
+    return failure(fmt::format("target {} has a malformed %-escape", in_quotes(request.target)));
   request.path = std::move(*path);
   if (question != std::string::npos) request.query = request.target.substr(question + 1);
 
@@ -217,24 +218,27 @@ std::variant<HttpRequest, std::string> parse_request_head(std::string_view head)
     if (header_line->empty()) break;
     const auto colon = header_line->find(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return fmt::format("header line {} has no name", in_quotes(*header_line));
+      return failure(fmt::format("header line {} has no name", in_quotes(*header_line)));
     }
     const std::string_view name = header_line->substr(0, colon);
     for (char c : name) {
       // Also refuses whitespace before the colon (RFC 9112 §5.1) and obsolete line folding.
-      if (!is_token_char(c)) return fmt::format("header name {} is not a token", in_quotes(name));
+      if (!is_token_char(c))
+        return failure(fmt::format("header name {} is not a token", in_quotes(name)));
     }
-    if (request.headers.size() == kMaxHeaders) return "too many header lines";
+    if (request.headers.size() == kMaxHeaders) return failure("too many header lines");
     request.headers.emplace_back(to_lower_ascii(name), trim(header_line->substr(colon + 1)));
   }
-  if (bare_lf) return "a line of the request head ends with LF alone; HTTP ends lines with CRLF";
-  if (request.minor_version == 1 && !request.header("host")) return "HTTP/1.1 request without Host";
+  if (bare_lf)
+    return failure("a line of the request head ends with LF alone; HTTP ends lines with CRLF");
+  if (request.minor_version == 1 && !request.header("host"))
+    return failure("HTTP/1.1 request without Host");
   // Two Content-Length headers that disagree frame the body two ways (request smuggling
   // through a proxy that picks the other one): refused (RFC 9112 §6.3).
   std::optional<std::string_view> length;
   for (const auto& [name, value] : request.headers) {
     if (name != "content-length") continue;
-    if (length && *length != value) return "conflicting Content-Length headers";
+    if (length && *length != value) return failure("conflicting Content-Length headers");
     length = value;
   }
   return request;

@@ -8,8 +8,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
+
+#include "common/result.hpp"
 
 namespace mtasts::web {
 
@@ -48,7 +49,7 @@ std::string_view reason_phrase(int status) noexcept;
 
 /// Parses a request head: the request line and the header lines, ending with an empty line
 /// (which may be missing from `head`). Returns the request or what is wrong with it.
-std::variant<HttpRequest, std::string> parse_request_head(std::string_view head);
+Result<HttpRequest> parse_request_head(std::string_view head);
 
 /// Decodes %XX escapes; nullopt for a malformed escape or an encoded NUL.
 std::optional<std::string> percent_decode(std::string_view text);

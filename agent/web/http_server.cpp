@@ -132,11 +132,11 @@ asio::awaitable<void> serve_requests(Stream& stream, std::shared_ptr<HttpServer:
     if (ec) co_return;
     auto parsed = parse_request_head(std::string_view(buffer).substr(0, head_size));
     buffer.erase(0, head_size);
-    if (auto* problem = std::get_if<std::string>(&parsed)) {
-      co_await send(stream, *shared, nullptr, error_response(400, *problem), false);
+    if (!parsed) {
+      co_await send(stream, *shared, nullptr, error_response(400, parsed.error()), false);
       co_return;
     }
-    HttpRequest& request = std::get<HttpRequest>(parsed);
+    HttpRequest& request = *parsed;
     std::error_code peer_ec;
     const auto peer = stream.lowest_layer().remote_endpoint(peer_ec);
     if (!peer_ec) request.client = peer.address().to_string();
@@ -248,14 +248,14 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
 
 }  // namespace
 
-std::variant<std::vector<tcp::endpoint>, std::string> parse_listen_address(
-    const std::string& address) {
+Result<std::vector<tcp::endpoint>> parse_listen_address(const std::string& address) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos) {
-    return fmt::format("listen address \"{}\" has no port; use HOST:PORT or :PORT", address);
+    return failure(
+        fmt::format("listen address \"{}\" has no port; use HOST:PORT or :PORT", address));
   }
   const auto port = parse_port(std::string_view(address).substr(colon + 1));
-  if (!port) return fmt::format("listen address \"{}\": the port is not 0-65535", address);
+  if (!port) return failure(fmt::format("listen address \"{}\": the port is not 0-65535", address));
   std::string host = address.substr(0, colon);
   if (host.empty()) return std::vector<tcp::endpoint>{{asio::ip::address_v6::any(), *port}};
   if (host == "localhost") {
@@ -265,23 +265,25 @@ std::variant<std::vector<tcp::endpoint>, std::string> parse_listen_address(
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   } else if (host.find(':') != std::string::npos) {
-    return fmt::format("listen address \"{}\": write an IPv6 address in brackets, [::1]:8461",
-                       address);
+    return failure(fmt::format(
+        "listen address \"{}\": write an IPv6 address in brackets, [::1]:8461", address));
   }
   asio::error_code ec;
   const auto ip = asio::ip::make_address(host, ec);
-  if (ec) return fmt::format("listen address \"{}\": \"{}\" is not an IP address", address, host);
+  if (ec)
+    return failure(
+        fmt::format("listen address \"{}\": \"{}\" is not an IP address", address, host));
   return std::vector<tcp::endpoint>{{ip, *port}};
 }
 
-std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
-    asio::any_io_executor executor, const std::string& listen_address, ServerOptions options,
-    Handler handler) {
+Result<std::unique_ptr<HttpServer>> HttpServer::start(asio::any_io_executor executor,
+                                                      const std::string& listen_address,
+                                                      ServerOptions options, Handler handler) {
   auto endpoints = parse_listen_address(listen_address);
-  if (auto* message = std::get_if<std::string>(&endpoints)) return *message;
+  if (!endpoints) return failure(std::move(endpoints.error()));
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->shared_ = std::make_shared<Shared>(std::move(options), std::move(handler));
-  for (auto endpoint : std::get<std::vector<tcp::endpoint>>(endpoints)) {
+  for (auto endpoint : *endpoints) {
     const bool wildcard = endpoint.address() == asio::ip::address_v6::any();
     tcp::acceptor acceptor(executor);
     asio::error_code ec;
@@ -299,9 +301,9 @@ std::variant<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      return fmt::format("cannot listen on {} ({}): {}", listen_address,
-                         endpoint.address().to_string() + ":" + std::to_string(endpoint.port()),
-                         ec.message());
+      return failure(fmt::format(
+          "cannot listen on {} ({}): {}", listen_address,
+          endpoint.address().to_string() + ":" + std::to_string(endpoint.port()), ec.message()));
     }
     server->shared_->acceptors.push_back(std::move(acceptor));
   }

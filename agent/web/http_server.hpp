@@ -14,9 +14,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "common/result.hpp"
 #include "web/http_request.hpp"
 
 namespace mtasts::web {
@@ -40,15 +40,14 @@ using Handler = std::function<asio::awaitable<HttpServerResponse>(const HttpRequ
 
 /// The endpoints of a listen address: ":8461" (every address, IPv6 and IPv4), "HOST:PORT"
 /// with an IPv4 address, "[IPv6]:PORT", or "localhost:PORT" (127.0.0.1 and ::1).
-std::variant<std::vector<asio::ip::tcp::endpoint>, std::string> parse_listen_address(
-    const std::string& address);
+Result<std::vector<asio::ip::tcp::endpoint>> parse_listen_address(const std::string& address);
 
 class HttpServer {
  public:
   /// Binds and starts accepting; an error message when an address cannot be bound.
-  static std::variant<std::unique_ptr<HttpServer>, std::string> start(
-      asio::any_io_executor executor, const std::string& listen_address, ServerOptions options,
-      Handler handler);
+  static Result<std::unique_ptr<HttpServer>> start(asio::any_io_executor executor,
+                                                   const std::string& listen_address,
+                                                   ServerOptions options, Handler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

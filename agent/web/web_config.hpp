@@ -11,8 +11,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
+
+#include "common/result.hpp"
 
 namespace mtasts::web {
 
@@ -31,13 +32,11 @@ struct WebConfig {
 
 /// Reads and validates the file; paths in it are relative to the file's folder.
 /// Errors: "FILE:LINE: FIELD: what is wrong".
-std::variant<WebConfig, std::string> load_web_config(const std::string& path);
-std::variant<WebConfig, std::string> parse_web_config(std::string_view yaml,
-                                                      const std::string& file_name,
-                                                      const std::string& base_dir);
+Result<WebConfig> load_web_config(const std::string& path);
+Result<WebConfig> parse_web_config(std::string_view yaml, const std::string& file_name,
+                                   const std::string& base_dir);
 
 /// The server TLS context of `tls`, or why it cannot be made (unreadable key, ...).
-std::variant<std::shared_ptr<asio::ssl::context>, std::string> make_server_tls(
-    const WebConfig::Tls& tls);
+Result<std::shared_ptr<asio::ssl::context>> make_server_tls(const WebConfig::Tls& tls);
 
 }  // namespace mtasts::web

@@ -11,7 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   auto parsed = mtasts::web::parse_request_head(input);
-  if (auto* request = std::get_if<mtasts::web::HttpRequest>(&parsed)) {
+  if (parsed) {
+    const auto* request = &*parsed;
     // The decoded path never holds a NUL, and the headers are lower case.
     MTASTS_FUZZ_CHECK(request->path.find('\0') == std::string::npos);
     for (const auto& [name, value] : request->headers) {

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     MTASTS_FUZZ_CHECK(!p.mx.empty() || *p.mode == mtasts::Mode::none);
     MTASTS_FUZZ_CHECK(body.size() <= mtasts::kMaxPolicyBytes);
   }
-  for (const auto& pattern : p.mx) MTASTS_FUZZ_CHECK(!mtasts::mx_pattern_problem(pattern));
+  for (const auto& pattern : p.mx) MTASTS_FUZZ_CHECK(mtasts::validate_mx_pattern(pattern));
   mtasts::fuzz::check_messages_printable(p.findings);
   // Report JSON must serialise whatever bytes the body held.
   (void)mtasts::report::dump(mtasts::report::to_json(p.findings), -1);

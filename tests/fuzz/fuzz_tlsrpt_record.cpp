@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       mtasts::evaluate_tlsrpt_records(records, "_smtp._tls.fuzz.example");
   if (r.valid) {
     bool usable = false;
-    for (const auto& uri : r.rua) usable = usable || !mtasts::rua_uri_problem(uri);
+    for (const auto& uri : r.rua) usable = usable || mtasts::validate_rua_uri(uri).has_value();
     MTASTS_FUZZ_CHECK(usable);
   } else {
     MTASTS_FUZZ_CHECK(!r.findings.empty());

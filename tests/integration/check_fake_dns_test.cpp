@@ -22,10 +22,9 @@ DomainReport check_with(asio::io_context& io, FakeDnsServer& server,
   dns::ResolverOptions options;
   options.servers = {server.address()};
   options.attempt_timeout = attempt_timeout;
-  auto resolver = std::move(
-      std::get<std::unique_ptr<dns::Resolver>>(dns::Resolver::create(io.get_executor(), options)));
-  auto policy_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
-  auto smtp_tls = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context({}));
+  auto resolver = std::move((dns::Resolver::create(io.get_executor(), options)).value());
+  auto policy_tls = (net::make_tls_context({})).value();
+  auto smtp_tls = (net::make_tls_context({})).value();
   CheckContext context{*resolver, *policy_tls, *smtp_tls};
   CheckOptions check;
   check.timeout = check_timeout;

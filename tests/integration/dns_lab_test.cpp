@@ -26,9 +26,8 @@ class LabDns : public ::testing::TestWithParam<std::pair<const char*, bool>> {
     options.tcp_only = GetParam().second;
     options.attempt_timeout = 1s;
     auto created = Resolver::create(io_.get_executor(), options);
-    ASSERT_TRUE(std::holds_alternative<std::unique_ptr<Resolver>>(created))
-        << std::get<std::string>(created);
-    resolver_ = std::move(std::get<std::unique_ptr<Resolver>>(created));
+    ASSERT_TRUE(created.has_value()) << created.error();
+    resolver_ = std::move(created.value());
   }
 
   Lookup<std::vector<std::string>> txt(std::string name) {

@@ -26,7 +26,7 @@ using TlsServer = asio::ssl::stream<Socket&>;
 class FetchAgainstFakes : public ::testing::Test {
  protected:
   void SetUp() override {
-    context_ = std::get<std::shared_ptr<asio::ssl::context>>(make_tls_context({}));
+    context_ = (make_tls_context({})).value();
     server_tls_ = mtasts::support::self_signed_server_context("mta-sts.fake.test", TLS1_2_VERSION,
                                                               TLS1_3_VERSION);
   }

@@ -49,7 +49,7 @@ class SmtpAgainstFakes : public ::testing::Test {
   void SetUp() override {
     TlsOptions options;
     options.min_version = TLS1_VERSION;
-    context_ = std::get<std::shared_ptr<asio::ssl::context>>(make_tls_context(options));
+    context_ = (make_tls_context(options)).value();
   }
 
   SmtpProbe probe(FakeTcpServer& server, SmtpOptions options = {}) {
@@ -199,7 +199,7 @@ TEST_F(SmtpAgainstFakes, WeakKeysAndSignaturesAreJudgedAsSendersJudgeThem) {
     TlsOptions options;
     options.min_version = TLS1_VERSION;
     options.ca_file = ca_file;
-    context_ = std::get<std::shared_ptr<asio::ssl::context>>(make_tls_context(options));
+    context_ = (make_tls_context(options)).value();
     FakeTcpServer server(io_, starttls_with(server_tls));
     const SmtpProbe p = probe(server);
     EXPECT_EQ(p.error, SmtpError::none) << p.detail;

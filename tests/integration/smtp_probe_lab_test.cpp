@@ -23,8 +23,8 @@ class LabSmtp : public ::testing::TestWithParam<bool> {  // IPv6?
     options.ca_file = mtasts::support::lab_dir() + "/certs/ca.pem";
     options.min_version = TLS1_VERSION;
     auto made = make_tls_context(options);
-    ASSERT_TRUE(std::holds_alternative<std::shared_ptr<asio::ssl::context>>(made));
-    context_ = std::get<std::shared_ptr<asio::ssl::context>>(made);
+    ASSERT_TRUE(made.has_value());
+    context_ = made.value();
   }
 
   SmtpProbe probe(std::string host, int last_octet) {

@@ -31,7 +31,7 @@ class SmtpProbeSharingTest : public ::testing::Test {
   void SetUp() override {
     net::TlsOptions tls;
     tls.min_version = TLS1_VERSION;
-    context_ = std::get<std::shared_ptr<asio::ssl::context>>(net::make_tls_context(tls));
+    context_ = (net::make_tls_context(tls)).value();
   }
 
   /// An MX without STARTTLS that answers slowly enough for a second check to join.

@@ -16,20 +16,20 @@ using ::testing::HasSubstr;
 
 Config parse_ok(const std::string& yaml, const std::string& base_dir = ".") {
   auto result = parse_config(yaml, "test.yml", base_dir);
-  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
+  if (!result) {
     std::string all;
-    for (const auto& e : *errors) all += e.to_string() + "\n";
+    for (const auto& e : result.error()) all += e.to_string() + "\n";
     ADD_FAILURE() << all;
     return {};
   }
-  return std::get<Config>(result);
+  return *result;
 }
 
 std::vector<std::string> parse_errors(const std::string& yaml) {
   auto result = parse_config(yaml, "test.yml");
   std::vector<std::string> out;
-  if (auto* errors = std::get_if<std::vector<ConfigError>>(&result)) {
-    for (const auto& e : *errors) out.push_back(e.to_string());
+  if (!result) {
+    for (const auto& e : result.error()) out.push_back(e.to_string());
   }
   return out;
 }
@@ -138,8 +138,8 @@ TEST(Config, TargetFilesInFileSdFormat) {
   // The same domain twice is an error that names both places.
   std::ofstream(dir / "targets" / "c.yml") << "- targets: [one.example]\n";
   auto result = parse_config("target_files: [targets/*.yml]\n", "test.yml", dir.string());
-  ASSERT_TRUE(std::holds_alternative<std::vector<ConfigError>>(result));
-  const auto& e = std::get<std::vector<ConfigError>>(result).front();
+  ASSERT_FALSE(result.has_value());
+  const auto& e = result.error().front();
   EXPECT_THAT(e.file, HasSubstr("c.yml"));
   EXPECT_THAT(e.message, HasSubstr("already a target (at "));
   fs::remove_all(dir);
@@ -199,9 +199,8 @@ TEST(Config, EveryErrorIsReportedNotJustTheFirst) {
 
 TEST(Config, TheShippedExampleLoads) {
   auto result = load_config(std::string(MTASTS_SOURCE_DIR) + "/deploy/mta-sts-agent.yml");
-  ASSERT_TRUE(std::holds_alternative<Config>(result))
-      << std::get<std::vector<ConfigError>>(result).front().to_string();
-  const auto& c = std::get<Config>(result);
+  ASSERT_TRUE(result.has_value()) << result.error().front().to_string();
+  const auto& c = *result;
   EXPECT_EQ(c.targets.size(), 6u);
 }
 

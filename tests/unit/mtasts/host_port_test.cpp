@@ -8,15 +8,16 @@ namespace {
 
 TEST(HostPort, NamesAndAddresses) {
   const auto name = parse_host_port("Smtp.Example.NET.:25");
-  EXPECT_EQ(name.error, "");
-  EXPECT_EQ(name.host, "smtp.example.net");
-  EXPECT_EQ(name.port, 25);
+  ASSERT_TRUE(name) << name.error();
+  EXPECT_EQ(name->host, "smtp.example.net");
+  EXPECT_EQ(name->port, 25);
   const auto v4 = parse_host_port("192.0.2.7:2525");
-  EXPECT_EQ(v4.host, "192.0.2.7");
-  EXPECT_EQ(v4.port, 2525);
+  ASSERT_TRUE(v4) << v4.error();
+  EXPECT_EQ(v4->host, "192.0.2.7");
+  EXPECT_EQ(v4->port, 2525);
   const auto v6 = parse_host_port("[2001:db8::25]:25");
-  EXPECT_EQ(v6.error, "");
-  EXPECT_EQ(v6.host, "2001:db8::25");
+  ASSERT_TRUE(v6) << v6.error();
+  EXPECT_EQ(v6->host, "2001:db8::25");
 }
 
 TEST(HostPort, ClearErrors) {
@@ -24,8 +25,8 @@ TEST(HostPort, ClearErrors) {
                           "smtp.example.net:65536", "smtp.example.net:25x", "2001:db8::25:25",
                           "[2001:db8::25]", "[nothost]:25", "bad_name.example:25", ":25"}) {
     const auto parsed = parse_host_port(bad);
-    EXPECT_NE(parsed.error, "") << bad;
-    EXPECT_EQ(parsed.host, "") << bad;
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_FALSE(parsed.error().empty()) << bad;
   }
 }
 

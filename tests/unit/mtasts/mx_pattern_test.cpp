@@ -79,14 +79,14 @@ TEST(MxCoverage, UnusedPatternsInPolicyOrder) {
               ::testing::ElementsAre("old.example.com", "backup.example.org"));
 }
 
-TEST(MxPatternProblem, WildcardOnlyAsWholeLeftmostLabel) {
-  EXPECT_EQ(mx_pattern_problem("*.example.com"), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("*"), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("*."), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("*.*.example.com"), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("a*.example.com"), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("*a.example.com"), std::nullopt);
-  EXPECT_NE(mx_pattern_problem("mail.*"), std::nullopt);
+TEST(ValidateMxPattern, WildcardOnlyAsWholeLeftmostLabel) {
+  EXPECT_TRUE(validate_mx_pattern("*.example.com"));
+  EXPECT_FALSE(validate_mx_pattern("*"));
+  EXPECT_FALSE(validate_mx_pattern("*."));
+  EXPECT_FALSE(validate_mx_pattern("*.*.example.com"));
+  EXPECT_FALSE(validate_mx_pattern("a*.example.com"));
+  EXPECT_FALSE(validate_mx_pattern("*a.example.com"));
+  EXPECT_FALSE(validate_mx_pattern("mail.*"));
 }
 
 }  // namespace

@@ -85,9 +85,9 @@ INSTANTIATE_TEST_SUITE_P(
 // clang-format on
 
 TEST(RuaUri, BareAddressMessageSuggestsMailto) {
-  auto problem = rua_uri_problem("tlsrpt@example.com");
-  ASSERT_TRUE(problem);
-  EXPECT_THAT(*problem, ::testing::HasSubstr("mailto:tlsrpt@example.com"));
+  auto valid = validate_rua_uri("tlsrpt@example.com");
+  ASSERT_FALSE(valid);
+  EXPECT_THAT(valid.error(), ::testing::HasSubstr("mailto:tlsrpt@example.com"));
 }
 
 }  // namespace

@@ -9,27 +9,27 @@ namespace {
 
 TEST(ReadTxtPresentation, UnquotedTextIsTakenAsIs) {
   const auto t = read_txt_presentation("v=STSv1; id=1");
-  EXPECT_FALSE(t.error);
-  EXPECT_EQ(t.text, "v=STSv1; id=1");
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(*t, "v=STSv1; id=1");
 }
 
 TEST(ReadTxtPresentation, ConcatenatesStringsWithoutSpaces) {
   const auto t = read_txt_presentation("\"v=STSv1; \" \"id=20190429T010101;\"");
-  EXPECT_FALSE(t.error);
-  EXPECT_EQ(t.text, "v=STSv1; id=20190429T010101;");
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(*t, "v=STSv1; id=20190429T010101;");
 }
 
 TEST(ReadTxtPresentation, Escapes) {
   const auto t = read_txt_presentation(R"("a\"b\\c\059d\000")");
-  ASSERT_FALSE(t.error) << *t.error;
-  EXPECT_EQ(t.text, std::string("a\"b\\c;d\0", 8));
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(*t, std::string("a\"b\\c;d\0", 8));
 }
 
 TEST(ReadTxtPresentation, Errors) {
-  EXPECT_TRUE(read_txt_presentation("\"unterminated").error);
-  EXPECT_TRUE(read_txt_presentation("\"a\" b").error);
-  EXPECT_TRUE(read_txt_presentation(R"("\256")").error);
-  EXPECT_TRUE(read_txt_presentation("\"ends with backslash\\").error);
+  EXPECT_FALSE(read_txt_presentation("\"unterminated").has_value());
+  EXPECT_FALSE(read_txt_presentation("\"a\" b").has_value());
+  EXPECT_FALSE(read_txt_presentation(R"("\256")").has_value());
+  EXPECT_FALSE(read_txt_presentation("\"ends with backslash\\").has_value());
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ class EndpointsTest : public ::testing::Test {
                          const std::string& extra = "") {
     auto request =
         parse_request_head(method + " " + target + " HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n");
-    return handle_request(endpoints_, std::get<HttpRequest>(request), "");
+    return handle_request(endpoints_, request.value(), "");
   }
 
   state::DomainStore store_;
@@ -48,11 +48,11 @@ class EndpointsTest : public ::testing::Test {
                        .collector = collector_,
                        .version = "1.2.3",
                        .ready = [this] { return ready_; },
-                       .reload =
-                           [this] {
-                             ++reloads_;
-                             return reload_problem_;
-                           },
+                       .reload = [this]() -> Result<void> {
+                         ++reloads_;
+                         if (!reload_problem_.empty()) return failure(reload_problem_);
+                         return {};
+                       },
                        .next_check = [](const std::string&) { return std::nullopt; }};
 };
 
@@ -148,8 +148,7 @@ TEST_F(EndpointsTest, AnOldRenderIsNotServedAgain) {
 }
 
 TEST_F(EndpointsTest, WhatBasicAuthDecided) {
-  const auto request =
-      std::get<HttpRequest>(parse_request_head("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto request = (parse_request_head("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).value();
   const auto denied = handle_request(endpoints_, request, "", Access::denied);
   EXPECT_EQ(denied.status, 401);
   EXPECT_EQ(denied.headers.at(0).first, "WWW-Authenticate");
