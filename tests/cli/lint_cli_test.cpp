@@ -3,19 +3,27 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "fake_dns_server.hpp"
 #include "mtasts/finding.hpp"
 #include "run_process.hpp"
 
@@ -349,6 +357,123 @@ TEST(CheckCli, ColorAlwaysPaintsNeverAndAutoInAPipeDoNot) {
 TEST(CheckCli, NoMxSkipsTheMxHosts) {
   EXPECT_EQ(json_of(run_agent(check_args({"--json", "a.invalid"})))["mx_probed"], true);
   EXPECT_EQ(json_of(run_agent(check_args({"--no-mx", "--json", "a.invalid"})))["mx_probed"], false);
+}
+
+/// A domain whose names a loopback DNS server answers: its policy host and its one MX host
+/// are 127.0.0.1. Two listeners count the connections the agent makes to them.
+class CheckPortsTest : public ::testing::Test {
+ protected:
+  CheckPortsTest()
+      : dns_(io_, [](const Bytes& query) {
+          using Dns = mtasts::support::FakeDnsServer;
+          const auto [name, type] = Dns::question_of(query);
+          std::vector<Bytes> answers;
+          if (name == "_mta-sts.ports.test" && type == 16) {
+            answers.push_back(Dns::txt_rdata("v=STSv1; id=1"));
+          } else if (name == "ports.test" && type == 15) {
+            answers.push_back(Dns::mx_rdata(10, "mx.ports.test"));
+          } else if ((name == "mta-sts.ports.test" || name == "mx.ports.test") && type == 1) {
+            answers.push_back(Dns::a_rdata("127.0.0.1"));
+          }
+          return std::optional(Dns::reply_with_answers(query, answers));
+        }) {
+    for (auto* listener : {&policy_, &smtp_}) {
+      listener->acceptor.open(asio::ip::tcp::v4());
+      listener->acceptor.bind({asio::ip::address_v4::loopback(), 0});
+      listener->acceptor.listen();
+      accept(*listener);
+    }
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~CheckPortsTest() override {
+    asio::post(io_, [this] { io_.stop(); });
+    thread_.join();
+  }
+
+  struct Listener {
+    explicit Listener(asio::io_context& io) : acceptor(io) {}
+    asio::ip::tcp::acceptor acceptor;
+    std::atomic<int> accepted{0};
+    std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+  };
+  /// Accepts and closes at once: the agent's fetch or probe then fails, after connecting.
+  static void accept(Listener& listener) {
+    listener.acceptor.async_accept([&listener](std::error_code ec, asio::ip::tcp::socket) {
+      if (ec) return;
+      ++listener.accepted;
+      accept(listener);
+    });
+  }
+
+  using Bytes = mtasts::support::Bytes;
+  asio::io_context io_;
+  mtasts::support::FakeDnsServer dns_;
+  Listener policy_{io_};
+  Listener smtp_{io_};
+  std::thread thread_;
+};
+
+// The lab's servers and tests on one machine listen on other ports than 443 and 25.
+TEST_F(CheckPortsTest, PolicyAndSmtpPortsAreWhereTheAgentConnects) {
+  const AgentRun run = run_agent({"check", "--json", "--timeout", "10s", "--dns-server",
+                                  dns_.address(), "--policy-port", std::to_string(policy_.port()),
+                                  "--smtp-port", std::to_string(smtp_.port()), "ports.test"});
+  EXPECT_GE(policy_.accepted.load(), 1) << run.out << run.err;
+  EXPECT_GE(smtp_.accepted.load(), 1) << run.out << run.err;
+  // Each listener closed at once: the policy's handshake and the MX's greeting failed there.
+  const auto report = json_of(run);
+  EXPECT_EQ(report["policy"]["addresses"][0]["error"], "tls_failed") << run.out;
+  EXPECT_EQ(report["mx"][0]["addresses"][0]["stage"], "banner") << run.out;
+}
+
+/// Runs the agent with its standard output on a pseudo-terminal, as a person at a terminal
+/// would, with `environment` added; returns what it wrote there.
+std::string run_on_terminal(const std::vector<std::string>& args,
+                            const std::vector<std::string>& environment) {
+  std::vector<std::string> storage{MTASTS_AGENT_BINARY};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!std::string_view(*e).starts_with("NO_COLOR=")) env_storage.emplace_back(*e);
+  }
+  env_storage.insert(env_storage.end(), environment.begin(), environment.end());
+  std::vector<char*> envp;
+  for (auto& s : env_storage) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  int terminal = -1;
+  const pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  if (pid < 0) {
+    ADD_FAILURE() << "forkpty: " << std::strerror(errno);
+    return {};
+  }
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(terminal, buffer, sizeof buffer);
+    if (n <= 0) break;  // EIO once the child has exited and closed the terminal
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(terminal);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return out;
+}
+
+// https://no-color.org: a terminal is painted unless NO_COLOR is set (to anything non-empty).
+TEST(CheckCli, ATerminalIsPaintedUnlessNoColorIsSet) {
+  const std::string escape = "\x1b[";
+  EXPECT_THAT(run_on_terminal(check_args({"a.invalid"}), {}), HasSubstr(escape));
+  EXPECT_THAT(run_on_terminal(check_args({"a.invalid"}), {"NO_COLOR=1"}), Not(HasSubstr(escape)));
+  // --color=always wins over NO_COLOR.
+  EXPECT_THAT(run_on_terminal(check_args({"--color=always", "a.invalid"}), {"NO_COLOR=1"}),
+              HasSubstr(escape));
 }
 
 TEST(CheckCli, BadInputExitsTwoWithTheReason) {

@@ -1,12 +1,15 @@
 #include "fake_dns_server.hpp"
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/ip/address_v4.hpp>
 #include <asio/read.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <cctype>
 
 namespace mtasts::support {
 
@@ -44,6 +47,77 @@ Bytes FakeDnsServer::reply_with_rcode(const Bytes& query, int rcode) {
   reply[3] = static_cast<unsigned char>(0x80 | (rcode & 0x0F));           // RA, RCODE
   reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;  // no records
   return reply;
+}
+
+std::pair<std::string, std::uint16_t> FakeDnsServer::question_of(const Bytes& query) {
+  std::string name;
+  std::size_t at = 12;
+  while (at < query.size() && query[at] != 0) {
+    const std::size_t length = query[at];
+    if (length > 63 || at + 1 + length > query.size()) return {"", 0};
+    if (!name.empty()) name += '.';
+    for (std::size_t i = 1; i <= length; ++i) {
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(query[at + i])));
+    }
+    at += 1 + length;
+  }
+  if (at + 3 > query.size()) return {"", 0};
+  return {name, static_cast<std::uint16_t>(query[at + 1] << 8 | query[at + 2])};
+}
+
+Bytes FakeDnsServer::reply_with_answers(const Bytes& query, const std::vector<Bytes>& rdatas) {
+  Bytes reply = reply_with_rcode(query, 0);
+  const auto [name, type] = question_of(query);
+  if (name.empty() && type == 0) return reply;
+  // Only the header and the question: an EDNS OPT record of the query is not echoed.
+  std::size_t end = 12;
+  while (reply[end] != 0) end += 1u + reply[end];
+  reply.resize(end + 5);
+  reply[5] = 1;  // QDCOUNT
+  reply[7] = static_cast<unsigned char>(rdatas.size());
+  for (const auto& rdata : rdatas) {
+    const Bytes rr{0xC0,
+                   0x0C,  // the question's name
+                   static_cast<unsigned char>(type >> 8),
+                   static_cast<unsigned char>(type & 0xFF),
+                   0,
+                   1,  // IN
+                   0,
+                   0,
+                   0,
+                   60,  // TTL
+                   static_cast<unsigned char>(rdata.size() >> 8),
+                   static_cast<unsigned char>(rdata.size() & 0xFF)};
+    reply.insert(reply.end(), rr.begin(), rr.end());
+    reply.insert(reply.end(), rdata.begin(), rdata.end());
+  }
+  return reply;
+}
+
+Bytes FakeDnsServer::a_rdata(const std::string& ipv4) {
+  const auto bytes = asio::ip::make_address_v4(ipv4).to_bytes();
+  return Bytes(bytes.begin(), bytes.end());
+}
+
+Bytes FakeDnsServer::mx_rdata(std::uint16_t preference, const std::string& host) {
+  Bytes out{static_cast<unsigned char>(preference >> 8),
+            static_cast<unsigned char>(preference & 0xFF)};
+  std::size_t start = 0;
+  while (start < host.size()) {
+    const std::size_t dot = std::min(host.find('.', start), host.size());
+    out.push_back(static_cast<unsigned char>(dot - start));
+    out.insert(out.end(), host.begin() + static_cast<std::ptrdiff_t>(start),
+               host.begin() + static_cast<std::ptrdiff_t>(dot));
+    start = dot + 1;
+  }
+  out.push_back(0);
+  return out;
+}
+
+Bytes FakeDnsServer::txt_rdata(const std::string& text) {
+  Bytes out{static_cast<unsigned char>(text.size())};
+  out.insert(out.end(), text.begin(), text.end());
+  return out;
 }
 
 void FakeDnsServer::receive_udp() {

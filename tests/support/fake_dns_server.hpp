@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mtasts::support {
@@ -32,6 +33,16 @@ class FakeDnsServer {
 
   /// A reply header for `query` with `rcode` and no records (NXDOMAIN = 3, SERVFAIL = 2).
   static Bytes reply_with_rcode(const Bytes& query, int rcode);
+
+  /// The question of `query`: its name (lower case, no trailing dot) and type (A = 1,
+  /// MX = 15, TXT = 16, AAAA = 28); an empty name when the query is malformed.
+  static std::pair<std::string, std::uint16_t> question_of(const Bytes& query);
+  /// A NOERROR reply to `query` with one answer per rdata, each of the question's name and
+  /// type (none: NODATA).
+  static Bytes reply_with_answers(const Bytes& query, const std::vector<Bytes>& rdatas);
+  static Bytes a_rdata(const std::string& ipv4);
+  static Bytes mx_rdata(std::uint16_t preference, const std::string& host);
+  static Bytes txt_rdata(const std::string& text);  ///< one string of at most 255 bytes
 
  private:
   void receive_udp();
