@@ -65,11 +65,12 @@ bool password_matches(const std::string& password, const std::string& hash) {
 }
 
 BasicAuth::BasicAuth(std::map<std::string, std::string> users, asio::any_io_executor workers,
-                     std::size_t max_pending)
+                     PasswordCheckLimits limits)
     : state_(std::make_shared<State>()), workers_(std::move(workers)) {
   state_->users = std::move(users);
-  state_->max_pending = std::max<std::size_t>(1, max_pending);
-  state_->tokens = kBcryptBurst;
+  limits.max_pending = std::max<std::size_t>(1, limits.max_pending);
+  state_->limits = limits;
+  state_->tokens = limits.bcrypt_burst;
   state_->refilled = std::chrono::steady_clock::now();
   // The prefix ("$2y$12$") of the costliest user's hash with a fixed salt: an unknown user
   // costs at least the work of a wrong password, so timing does not tell which users exist.
@@ -105,10 +106,11 @@ asio::awaitable<Access> BasicAuth::check(std::optional<std::string_view> authori
   }
   // A flood of wrong passwords queues at most max_pending bcrypt runs; the rest are told to
   // come back, so the worker never builds a backlog of minutes.
-  if (state->pending >= state->max_pending) co_return Access::busy;
-  state->tokens = std::min(
-      kBcryptBurst, state->tokens + std::chrono::duration<double>(now - state->refilled).count() *
-                                        kBcryptPerSecond);
+  if (state->pending >= state->limits.max_pending) co_return Access::busy;
+  state->tokens =
+      std::min(state->limits.bcrypt_burst,
+               state->tokens + std::chrono::duration<double>(now - state->refilled).count() *
+                                   state->limits.bcrypt_per_second);
   state->refilled = now;
   if (state->tokens < 1) co_return Access::busy;
   state->tokens -= 1;

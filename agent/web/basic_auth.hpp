@@ -27,15 +27,21 @@ enum class Access {
   busy,    ///< too many password checks under way: 429, try again
 };
 
+/// How much password checking a flood of guesses may cause.
+struct PasswordCheckLimits {
+  /// Password checks that may run or wait at once; more are answered `busy`.
+  std::size_t max_pending = 4;
+  /// bcrypt runs allowed, refilled at this rate up to `bcrypt_burst`: a flood of new guesses
+  /// may take a tenth of one core, not a whole one that the checks share on a small machine.
+  double bcrypt_per_second = 2;
+  double bcrypt_burst = 4;
+};
+
 class BasicAuth {
  public:
-  static constexpr double kBcryptPerSecond = 2;
-  static constexpr double kBcryptBurst = 4;
-
   /// `users`: user → bcrypt hash. `workers`: where bcrypt runs (not the event loop).
-  /// `max_pending`: password checks that may run or wait at once; more are answered `busy`.
   BasicAuth(std::map<std::string, std::string> users, asio::any_io_executor workers,
-            std::size_t max_pending = 4);
+            PasswordCheckLimits limits = {});
   bool enabled() const { return !state_->users.empty(); }
 
   /// A client address whose passwords bcrypt rejected this often within kFailureWindow gets
@@ -64,11 +70,8 @@ class BasicAuth {
     /// bcrypt rejections per client address in its current window; bounded.
     std::unordered_map<std::string, Failures> failures;
     std::size_t pending = 0;
-    std::size_t max_pending = 4;
-    /// bcrypt runs allowed, refilled at kBcryptPerSecond up to kBcryptBurst: a flood of new
-    /// guesses may take a tenth of one core, not a whole one that the checks share on a small
-    /// machine.
-    double tokens = 0;
+    PasswordCheckLimits limits;
+    double tokens = 0;  ///< bcrypt runs allowed now (limits.bcrypt_per_second refills them)
     std::chrono::steady_clock::time_point refilled{};
   };
   static void count_failure(State& state, std::string client,

@@ -226,8 +226,10 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       << logs();
   ASSERT_TRUE(agent_->eventually(
       [&] { return series_count(R"(up{job="mta-sts-agent"} == 1)") == 1; }, 10s));
-  // Rate panels need two samples a little apart.
-  std::this_thread::sleep_for(3s);
+  // Rate panels need two samples of the agent's counters.
+  ASSERT_TRUE(agent_->eventually(
+      [&] { return series_count(R"(rate(mtasts_agent_checks_total[1m]))") > 0; }, 30s))
+      << logs();
 
   // (a) Every dashboard query parses and returns series from the lab's data. The panels that
   // may be empty here are listed with the reason.
