@@ -44,26 +44,11 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     if (!domain) return usage(fmt::format("{} {}", in_quotes(typed), domain.error()));
     domains.push_back(std::move(*domain));
   }
-  const auto timeout = parse_duration(options.timeout);
-  if (!timeout || timeout->count() <= 0) {
-    return usage(fmt::format("--timeout {} is not a duration such as 30s, 2m or 1m30s",
-                             in_quotes(options.timeout)));
-  }
-  if (*timeout > config::limits::kTimeout) {
-    return usage(fmt::format("--timeout {} is longer than the most allowed, {}",
-                             in_quotes(options.timeout),
-                             format_duration(config::limits::kTimeout)));
-  }
-  const auto expiry = parse_duration(options.expiry_warning);
-  if (!expiry) {
-    return usage(fmt::format("--expiry-warning {} is not a duration such as 14d",
-                             in_quotes(options.expiry_warning)));
-  }
-  if (*expiry > config::limits::kExpiryWarning) {
-    return usage(fmt::format("--expiry-warning {} is longer than the most allowed, {}",
-                             in_quotes(options.expiry_warning),
-                             format_duration(config::limits::kExpiryWarning)));
-  }
+  const auto timeout = config::parse_setting_duration(options.timeout, config::limits::kTimeout);
+  if (!timeout) return usage("--timeout " + timeout.error());
+  const auto expiry =
+      config::parse_setting_duration(options.expiry_warning, config::limits::kExpiryWarning, true);
+  if (!expiry) return usage("--expiry-warning " + expiry.error());
   const std::string ehlo = options.ehlo_name.empty() ? default_ehlo_name() : options.ehlo_name;
   if (auto valid = validate_domain_name(ehlo); !valid) {
     return usage(fmt::format("--ehlo-name {} {}", in_quotes(ehlo), valid.error()));

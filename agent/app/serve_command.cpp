@@ -527,12 +527,9 @@ int run_serve(const ServeOptions& options, std::ostream& err) {
   if (!level) return usage("--log.level must be debug, info, warn or error");
   if (!format) return usage("--log.format must be logfmt or json");
   log::configure(*level, *format);
-  const auto grace = parse_duration(options.shutdown_grace);
-  if (!grace) return usage("--shutdown.grace is not a duration such as 10s");
-  if (*grace > config::limits::kShutdownGrace) {
-    return usage(fmt::format("--shutdown.grace is longer than the most allowed, {}",
-                             format_duration(config::limits::kShutdownGrace)));
-  }
+  const auto grace =
+      config::parse_setting_duration(options.shutdown_grace, config::limits::kShutdownGrace, true);
+  if (!grace) return usage("--shutdown.grace " + grace.error());
   if (options.shard_total == 0) return usage("--shard.total must be at least 1");
   std::size_t shard_index = 0;
   if (options.shard_index) {

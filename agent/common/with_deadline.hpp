@@ -26,4 +26,15 @@ asio::awaitable<std::optional<T>> with_deadline(asio::awaitable<T> operation,
   co_return std::nullopt;
 }
 
+/// The same for an operation without a result (one that records its progress as it goes,
+/// so that a cut-short probe still says how far it got): true when it finished in time.
+inline asio::awaitable<bool> with_deadline(asio::awaitable<void> operation,
+                                           asio::steady_timer::time_point deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  auto result = co_await (std::move(operation) ||
+                          timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable)));
+  co_return result.index() == 0;
+}
+
 }  // namespace mtasts

@@ -253,6 +253,21 @@ class Builder {
 
 }  // namespace
 
+Result<std::chrono::milliseconds> parse_setting_duration(std::string_view text,
+                                                         std::chrono::milliseconds max,
+                                                         bool allow_zero) {
+  const auto value = parse_duration(text);
+  if (!value || (!allow_zero && value->count() == 0)) {
+    return failure(fmt::format(
+        "{} is not a duration; write it as Prometheus does: 30s, 5m, 1h30m, 14d", in_quotes(text)));
+  }
+  if (*value > max) {
+    return failure(fmt::format("{} is longer than the most allowed, {}", in_quotes(text),
+                               format_duration(max)));
+  }
+  return *value;
+}
+
 std::string ConfigError::to_string() const {
   std::string out = file;
   if (line > 0) out += fmt::format(":{}", line);

@@ -28,6 +28,13 @@ inline constexpr std::chrono::milliseconds kMxProbeReuse{3600LL * 1000};        
 inline constexpr std::chrono::milliseconds kShutdownGrace{3600LL * 1000};             // 1h
 }  // namespace limits
 
+/// A setting's duration (config file, command line) in the Prometheus grammar: not zero
+/// unless `allow_zero`, at most `max`; or a message that quotes the text and says which
+/// rule it breaks.
+Result<std::chrono::milliseconds> parse_setting_duration(std::string_view text,
+                                                         std::chrono::milliseconds max,
+                                                         bool allow_zero = false);
+
 /// What may be set globally and overridden per domain.
 struct CheckSettings {
   std::chrono::milliseconds interval{15 * 60 * 1000};  ///< between two checks of a domain

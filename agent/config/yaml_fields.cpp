@@ -50,17 +50,9 @@ void read_duration(const YAML::Node& node, const std::string& path, std::chrono:
                    Errors& errors, std::chrono::milliseconds max, bool allow_zero) {
   auto text = scalar(node, path, errors);
   if (!text) return;
-  auto value = parse_duration(*text);
-  if (!value || (!allow_zero && value->count() == 0)) {
-    errors.add(node, path,
-               fmt::format("{} is not a duration; write it as Prometheus does: 30s, 5m, 1h30m, 14d",
-                           in_quotes(*text)));
-    return;
-  }
-  if (*value > max) {
-    errors.add(node, path,
-               fmt::format("{} is longer than the most allowed, {}", in_quotes(*text),
-                           format_duration(max)));
+  auto value = parse_setting_duration(*text, max, allow_zero);
+  if (!value) {
+    errors.add(node, path, std::move(value.error()));
     return;
   }
   out = *value;

@@ -100,15 +100,7 @@ StsRecord evaluate_sts_records(std::span<const std::string> records, std::string
   static constexpr SelectionCodes kCodes{
       kStsVersion, FindingCode::sts_record_missing, FindingCode::sts_record_invalid,
       FindingCode::sts_record_multiple, FindingCode::sts_record_discarded};
-  auto selection = select_one_record(records, kCodes, subject);
-  StsRecord out;
-  if (selection) {
-    out = parse_sts_record(records[*selection], subject);
-  } else {
-    out.findings.push_back(std::move(selection.error()));
-  }
-  for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
-  return out;
+  return parse_selected_record<StsRecord>(records, kCodes, subject, &parse_sts_record);
 }
 
 }  // namespace mtasts

@@ -72,4 +72,20 @@ Result<std::size_t, Finding> select_one_record(std::span<const std::string> reco
 std::vector<Finding> discarded_records(std::span<const std::string> records,
                                        const SelectionCodes& codes, std::string_view subject);
 
+/// What senders make of the TXT records at one name: the selected record parsed by `parse`
+/// (or the finding that says why none was selected), plus the discarded attempts.
+template <class Record, class Parse>
+Record parse_selected_record(std::span<const std::string> records, const SelectionCodes& codes,
+                             std::string_view subject, Parse parse) {
+  auto selection = select_one_record(records, codes, subject);
+  Record out;
+  if (selection) {
+    out = parse(records[*selection], subject);
+  } else {
+    out.findings.push_back(std::move(selection.error()));
+  }
+  for (auto& f : discarded_records(records, codes, subject)) out.findings.push_back(std::move(f));
+  return out;
+}
+
 }  // namespace mtasts

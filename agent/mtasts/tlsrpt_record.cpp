@@ -231,15 +231,7 @@ TlsRptRecord evaluate_tlsrpt_records(std::span<const std::string> records,
   static constexpr SelectionCodes kCodes{kTlsRptVersion, FindingCode::tlsrpt_missing,
                                          FindingCode::tlsrpt_invalid, FindingCode::tlsrpt_multiple,
                                          FindingCode::tlsrpt_discarded};
-  auto selection = select_one_record(records, kCodes, subject);
-  TlsRptRecord out;
-  if (selection) {
-    out = parse_tlsrpt_record(records[*selection], subject);
-  } else {
-    out.findings.push_back(std::move(selection.error()));
-  }
-  for (auto& f : discarded_records(records, kCodes, subject)) out.findings.push_back(std::move(f));
-  return out;
+  return parse_selected_record<TlsRptRecord>(records, kCodes, subject, &parse_tlsrpt_record);
 }
 
 }  // namespace mtasts

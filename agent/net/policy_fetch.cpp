@@ -5,12 +5,13 @@
 #include <array>
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 #include <memory>
+
+#include "common/with_deadline.hpp"
 
 namespace mtasts::net {
 namespace {
@@ -92,16 +93,12 @@ asio::awaitable<void> run_fetch(asio::ssl::context& context, std::string host,
 
 asio::awaitable<PolicyFetch> fetch_policy(asio::ssl::context& context, std::string host,
                                           asio::ip::tcp::endpoint endpoint, FetchOptions options) {
-  using namespace asio::experimental::awaitable_operators;
-  auto executor = co_await asio::this_coro::executor;
   auto result = std::make_shared<PolicyFetch>();
   result->endpoint = endpoint;
   const auto started = std::chrono::steady_clock::now();
-  asio::steady_timer deadline(executor, options.timeout);
-  // run_fetch never throws for network failures, so `||` is safe here (asio#900).
-  auto winner = co_await (run_fetch(context, std::move(host), endpoint, options, result) ||
-                          deadline.async_wait(kToken));
-  if (winner.index() == 1) {
+  // run_fetch never throws for network failures, so the deadline's `||` is safe (asio#900).
+  if (!co_await with_deadline(run_fetch(context, std::move(host), endpoint, options, result),
+                              started + options.timeout)) {
     result->error = FetchError::timeout;
     result->detail = fmt::format("no complete answer within {} ms (stopped at {})",
                                  options.timeout.count(), to_string(result->stage));

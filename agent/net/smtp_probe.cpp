@@ -11,6 +11,7 @@
 #include <asio/write.hpp>
 #include <memory>
 
+#include "common/with_deadline.hpp"
 #include "mtasts/text.hpp"
 #include "net/policy_fetch.hpp"
 
@@ -185,15 +186,12 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
 
 asio::awaitable<SmtpProbe> probe_smtp(asio::ssl::context& context, std::string mx_host,
                                       asio::ip::tcp::endpoint endpoint, SmtpOptions options) {
-  auto executor = co_await asio::this_coro::executor;
   auto result = std::make_shared<SmtpProbe>();
   result->endpoint = endpoint;
   const auto started = std::chrono::steady_clock::now();
-  asio::steady_timer deadline(executor, options.timeout);
-  // run_probe never throws for network failures, so `||` is safe (asio#900).
-  auto winner = co_await (run_probe(context, std::move(mx_host), endpoint, options, result) ||
-                          deadline.async_wait(kToken));
-  if (winner.index() == 1) {
+  // run_probe never throws for network failures, so the deadline's `||` is safe (asio#900).
+  if (!co_await with_deadline(run_probe(context, std::move(mx_host), endpoint, options, result),
+                              started + options.timeout)) {
     result->error = SmtpError::timeout;
     result->detail = fmt::format("the probe did not finish within {} ms (stopped at {})",
                                  options.timeout.count(), to_string(result->stage));
