@@ -31,7 +31,7 @@ value() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<< "$2"; }
 # ---- mta-sts-agent ------------------------------------------------------------------
 write_agent_config "$RUN/agent.yml"
 # start_agent LOG: the agent on the benchmark's config, its pid in $agent. With a state
-# database, as the shipped systemd unit runs it (each check is written as it ends); a fresh one
+# database, as the shipped systemd unit runs it (finished checks written once a second); a fresh one
 # each time, so no report is served from an earlier run.
 # BENCH_STORAGE=0 runs it without one, to measure what the state database costs.
 start_agent() {
