@@ -396,9 +396,12 @@ class Daemon {
       rows.push_back({entry->report.get(), entry->history ? &*entry->history : nullptr});
     }
     if (auto saved = database_->save(rows); !saved) {
+      // Kept for the next second's write: a lock held for a while (an operator's sqlite3
+      // session) delays the state, it does not lose it.
       ++stats_.state_save_failures_total;
-      log::error("cannot save the state",
+      log::error("cannot save the state; trying again in a second",
                  {{"err", saved.error()}, {"domains", std::to_string(rows.size())}});
+      return;
     }
     unsaved_.clear();
   }

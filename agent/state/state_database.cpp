@@ -93,7 +93,9 @@ Result<DatabasePtr> open_checked(const std::string& path) {
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
   DatabasePtr db(raw);
   if (rc != SQLITE_OK) return failure(sqlite_error(db.get(), "cannot open " + path));
-  sqlite3_busy_timeout(db.get(), 2000);
+  // A write waits this long for another process's lock; it blocks the event loop meanwhile,
+  // and a failed write is tried again a second later, so keep it short.
+  sqlite3_busy_timeout(db.get(), 200);
   // WAL: a write is one append, readers never block it; NORMAL: a committed check survives a
   // crash of the agent (not necessarily of the machine's power), at a fraction of FULL's fsyncs.
   char* message = nullptr;

@@ -157,7 +157,7 @@ TEST_F(ServeCli, ShutdownGraceBoundsTheWaitForRunningChecks) {
 
 // A state database the agent cannot write to (here another process holds its write lock, as
 // an operator's sqlite3 session or a backup might) counts each failed write, and the agent
-// keeps checking and serving.
+// keeps checking and serving; once the lock is gone, what it could not write is written.
 TEST_F(ServeCli, StateSaveFailuresAreCounted) {
   AgentProcess agent(MTASTS_AGENT_BINARY, flags(write_config("  - a.invalid\n")),
                      (dir_ / "log").string());
@@ -171,9 +171,21 @@ TEST_F(ServeCli, StateSaveFailuresAreCounted) {
       std::chrono::seconds(15)))
       << agent.log();
   sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
   EXPECT_THAT(agent.log(), HasSubstr("cannot save the state"));
   EXPECT_EQ(agent.get("/-/healthy").response.status, 200);
+  // The check of a.invalid ended while the lock was held; its next one is a minute away.
+  const auto stored = [&] {
+    sqlite3_stmt* count = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM domains WHERE domain = 'a.invalid' AND report IS "
+                       "NOT NULL;",
+                       -1, &count, nullptr);
+    const bool found = sqlite3_step(count) == SQLITE_ROW && sqlite3_column_int(count, 0) == 1;
+    sqlite3_finalize(count);
+    return found;
+  };
+  EXPECT_TRUE(agent.eventually(stored, std::chrono::seconds(10))) << agent.log();
+  sqlite3_close(db);
 }
 
 // --log.level=error leaves out warnings and information.
