@@ -1,6 +1,7 @@
 #include "probe/check_domain.hpp"
 
 #include <ares.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -114,9 +115,22 @@ asio::awaitable<void> fetch_policy_everywhere(CheckContext& context, PolicyFacts
   }
 }
 
+/// An MX host's addresses; domains that share the MX host share the lookup (SmtpProbeSharing).
+asio::awaitable<AddressLookupFacts> lookup_mx_addresses(CheckContext& context,
+                                                        const std::string& host,
+                                                        const CheckOptions& options,
+                                                        Clock::time_point deadline) {
+  auto lookup = [&]() { return lookup_addresses(context.resolver, host, options, deadline); };
+  if (!context.smtp_sharing) co_return co_await lookup();
+  const std::string key =
+      fmt::format("{}|{}{}{}|{}", to_lower_ascii(host), options.ipv4, options.ipv6,
+                  options.deny_private_addresses, options.max_addresses_per_family);
+  co_return co_await context.smtp_sharing->addresses(key, lookup);
+}
+
 asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, CheckOptions options,
                                     Clock::time_point deadline) {
-  host.lookup = co_await lookup_addresses(context.resolver, host.host, options, deadline);
+  host.lookup = co_await lookup_mx_addresses(context, host.host, options, deadline);
   if (!options.probe_mx) co_return;
   host.probes.resize(host.lookup.addresses.size());
   net::SmtpOptions smtp;

@@ -35,6 +35,25 @@ void SmtpProbeSharing::sweep(Clock::time_point now) {
   std::erase_if(entries_, [&](const auto& e) {
     return e.second->result && now - e.second->finished > reuse_;
   });
+  std::erase_if(lookups_, [&](const auto& e) { return now - e.second.at > reuse_; });
+}
+
+asio::awaitable<AddressLookupFacts> SmtpProbeSharing::addresses(
+    const std::string& key, std::function<asio::awaitable<AddressLookupFacts>()> lookup) {
+  const auto now = Clock::now();
+  sweep(now);
+  if (auto it = lookups_.find(key); it != lookups_.end() && now - it->second.at <= reuse_) {
+    ++lookups_reused_;
+    co_return it->second.facts;
+  }
+  const bool asked_before = reuse_ > Clock::duration::zero() &&
+                            asked_recently(std::hash<std::string>{}("lookup|" + key), now);
+  AddressLookupFacts facts = co_await lookup();
+  // A timeout or SERVFAIL is this check's news, not an answer to hand to other domains.
+  const bool definitive = (!facts.v4_asked || dns::is_definitive(facts.v4_failure)) &&
+                          (!facts.v6_asked || dns::is_definitive(facts.v6_failure));
+  if (asked_before && definitive) lookups_[key] = {facts, Clock::now()};
+  co_return facts;
 }
 
 bool SmtpProbeSharing::asked_recently(std::size_t hash, Clock::time_point now) {

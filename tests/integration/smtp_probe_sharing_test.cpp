@@ -185,5 +185,42 @@ TEST_F(SmtpProbeSharingTest, AJoinedCheckThatRanOutOfTimeDoesNotProbeAgain) {
   EXPECT_EQ(sessions_, 1);  // only the first check's session
 }
 
+// The MX host's A and AAAA lookups: a second domain's lookup is kept, later ones reuse it;
+// a failed lookup is nobody else's answer; with reuse 0 nothing is kept.
+TEST_F(SmtpProbeSharingTest, AnMxHostsAddressLookupIsSharedLikeItsProbes) {
+  int lookups = 0;
+  AddressLookupFacts found;
+  found.addresses = {asio::ip::make_address("192.0.2.25")};
+  AddressLookupFacts timed_out;
+  timed_out.v4_failure = dns::DnsFailure::timeout;
+  auto lookup_of = [&](const AddressLookupFacts& answer) {
+    return [&lookups, answer]() -> asio::awaitable<AddressLookupFacts> {
+      ++lookups;
+      co_return answer;
+    };
+  };
+  const auto ask = [&](SmtpProbeSharing& sharing, const std::string& key,
+                       const AddressLookupFacts& answer) {
+    return run_awaitable<AddressLookupFacts>(
+        io_, [&]() { return sharing.addresses(key, lookup_of(answer)); });
+  };
+
+  SmtpProbeSharing sharing(1min);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(ask(sharing, "mx.shared.test|tt", found).addresses, found.addresses);
+  }
+  EXPECT_EQ(lookups, 2);  // the first (asked once, not kept) and the second (kept)
+  EXPECT_EQ(sharing.lookups_reused(), 2u);
+
+  lookups = 0;
+  for (int i = 0; i < 3; ++i) ask(sharing, "mx.flaky.test|tt", timed_out);
+  EXPECT_EQ(lookups, 3);
+
+  SmtpProbeSharing no_reuse(0s);
+  lookups = 0;
+  for (int i = 0; i < 3; ++i) ask(no_reuse, "mx.shared.test|tt", found);
+  EXPECT_EQ(lookups, 3);
+}
+
 }  // namespace
 }  // namespace mtasts::probe
