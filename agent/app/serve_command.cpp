@@ -81,7 +81,8 @@ class Daemon {
         collector_(store_, stats_),
         watch_timer_(io),
         canary_timer_(io),
-        save_timer_(io) {
+        save_timer_(io),
+        signals_(io, SIGHUP, SIGTERM, SIGINT) {
     stats_.shard_index = shard_index;
     stats_.shard_total = options.shard_total;
   }
@@ -173,9 +174,8 @@ class Daemon {
 
   /// Serves until SIGTERM or SIGINT; SIGHUP reloads. Then stops gracefully.
   asio::awaitable<std::size_t> run_until_signalled() {
-    asio::signal_set signals(io_, SIGHUP, SIGTERM, SIGINT);
     for (;;) {
-      auto [ec, signal] = co_await signals.async_wait(kTuple);
+      auto [ec, signal] = co_await signals_.async_wait(kTuple);
       if (ec) break;
       if (signal == SIGHUP) {
         reload("SIGHUP");
@@ -498,6 +498,9 @@ class Daemon {
   asio::steady_timer watch_timer_;
   asio::steady_timer canary_timer_;
   asio::steady_timer save_timer_;
+  /// Taken from the start, before the server listens: a SIGTERM right after "listening" is a
+  /// graceful stop, not the default action that kills the process.
+  asio::signal_set signals_;
   /// Port-25 evidence from every check and the canaries; one round = the check interval.
   probe::Port25EgressMonitor egress_{std::chrono::minutes(15)};
   probe::Port25Egress egress_logged_ = probe::Port25Egress::unproven;
