@@ -54,6 +54,9 @@ constexpr auto kCanariesEvery = std::chrono::seconds(60);
 constexpr auto kCanaryTimeout = std::chrono::seconds(30);
 /// How often finished checks are written to the state database, together in one transaction.
 constexpr auto kStateSaveEvery = std::chrono::seconds(1);
+/// After failed writes, the next waits twice as long each time, up to this: a full disk must
+/// not make the agent encode every unsaved report every second.
+constexpr auto kStateSaveBackoffMax = std::chrono::seconds(32);
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -380,7 +383,7 @@ class Daemon {
   /// cost more CPU than the check's DNS lookups).
   asio::awaitable<void> save_loop() {
     while (!stopping_) {
-      save_timer_.expires_after(kStateSaveEvery);
+      save_timer_.expires_after(save_delay_);
       co_await save_timer_.async_wait(kTuple);
       if (stopping_) break;
       save_unsaved();
@@ -396,13 +399,17 @@ class Daemon {
       rows.push_back({entry->report.get(), entry->history ? &*entry->history : nullptr});
     }
     if (auto saved = database_->save(rows); !saved) {
-      // Kept for the next second's write: a lock held for a while (an operator's sqlite3
-      // session) delays the state, it does not lose it.
+      // Kept for the next write: a lock held for a while (an operator's sqlite3 session) or a
+      // full disk delays the state, it does not lose it.
       ++stats_.state_save_failures_total;
-      log::error("cannot save the state; trying again in a second",
-                 {{"err", saved.error()}, {"domains", std::to_string(rows.size())}});
+      save_delay_ = std::min<std::chrono::milliseconds>(2 * save_delay_, kStateSaveBackoffMax);
+      log::error("cannot save the state; trying again later",
+                 {{"err", saved.error()},
+                  {"domains", std::to_string(rows.size())},
+                  {"retry_in", format_duration(save_delay_)}});
       return;
     }
+    save_delay_ = kStateSaveEvery;
     unsaved_.clear();
   }
 
@@ -495,6 +502,7 @@ class Daemon {
   std::unique_ptr<web::HttpServer> server_;
   std::unique_ptr<state::StateDatabase> database_;  ///< with --storage.path
   std::set<std::string> unsaved_;                   ///< checked since the last write to database_
+  std::chrono::milliseconds save_delay_ = kStateSaveEvery;  ///< grows while writes fail
   asio::steady_timer watch_timer_;
   asio::steady_timer canary_timer_;
   asio::steady_timer save_timer_;

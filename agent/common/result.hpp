@@ -20,7 +20,7 @@ auto failure(E&& error) {
   return tl::make_unexpected(std::forward<E>(error));
 }
 
-/// A failure with a message, whatever string-like type the message is.
+/// A literal message becomes a std::string (make_unexpected alone would keep a char pointer).
 inline auto failure(const char* message) {
   return tl::make_unexpected(std::string(message));
 }

@@ -46,8 +46,9 @@ asio::awaitable<AddressLookupFacts> SmtpProbeSharing::addresses(
     ++lookups_reused_;
     co_return it->second.facts;
   }
-  const bool asked_before = reuse_ > Clock::duration::zero() &&
-                            asked_recently(std::hash<std::string>{}("lookup|" + key), now);
+  // Lookup keys ("host|families|bound") never equal probe keys ("host|address|port|ehlo").
+  const bool asked_before =
+      reuse_ > Clock::duration::zero() && asked_recently(std::hash<std::string>{}(key), now);
   AddressLookupFacts facts = co_await lookup();
   // A timeout or SERVFAIL is this check's news, not an answer to hand to other domains.
   const bool definitive = (!facts.v4_asked || dns::is_definitive(facts.v4_failure)) &&
