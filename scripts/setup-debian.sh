@@ -10,7 +10,7 @@ packages=(
   # libraries the agent links
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev libjemalloc-dev
-  libexpected-dev
+  libexpected-dev libgmime-3.0-dev
   # tests: GoogleTest, clang 16 with libFuzzer for the fuzz targets (clang 14 fails on the
   # coroutine files under the sanitizers), clang-format
   libgtest-dev libgmock-dev clang-16 libclang-rt-16-dev clang-format

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <ctime>
 #include <string>
+#include <string_view>
+
+#include "common/result.hpp"
 
 namespace mtasts {
 
@@ -17,5 +20,10 @@ std::string rfc3339_millis(std::chrono::system_clock::time_point time);
 
 /// The UTC date alone: "2026-11-27".
 std::string utc_date(std::time_t time);
+
+/// Reads an RFC 3339 date-time ("2026-11-27T19:00:00Z", "2026-11-27T21:00:00.5+02:00"; 't', 'z'
+/// and a space for 'T' too, as §5.6 allows) as seconds since the epoch, the fraction dropped;
+/// says what is wrong otherwise.
+Result<std::time_t> parse_rfc3339(std::string_view text);
 
 }  // namespace mtasts

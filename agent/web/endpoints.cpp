@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <array>
 
+#include "common/gzip.hpp"
 #include "common/log.hpp"
 #include "common/time.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"
-#include "web/gzip.hpp"
 #include "web/status_page.hpp"
 
 namespace mtasts::web {

@@ -14,9 +14,9 @@
 #include <charconv>
 #include <map>
 
+#include "common/gzip.hpp"
 #include "common/log.hpp"
 #include "common/with_deadline.hpp"
-#include "web/gzip.hpp"
 
 namespace mtasts::web {
 

@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/gzip.hpp"
 #include "http_client.hpp"
-#include "web/gzip.hpp"
 
 namespace {
 
@@ -123,7 +123,7 @@ int scrape(const std::string& host, std::uint16_t port) {
   headers.push_back("Accept-Encoding: gzip");
   const auto r = http_request(host, port, "GET", "/metrics", headers);
   const double took = seconds_since(start);
-  const auto text = mtasts::web::gzip_decompress(r.response.body, 1u << 30);
+  const auto text = mtasts::gzip_decompress(r.response.body, 1u << 30);
   if (!r.ok || !text) {
     std::printf("scrape failed\n");
     return 1;

@@ -14,9 +14,9 @@
 #include <future>
 #include <thread>
 
+#include "common/gzip.hpp"
 #include "fake_tcp_server.hpp"
 #include "http_client.hpp"
-#include "web/gzip.hpp"
 
 namespace mtasts::web {
 namespace {

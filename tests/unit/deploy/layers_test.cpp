@@ -27,6 +27,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         {"report", {"common", "mtasts", "dns", "net", "probe"}},
         {"config", {"common", "mtasts"}},
         {"scheduler", {"common", "mtasts"}},
+        {"tlsrpt", {"common", "mtasts"}},
     };
     std::map<std::string, std::set<std::string>> out(order.begin(), order.end());
     std::set<std::string> below;

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "web/gzip.hpp"
+#include "common/gzip.hpp"
 #include "web/http_server.hpp"
 
 namespace mtasts::web {

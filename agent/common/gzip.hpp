@@ -1,6 +1,6 @@
 /// @file
-/// @brief gzip for HTTP answers (/metrics at 10,000 domains is megabytes of text that
-/// compresses about 20:1), with zlib.
+/// @brief gzip with zlib: HTTP answers (/metrics at 10,000 domains is megabytes of text that
+/// compresses about 20:1) and TLS-RPT reports in (RFC 8460 §5.3: application/tlsrpt+gzip).
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "common/result.hpp"
 
-namespace mtasts::web {
+namespace mtasts {
 
 /// The gzip member (RFC 1952) of `data`; fails only if zlib does (out of memory).
 Result<std::string> gzip_compress(std::string_view data, int level = 6);
@@ -35,4 +35,4 @@ class GzipWriter {
 /// `max_bytes` of output (a gzip bomb).
 Result<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes);
 
-}  // namespace mtasts::web
+}  // namespace mtasts

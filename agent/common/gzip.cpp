@@ -1,11 +1,11 @@
-#include "web/gzip.hpp"
+#include "common/gzip.hpp"
 
 #include <fmt/format.h>
 #include <zlib.h>
 
 #include <memory>
 
-namespace mtasts::web {
+namespace mtasts {
 namespace {
 
 constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip wrapper (zlib.h)
@@ -96,4 +96,4 @@ Result<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes
   }
 }
 
-}  // namespace mtasts::web
+}  // namespace mtasts
