@@ -12,20 +12,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/sqlite.hpp"
 #include "state/report_codec.hpp"
 #include "state/state_file.hpp"
 
 namespace mtasts::state {
 namespace {
 
-struct DatabaseCloser {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using DatabasePtr = std::unique_ptr<sqlite3, DatabaseCloser>;
-using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+using sqlite::DatabasePtr;
+using sqlite::error;
+using sqlite::prepare;
+using sqlite::StatementPtr;
 
 /// A file descriptor that is closed (and its flock released) when it goes.
 class LockFile {
@@ -50,10 +47,6 @@ constexpr const char* kSchema = R"sql(
     report  TEXT   -- the latest report (JSON, report_codec), NULL until checked
   );
 )sql";
-
-std::string sqlite_error(sqlite3* db, std::string_view what) {
-  return fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : "out of memory");
-}
 
 /// "lock held by pid 1234" from the lock file's content, for the error message.
 std::string holder_of(int fd) {
@@ -87,66 +80,7 @@ Result<std::unique_ptr<LockFile>> take_lock(const std::string& dir) {
 
 /// Opens `path` and checks that it is a usable database of this schema; the problem when not.
 Result<DatabasePtr> open_checked(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
-  DatabasePtr db(raw);
-  if (rc != SQLITE_OK) return failure(sqlite_error(db.get(), "cannot open " + path));
-  // A write waits this long for another process's lock; it blocks the event loop meanwhile,
-  // and a failed write is tried again a second later, so keep it short.
-  sqlite3_busy_timeout(db.get(), 200);
-  // WAL: a write is one append, readers never block it; NORMAL: a committed check survives a
-  // crash of the agent (not necessarily of the machine's power), at a fraction of FULL's fsyncs.
-  char* message = nullptr;
-  // The agent writes and reads back only at start: a small page cache (256 KiB) keeps the
-  // memory of 10,000 domains' rows out of the process.
-  const std::string setup = fmt::format(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256; {} "
-      "PRAGMA user_version;",
-      kSchema);
-  if (sqlite3_exec(db.get(), setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string problem = message ? message : "unknown error";
-    sqlite3_free(message);
-    return failure(fmt::format("{} is not a usable database: {}", path, problem));
-  }
-  sqlite3_stmt* raw_check = nullptr;
-  if (sqlite3_prepare_v2(db.get(), "PRAGMA quick_check;", -1, &raw_check, nullptr) != SQLITE_OK) {
-    return failure(sqlite_error(db.get(), path + " cannot be checked"));
-  }
-  StatementPtr check(raw_check);
-  if (sqlite3_step(check.get()) != SQLITE_ROW ||
-      std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(check.get(), 0))) !=
-          "ok") {
-    return failure(fmt::format("{} failed its integrity check", path));
-  }
-  check.reset();
-  sqlite3_exec(db.get(), fmt::format("PRAGMA user_version={};", kSchemaVersion).c_str(), nullptr,
-               nullptr, nullptr);
-  return db;
-}
-
-/// Moves a database that cannot be used (and its WAL files) aside, for a look; the name it
-/// has now.
-Result<std::string> move_aside(const std::string& path) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  const std::string aside = fmt::format("{}.corrupt-{}", path, now);
-  std::error_code ec;
-  std::filesystem::rename(path, aside, ec);
-  for (const char* suffix : {"-wal", "-shm"}) {
-    std::error_code ignored;
-    std::filesystem::rename(path + suffix, aside + suffix, ignored);
-  }
-  if (ec) return failure(fmt::format("could not move {} aside: {}", path, ec.message()));
-  return aside;
-}
-
-StatementPtr prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-  return StatementPtr(raw);
+  return sqlite::open(path, {.schema = kSchema, .schema_version = kSchemaVersion});
 }
 
 }  // namespace
@@ -173,7 +107,7 @@ Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const std::string& di
   auto opened = open_checked(path);
   if (!opened) {
     // A bad file must not keep the agent down: keep it for a look, start afresh.
-    const auto aside = move_aside(path);
+    const auto aside = sqlite::move_aside(path);
     notices.push_back(
         aside ? fmt::format("{}; moved aside to {} and started a new one", opened.error(), *aside)
               : fmt::format("{}; {}", opened.error(), aside.error()));
@@ -186,7 +120,7 @@ Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const std::string& di
                             "ON CONFLICT (domain) DO UPDATE SET history = ?2, report = ?3;");
   handles->select_all = prepare(handles->db.get(), "SELECT domain, history, report FROM domains;");
   if (!handles->upsert || !handles->select_all) {
-    return failure(sqlite_error(handles->db.get(), "cannot prepare the state statements"));
+    return failure(error(handles->db.get(), "cannot prepare the state statements"));
   }
   auto database = std::unique_ptr<StateDatabase>(new StateDatabase(std::move(handles)));
 
@@ -279,29 +213,19 @@ Result<void> StateDatabase::save_row(const std::string& domain, const probe::Pol
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
-  if (rc != SQLITE_DONE) return failure(sqlite_error(handles_->db.get(), "cannot store " + domain));
+  if (rc != SQLITE_DONE) return failure(error(handles_->db.get(), "cannot store " + domain));
   return {};
 }
 
 Result<void> StateDatabase::save(const std::vector<Row>& rows) {
   if (rows.empty()) return {};
   // One transaction for the batch: a commit per row cost more than encoding the row.
-  sqlite3* db = handles_->db.get();
-  if (sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return failure(sqlite_error(db, "cannot begin a transaction"));
-  }
+  auto transaction = sqlite::Transaction::begin(handles_->db.get());
+  if (!transaction) return failure(std::move(transaction.error()));
   for (const auto& row : rows) {
-    if (auto saved = save_row(row.report->domain, row.history, row.report); !saved) {
-      sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-      return saved;
-    }
+    if (auto saved = save_row(row.report->domain, row.history, row.report); !saved) return saved;
   }
-  if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    auto problem = sqlite_error(db, "cannot commit");
-    sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-    return failure(std::move(problem));
-  }
-  return {};
+  return transaction->commit();
 }
 
 Result<void> StateDatabase::forget_all_but(const std::set<std::string>& keep) {
@@ -318,22 +242,17 @@ Result<void> StateDatabase::forget_all_but(const std::set<std::string>& keep) {
   if (gone.empty()) return {};
   sqlite3* db = handles_->db.get();
   StatementPtr remove = prepare(db, "DELETE FROM domains WHERE domain = ?1;");
-  if (!remove) return failure(sqlite_error(db, "cannot prepare a delete"));
-  sqlite3_exec(db, "BEGIN;", nullptr, nullptr, nullptr);
+  if (!remove) return failure(error(db, "cannot prepare a delete"));
+  auto transaction = sqlite::Transaction::begin(db);
+  if (!transaction) return failure(std::move(transaction.error()));
   for (const auto& domain : gone) {
     sqlite3_reset(remove.get());
     sqlite3_bind_text(remove.get(), 1, domain.data(), static_cast<int>(domain.size()),
                       SQLITE_STATIC);
-    if (sqlite3_step(remove.get()) != SQLITE_DONE) {
-      auto problem = sqlite_error(db, "cannot forget " + domain);
-      sqlite3_exec(db, "ROLLBACK;", nullptr, nullptr, nullptr);
-      return failure(std::move(problem));
-    }
+    if (sqlite3_step(remove.get()) != SQLITE_DONE)
+      return failure(error(db, "cannot forget " + domain));
   }
-  if (sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return failure(sqlite_error(db, "cannot commit"));
-  }
-  return {};
+  return transaction->commit();
 }
 
 }  // namespace mtasts::state
