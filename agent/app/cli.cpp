@@ -1,11 +1,13 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <ostream>
 
 #include "app/check_command.hpp"
 #include "app/lint_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/tlsrpt_command.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
 
@@ -167,6 +169,25 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                     "A known-good SMTP server (HOST:PORT, repeatable) greeted to prove that "
                     "outbound port 25 works; without one, the run's own MX probes decide");
 
+  TlsRptIngestOptions ingest_options;
+  CLI::App* reports = app.add_subcommand(
+      "tlsrpt", "TLS-RPT aggregate reports (RFC 8460) that senders send to the domains' rua");
+  reports->require_subcommand(1);
+  CLI::App* ingest = reports->add_subcommand(
+      "ingest",
+      "Store TLS-RPT reports for the daemon: mail messages (multipart/report with an "
+      "application/tlsrpt+gzip or +json part), or the report as JSON or gzipped JSON, from the "
+      "FILEs or standard input. For a mail server's pipe transport, a Sieve or procmail rule, or a "
+      "cron job. Exit codes (sysexits, as a pipe transport reads them): 0 stored or already "
+      "stored, 65 not a valid report (kept under tlsrpt-rejected/), 66 a file cannot be read, "
+      "75 the store is busy or unwritable (the mail server retries)");
+  ingest
+      ->add_option("--storage.path", ingest_options.storage_path,
+                   "The daemon's --storage.path: reports go to its tlsrpt.db")
+      ->required();
+  ingest->add_option("FILE", ingest_options.files,
+                     "Message or report files; - or none: standard input");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -193,6 +214,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     serve_options.config_file = config_file;
     return run_serve(serve_options, err);
   }
+  if (ingest->parsed()) return tlsrpt_ingest(ingest_options, std::cin, out, err);
   if (record->parsed()) return lint_record(options, out, err);
   if (tlsrpt->parsed()) return lint_tlsrpt(options, out, err);
   if (policy->parsed()) return lint_policy(options, out, err);

@@ -146,16 +146,18 @@ Result<std::vector<std::string>> reports_in_message(std::string_view message,
                              parts.empty() ? "none" : parts));
 }
 
+InputFormat detect_format(std::string_view bytes) {
+  return has_gzip_magic(bytes)    ? InputFormat::gzip
+         : looks_like_json(bytes) ? InputFormat::json
+                                  : InputFormat::mail;
+}
+
 Result<std::vector<std::string>> extract_reports(std::string_view bytes, InputFormat format,
                                                  const InputLimits& limits) {
   if (bytes.size() > limits.max_input_bytes) {
     return failure(fmt::format("the input is larger than {} bytes", limits.max_input_bytes));
   }
-  if (format == InputFormat::detect) {
-    format = has_gzip_magic(bytes)    ? InputFormat::gzip
-             : looks_like_json(bytes) ? InputFormat::json
-                                      : InputFormat::mail;
-  }
+  if (format == InputFormat::detect) format = detect_format(bytes);
   switch (format) {
     case InputFormat::gzip: {
       auto json = decompressed(bytes, limits);

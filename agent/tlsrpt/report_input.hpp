@@ -27,6 +27,9 @@ enum class InputFormat {
   mail,
 };
 
+/// What `bytes` look like: gzip by its magic number, JSON by its first character, else mail.
+InputFormat detect_format(std::string_view bytes);
+
 /// The report JSON texts in `bytes`. A message yields each part that is a report by its content
 /// type (application/tlsrpt+json, application/tlsrpt+gzip, and the application/json,
 /// application/gzip and application/octet-stream with a .json or .json.gz name that some
