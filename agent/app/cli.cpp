@@ -72,7 +72,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.add_option("--storage.path", serve_options.storage_path,
                  "Writable directory for the state database (state.db, SQLite): each domain's "
                  "latest report, served at once after a restart, and what change detection "
-                 "remembers. One agent per directory. Unset: kept in memory only");
+                 "remembers; and the TLS-RPT report store (tlsrpt.db) that `tlsrpt ingest` "
+                 "writes. One agent per directory. Unset: kept in memory only");
   app.add_option("--shard.index", serve_options.shard_index,
                  "This replica's shard, 0 .. total-1. Default: the ordinal at the end of the "
                  "host name (a StatefulSet pod's mta-sts-agent-3 is 3) when --shard.total > 1");
@@ -83,6 +84,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->check(CLI::PositiveNumber);
   app.add_flag("--web.enable-lifecycle", serve_options.enable_lifecycle,
                "Enable POST /-/reload (off by default, as in Prometheus; SIGHUP always reloads)");
+  app.add_option("--tlsrpt.retention", serve_options.tlsrpt_retention,
+                 "How long TLS-RPT reports stay in the report store (tlsrpt.db under "
+                 "--storage.path), by the end of the period they cover")
+      ->default_str("30d");
+  app.add_option("--tlsrpt.listen-address", serve_options.tlsrpt_listen_address,
+                 "Where senders POST TLS-RPT reports (rua=https://...): a listener of its own, "
+                 "without basic auth, TLS from --web.config.file (plain HTTP without it, for a "
+                 "reverse proxy in front). Needs --storage.path. Off by default");
   app.add_option("--shutdown.grace", serve_options.shutdown_grace,
                  "On SIGTERM, how long running checks may take to finish")
       ->default_str("10s");

@@ -25,8 +25,10 @@
 
 #include "app/check_command.hpp"
 #include "app/lint_command.hpp"
+#include "app/tlsrpt_intake.hpp"
 #include "common/duration.hpp"
 #include "common/log.hpp"
+#include "common/sqlite.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "config/target_files.hpp"
@@ -43,6 +45,7 @@
 #include "web/basic_auth.hpp"
 #include "web/endpoints.hpp"
 #include "web/http_server.hpp"
+#include "web/tlsrpt_receiver.hpp"
 #include "web/web_config.hpp"
 
 namespace mtasts::app {
@@ -73,13 +76,25 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+/// "127.0.0.1:8461,[::1]:8461": where a server listens, for the log.
+std::string listening_on(const web::HttpServer& server) {
+  std::vector<std::string> addresses;
+  for (const auto& e : server.local_endpoints()) {
+    addresses.push_back(e.address().is_v6()
+                            ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
+                            : fmt::format("{}:{}", e.address().to_string(), e.port()));
+  }
+  return join(addresses, ",");
+}
+
 class Daemon {
  public:
   Daemon(asio::io_context& io, const ServeOptions& options, std::size_t shard_index,
-         std::chrono::milliseconds grace)
+         std::chrono::milliseconds grace, std::chrono::milliseconds report_retention)
       : io_(io),
         options_(options),
         grace_(grace),
+        report_retention_(report_retention),
         scheduler_(io.get_executor(), 1, [this](std::string d) { return check(std::move(d)); }),
         collector_(store_, stats_),
         watch_timer_(io),
@@ -137,7 +152,10 @@ class Daemon {
       err << "mta-sts-agent: " << applied.error() << '\n';
       return false;
     }
-    if (database_) restore_state();
+    if (database_) {
+      restore_state();
+      open_report_store();
+    }
 
     endpoints_ = std::make_unique<web::Endpoints>(
         web::Endpoints{.store = store_,
@@ -159,19 +177,15 @@ class Daemon {
       return false;
     }
     server_ = std::move(*server);
-    std::vector<std::string> addresses;
-    for (const auto& e : server_->local_endpoints()) {
-      addresses.push_back(e.address().is_v6()
-                              ? fmt::format("[{}]:{}", e.address().to_string(), e.port())
-                              : fmt::format("{}:{}", e.address().to_string(), e.port()));
-    }
-    log::info("listening", {{"address", join(addresses, ",")},
+    log::info("listening", {{"address", listening_on(*server_)},
                             {"tls", server_options_.tls ? "true" : "false"},
                             {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
+    if (!options_.tlsrpt_listen_address.empty() && !start_tlsrpt_receiver(err)) return false;
     scheduler_.start();
     asio::co_spawn(io_, watch_loop(), log::on_exception("config watch"));
     asio::co_spawn(io_, canary_loop(), log::on_exception("egress canaries"));
     if (database_) asio::co_spawn(io_, save_loop(), log::on_exception("state saving"));
+    if (intake_) asio::co_spawn(io_, intake_->run(), log::on_exception("TLS-RPT reports"));
     return true;
   }
 
@@ -190,8 +204,10 @@ class Daemon {
     stopping_ = true;
     scheduler_.stop();
     server_->stop();
+    if (tlsrpt_server_) tlsrpt_server_->stop();
     watch_timer_.cancel();
     canary_timer_.cancel();
+    if (intake_) intake_->stop();
     const auto still_running = co_await scheduler_.drain(std::chrono::steady_clock::now() + grace_);
     if (still_running > 0) {
       log::warn("checks still running after the grace period; stopping anyway",
@@ -337,6 +353,10 @@ class Daemon {
     ++stats_.checks_total;
     note_egress();
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
+    if (intake_) {
+      report.sender_reports =
+          intake_->recent(domain, std::chrono::system_clock::to_time_t(evaluation.now));
+    }
     probe::PolicyHistory history = probe::evaluate(report, evaluation);
     auto stored = store_.record(std::move(report), std::move(history));
     if (database_) unsaved_.insert(domain);
@@ -377,6 +397,73 @@ class Daemon {
     log::info("state loaded", {{"path", options_.storage_path},
                                {"domains", std::to_string(stored.size())},
                                {"reports", std::to_string(reports)}});
+  }
+
+  /// The HTTPS way in for TLS-RPT reports, on a listener of its own: it faces the internet
+  /// without authentication, so it has its own, smaller bounds.
+  bool start_tlsrpt_receiver(std::ostream& err) {
+    if (!intake_) {
+      err << "mta-sts-agent: --tlsrpt.listen-address needs --storage.path (the report store)\n";
+      return false;
+    }
+    receiver_ = std::make_unique<web::TlsRptReceiver>(
+        intake_->store(), options_.storage_path,
+        [this](std::string_view domain) { return targets_.contains(std::string(domain)); },
+        [this](tlsrpt::IngestResult::Outcome outcome) {
+          ++stats_.tlsrpt_inputs_total[{"https", std::string(tlsrpt::to_string(outcome))}];
+          ++stats_.generation;
+          if (outcome == tlsrpt::IngestResult::Outcome::stored) intake_->take_new();
+        });
+    web::ServerOptions options;
+    options.tls = server_options_.tls;
+    options.max_connections = 64;
+    options.max_body_bytes = 4u << 20;  // compressed; a day's report is kilobytes
+    options.max_response_bytes = 1u << 20;
+    auto server = web::HttpServer::start(
+        io_.get_executor(), options_.tlsrpt_listen_address, options,
+        [this](const web::HttpRequest& request,
+               std::string_view body) -> asio::awaitable<web::HttpServerResponse> {
+          co_return receiver_->handle(request, body, std::chrono::steady_clock::now());
+        });
+    if (!server) {
+      err << "mta-sts-agent: --tlsrpt.listen-address: " << server.error() << '\n';
+      return false;
+    }
+    tlsrpt_server_ = std::move(*server);
+    log::info("listening for TLS-RPT reports", {{"address", listening_on(*tlsrpt_server_)},
+                                                {"tls", options.tls ? "true" : "false"}});
+    return true;
+  }
+
+  /// The TLS-RPT report store beside the state: a file that cannot be used is moved aside
+  /// (as the state database is) and the daemon runs on without reports rather than not at all.
+  void open_report_store() {
+    const std::string path =
+        options_.storage_path + "/" + std::string(tlsrpt::kReportDatabaseFileName);
+    auto store = tlsrpt::ReportStore::open(options_.storage_path, 200);
+    if (!store) {
+      const auto aside = sqlite::move_aside(path);
+      log::error("cannot use the TLS-RPT report store; moved aside, starting a new one",
+                 {{"err", store.error()}, {"aside", aside ? *aside : aside.error()}});
+      store = tlsrpt::ReportStore::open(options_.storage_path, 200);
+    }
+    if (!store) {
+      log::error("cannot use the TLS-RPT report store; reports are not counted",
+                 {{"err", store.error()}});
+      return;
+    }
+    intake_ = std::make_unique<TlsRptIntake>(
+        io_.get_executor(), std::move(*store), report_retention_,
+        [this](const tlsrpt::ReportSummary& report) {
+          if (!store_.add_sender_report(report)) {
+            log::debug("TLS-RPT report for a domain not configured here",
+                       {{"domain", report.domain}, {"organization", report.organization}});
+          }
+        },
+        [this](const std::string& source) {
+          ++stats_.tlsrpt_reports_total[source];
+          ++stats_.generation;  // a cached /metrics render is stale now
+        });
   }
 
   /// Writes the checks that finished since the last write, in one transaction (one per check
@@ -478,6 +565,7 @@ class Daemon {
   asio::io_context& io_;
   ServeOptions options_;
   std::chrono::milliseconds grace_;
+  std::chrono::milliseconds report_retention_;
   config::Config config_;
   bool config_loaded_ = false;
   bool initial_round_done_ = false;
@@ -501,7 +589,10 @@ class Daemon {
   std::unique_ptr<web::Endpoints> endpoints_;
   std::unique_ptr<web::HttpServer> server_;
   std::unique_ptr<state::StateDatabase> database_;  ///< with --storage.path
-  std::set<std::string> unsaved_;                   ///< checked since the last write to database_
+  std::unique_ptr<TlsRptIntake> intake_;            ///< with --storage.path
+  std::unique_ptr<web::TlsRptReceiver> receiver_;   ///< with --tlsrpt.listen-address
+  std::unique_ptr<web::HttpServer> tlsrpt_server_;
+  std::set<std::string> unsaved_;  ///< checked since the last write to database_
   std::chrono::milliseconds save_delay_ = kStateSaveEvery;  ///< grows while writes fail
   asio::steady_timer watch_timer_;
   asio::steady_timer canary_timer_;
@@ -544,6 +635,9 @@ int run_serve(const ServeOptions& options, std::ostream& err) {
   const auto grace =
       config::parse_setting_duration(options.shutdown_grace, config::limits::kShutdownGrace, true);
   if (!grace) return usage("--shutdown.grace " + grace.error());
+  const auto retention =
+      config::parse_setting_duration(options.tlsrpt_retention, config::limits::kReportRetention);
+  if (!retention) return usage("--tlsrpt.retention " + retention.error());
   if (options.shard_total == 0) return usage("--shard.total must be at least 1");
   std::size_t shard_index = 0;
   if (options.shard_index) {
@@ -570,7 +664,7 @@ int run_serve(const ServeOptions& options, std::ostream& err) {
   }
 
   asio::io_context io(1);
-  Daemon daemon(io, options, shard_index, *grace);
+  Daemon daemon(io, options, shard_index, *grace, *retention);
   log::info("starting mta-sts-agent",
             {{"version", version()},
              {"config", options.config_file},

@@ -24,6 +24,10 @@ struct ServeOptions {
   /// POST /-/reload answers only with this (as Prometheus' --web.enable-lifecycle): without
   /// it, any client that reaches the port, a browser page among them, could trigger reloads.
   bool enable_lifecycle = false;
+  /// How long TLS-RPT reports stay in the report store (by the end of their period).
+  std::string tlsrpt_retention = "30d";
+  /// Where senders POST TLS-RPT reports (rua=https://...); empty: no such listener.
+  std::string tlsrpt_listen_address;
 };
 
 int run_serve(const ServeOptions& options, std::ostream& err);

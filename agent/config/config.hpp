@@ -20,12 +20,13 @@ namespace mtasts::config {
 /// The longest value each duration may take: beyond these a setting is a mistake (`timeout:
 /// 300y` would also overflow the clock), and the error says so.
 namespace limits {
-inline constexpr std::chrono::milliseconds kInterval{7LL * 24 * 3600 * 1000};         // 7d
-inline constexpr std::chrono::milliseconds kTimeout{10LL * 60 * 1000};                // 10m
-inline constexpr std::chrono::milliseconds kRetryInterval{24LL * 3600 * 1000};        // 1d
-inline constexpr std::chrono::milliseconds kExpiryWarning{365LL * 24 * 3600 * 1000};  // 365d
-inline constexpr std::chrono::milliseconds kMxProbeReuse{3600LL * 1000};              // 1h
-inline constexpr std::chrono::milliseconds kShutdownGrace{3600LL * 1000};             // 1h
+inline constexpr std::chrono::milliseconds kInterval{7LL * 24 * 3600 * 1000};            // 7d
+inline constexpr std::chrono::milliseconds kTimeout{10LL * 60 * 1000};                   // 10m
+inline constexpr std::chrono::milliseconds kRetryInterval{24LL * 3600 * 1000};           // 1d
+inline constexpr std::chrono::milliseconds kExpiryWarning{365LL * 24 * 3600 * 1000};     // 365d
+inline constexpr std::chrono::milliseconds kMxProbeReuse{3600LL * 1000};                 // 1h
+inline constexpr std::chrono::milliseconds kShutdownGrace{3600LL * 1000};                // 1h
+inline constexpr std::chrono::milliseconds kReportRetention{3660LL * 24 * 3600 * 1000};  // ~10y
 }  // namespace limits
 
 /// A setting's duration (config file, command line) in the Prometheus grammar: not zero

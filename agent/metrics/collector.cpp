@@ -153,12 +153,31 @@ void add_mx_hosts(Samples& out, const std::string& domain, const probe::DomainRe
   }
 }
 
+void add_sender_reports(Samples& out, const std::string& domain,
+                        const tlsrpt::SenderCounters& senders) {
+  for (const auto& [key, sessions] : senders.sessions()) {
+    const auto& [reporter, policy_type, result] = key;
+    out.add(Family::tlsrpt_sessions_total, {domain, reporter, policy_type, result},
+            static_cast<double>(sessions));
+  }
+  for (const auto& [key, sessions] : senders.failures()) {
+    const auto& [reporter, result_type, mx] = key;
+    out.add(Family::tlsrpt_failed_sessions_total, {domain, reporter, result_type, mx},
+            static_cast<double>(sessions));
+  }
+  for (const auto& [reporter, end] : senders.last_report_end()) {
+    out.add(Family::tlsrpt_last_report_end_timestamp_seconds, {domain, reporter},
+            static_cast<double>(end));
+  }
+}
+
 void add_domain(Samples& out, const std::string& domain, const state::DomainEntry& entry) {
   if (ClientMetric* info = out.add(Family::domain_info, {domain}, 1)) {
     for (const auto& [name, value] : entry.labels) {
       if (name != "domain") info->label.push_back({name, value});
     }
   }
+  if (entry.senders) add_sender_reports(out, domain, *entry.senders);
   if (!entry.report) return;
   const probe::DomainReport& r = *entry.report;
 
@@ -251,6 +270,13 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   out.add(Family::agent_smtp_probes_total, {}, static_cast<double>(stats.smtp_probes_total));
   out.add(Family::agent_smtp_probes_shared_total, {},
           static_cast<double>(stats.smtp_probes_shared_total));
+  for (const auto& [source, reports] : stats.tlsrpt_reports_total) {
+    out.add(Family::agent_tlsrpt_reports_total, {source}, static_cast<double>(reports));
+  }
+  for (const auto& [key, inputs] : stats.tlsrpt_inputs_total) {
+    out.add(Family::agent_tlsrpt_inputs_total, {key.first, key.second},
+            static_cast<double>(inputs));
+  }
   if (stats.port25_egress_up) {
     out.add(Family::agent_port25_egress_up, {}, as_number(*stats.port25_egress_up));
   }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct AgentStats {
   std::uint64_t state_save_failures_total = 0;
   std::uint64_t smtp_probes_total = 0;
   std::uint64_t smtp_probes_shared_total = 0;
+  /// TLS-RPT reports taken from the report store, by source ("https", "mail", ...).
+  std::map<std::string, std::uint64_t> tlsrpt_reports_total;
+  /// Inputs of the daemon's ways in, by (source, outcome).
+  std::map<std::pair<std::string, std::string>, std::uint64_t> tlsrpt_inputs_total;
   /// Outbound port 25: true working, false presumed blocked, none before any evidence.
   std::optional<bool> port25_egress_up;
   /// Counts the changes a scrape must see at once (reloads, the egress state); with the

@@ -36,6 +36,14 @@ constexpr FamilySpec kFamilies[] = {
    "Until when senders may still apply the policy seen before the latest change or disappearance (when it was replaced or gone + its max_age, RFC 8461 §8.3); absent when nothing changed"},
   {tlsrpt_record_valid, "mtasts_tlsrpt_record_valid", MetricType::Gauge, "domain",
    "1 when exactly one valid _smtp._tls TLS-RPT record was found" FROM_SCHEDULE},
+  {tlsrpt_sessions_total, "mtasts_tlsrpt_sessions_total", MetricType::Counter, "domain,reporter,policy_type,result",
+   "Sessions senders reported in TLS-RPT reports received since the agent started, by reporter (the first 10 per domain, "
+   "then other), applied policy (sts, tlsa, no-policy-found) and result (success, failure)"},
+  {tlsrpt_failed_sessions_total, "mtasts_tlsrpt_failed_sessions_total", MetricType::Counter, "domain,reporter,result_type,mx",
+   "Failed sessions senders reported since the agent started, by RFC 8460 result type (other for the rest) and "
+   "receiving MX (a host of the domain's MX set or policy, else other)"},
+  {tlsrpt_last_report_end_timestamp_seconds, "mtasts_tlsrpt_last_report_end_timestamp_seconds", MetricType::Gauge,
+   "domain,reporter", "End of the period of the newest TLS-RPT report from the reporter received since the agent started"},
   {cert_not_after_timestamp_seconds, "mtasts_cert_not_after_timestamp_seconds", MetricType::Gauge, "domain,host,role",
    "Expiry of the certificate a policy host (role=policy) or MX host (role=mx) presented, the earliest over its "
    "addresses; exported even when verification failed" FROM_SCHEDULE},
@@ -82,6 +90,11 @@ constexpr FamilySpec kFamilies[] = {
    "STARTTLS probes of MX addresses made (SMTP sessions opened)"},
   {agent_smtp_probes_shared_total, "mtasts_agent_smtp_probes_shared_total", MetricType::Counter, "",
    "MX address probes answered by another domain's probe of the same MX host (config: mx_probe_reuse)"},
+  {agent_tlsrpt_reports_total, "mtasts_agent_tlsrpt_reports_total", MetricType::Counter, "source",
+   "TLS-RPT reports taken from the report store, by how they came (https, mail, maildir, imap, file)"},
+  {agent_tlsrpt_inputs_total, "mtasts_agent_tlsrpt_inputs_total", MetricType::Counter, "source,outcome",
+   "Inputs the daemon's ways in received, by outcome: stored, duplicate, rejected (not a valid report, kept aside), "
+   "refused (for no domain checked here, or over the rate limit), failed (store unavailable)"},
   {agent_port25_egress_up, "mtasts_agent_port25_egress_up", MetricType::Gauge, "",
    "1 when the agent's outbound port 25 works (a connection completed or was refused this round, or a canary answered), 0 when presumed blocked; absent before the first evidence"},
   {process_cpu_seconds_total, "process_cpu_seconds_total", MetricType::Counter, "",

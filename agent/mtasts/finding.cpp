@@ -224,6 +224,12 @@ constexpr std::array kCatalogue = {
   FindingSpec{agent_resources_exhausted, "agent_resources_exhausted", warning, fixed, "—",
               "the agent ran out of file descriptors or memory during the check: what it could not try is unknown, not the domain's fault",
               "Raise the agent's open-file limit (LimitNOFILE in systemd) or lower global.concurrency; see the agent's log.", makes_unknown},
+  FindingSpec{tlsrpt_failures_reported, "tlsrpt_failures_reported", warning, fixed, "RFC 8460 §4.3",
+              "senders reported failed TLS sessions to the domain in their TLS-RPT reports of the last 2 days (an error under enforce when they are a tenth of the sessions or more)",
+              "Read the failures by type and MX host in the message and on the status page; where the probe sees the same cause, fix that first."},
+  FindingSpec{tlsrpt_failures_unexplained, "tlsrpt_failures_unexplained", warning, fixed, "RFC 8460 §4.3",
+              "senders report failures of a kind that the agent's own probes do not see: the senders' path differs from the agent's",
+              "Test from outside your network and over IPv6 as well: a firewall or geo-blocking proxy that blocks the senders' networks, or an address family the agent did not use, fails for them and not for the agent."},
 };
 // clang-format on
 

@@ -96,10 +96,13 @@ enum class FindingCode : std::uint8_t {
   policy_cert_weak,
   mx_cert_weak,
   agent_resources_exhausted,
+  // what senders reported in TLS-RPT aggregate reports (RFC 8460 §4)
+  tlsrpt_failures_reported,
+  tlsrpt_failures_unexplained,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::agent_resources_exhausted) + 1;
+    static_cast<std::size_t>(FindingCode::tlsrpt_failures_unexplained) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {

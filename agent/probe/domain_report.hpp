@@ -15,6 +15,7 @@
 #include "mtasts/policy.hpp"
 #include "mtasts/sts_record.hpp"
 #include "mtasts/tlsrpt_record.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 #include "net/policy_fetch_facts.hpp"
 #include "net/smtp_probe_facts.hpp"
 #include "probe/port25_egress.hpp"
@@ -104,6 +105,9 @@ struct DomainReport {
   /// canaries): decides whether unreachable MX hosts are the domain's fault.
   Port25Egress port25_egress = Port25Egress::unproven;
   PolicyFacts policy;
+  /// What senders reported in TLS-RPT reports of the last days (the daemon's report store);
+  /// none in `check` and where no report came.
+  std::optional<tlsrpt::RecentReports> sender_reports;
 
   // What evaluate() concluded from the facts above.
   RecordStatus sts_status = RecordStatus::not_evaluated;

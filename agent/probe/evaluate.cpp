@@ -9,6 +9,7 @@
 #include "mtasts/mx_pattern.hpp"
 #include "mtasts/policy.hpp"
 #include "mtasts/text.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 namespace mtasts::probe {
 namespace {
@@ -531,6 +532,73 @@ void evaluate_mx(DomainReport& r, const EvaluationOptions& options) {
 
 }  // namespace
 
+namespace {
+
+/// Whether the probes that could see a failure of this kind ran to the end: an MX failure is
+/// "unexplained" only when MX hosts were probed with port 25 open, a policy failure only when
+/// the policy was fetched.
+bool probes_could_see(tlsrpt::ResultType type, const DomainReport& r) {
+  switch (type) {
+    case tlsrpt::ResultType::sts_policy_fetch_error:
+    case tlsrpt::ResultType::sts_policy_invalid:
+    case tlsrpt::ResultType::sts_webpki_invalid: return r.policy_status == PolicyStatus::valid;
+    default: return r.mx_probed && !r.mx.empty() && r.port25_egress != Port25Egress::blocked;
+  }
+}
+
+/// Senders' TLS-RPT reports beside the probes' findings (RFC 8460 §4.3): a finding when they
+/// report failures, naming for each kind the probe's finding of the same cause, and one when
+/// they fail in ways every probe from here succeeds in.
+void evaluate_sender_reports(DomainReport& r) {
+  if (!r.sender_reports || r.sender_reports->failed == 0) return;
+  const auto& senders = *r.sender_reports;
+  const bool look_completed = verdict_of(r.findings) != Verdict::unknown;
+  std::vector<std::string> kinds, unexplained;
+  for (const auto& failures : senders.failures) {
+    const auto type = tlsrpt::result_type_from(failures.result_type);
+    std::string kind = fmt::format("{} {}", failures.result_type, failures.sessions);
+    if (!failures.mx_hosts.empty())
+      kind += fmt::format(" at {}", fmt::join(failures.mx_hosts, ", "));
+    std::vector<std::string_view> seen;
+    for (const auto code : tlsrpt::probe_codes_for(type)) {
+      const bool found = std::any_of(r.findings.begin(), r.findings.end(),
+                                     [code](const Finding& f) { return f.code == code; });
+      if (found) seen.push_back(to_string(code));
+    }
+    if (!seen.empty()) {
+      kind += fmt::format(" (the probe sees it too: {})", fmt::join(seen, ", "));
+    } else if (!tlsrpt::probe_codes_for(type).empty() && look_completed &&
+               probes_could_see(type, r)) {
+      unexplained.push_back(
+          fmt::format("{} ({} sessions)", failures.result_type, failures.sessions));
+    }
+    kinds.push_back(std::move(kind));
+  }
+  // The reporters' counts: a sum that would wrap stays at the largest count.
+  const std::uint64_t total = senders.failed > UINT64_MAX - senders.successful
+                                  ? UINT64_MAX
+                                  : senders.successful + senders.failed;
+  const auto mode = r.policy.parsed ? r.policy.parsed->mode : std::nullopt;
+  // A tenth of the sessions failing under enforce: that share of the mail is not delivered.
+  const bool large_share = senders.failed >= total / 10 + (total % 10 != 0 ? 1 : 0);
+  Finding reported =
+      make_finding(FindingCode::tlsrpt_failures_reported, r.domain,
+                   fmt::format("senders reported {} failed of {} sessions in {} reports since "
+                               "{} (from {}): {}",
+                               senders.failed, total, senders.reports, utc_date(senders.since),
+                               fmt::join(senders.reporters, ", "), fmt::join(kinds, "; ")));
+  if (mode == Mode::enforce && large_share) reported.severity = Severity::error;
+  r.findings.push_back(std::move(reported));
+  if (!unexplained.empty()) {
+    r.findings.push_back(
+        make_finding(FindingCode::tlsrpt_failures_unexplained, r.domain,
+                     fmt::format("senders report {} while every probe from here succeeds",
+                                 fmt::join(unexplained, ", "))));
+  }
+}
+
+}  // namespace
+
 bool reached_port25(const net::SmtpProbe& probe) {
   return probe.error == net::SmtpError::connect_refused || probe.stage > net::SmtpStage::connect;
 }
@@ -562,6 +630,7 @@ PolicyHistory evaluate(DomainReport& report, const EvaluationOptions& options) {
   evaluate_tlsrpt(report);
   evaluate_policy(report, options);
   evaluate_mx(report, options);
+  evaluate_sender_reports(report);  // after the probes' findings, which it names
   group_findings(report.findings);
   // A look that could not complete (a DNS failure) says nothing about a disappearance.
   const bool look_completed = verdict_of(report.findings) != Verdict::unknown;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mtasts/mx_pattern.hpp"
+
 namespace mtasts::state {
 namespace {
 
@@ -129,6 +131,30 @@ void DomainStore::retain(const std::map<std::string, Labels>& domains) {
     it = entries_.erase(it);
   }
   for (const auto& [domain, labels] : domains) entries_[domain].labels = labels;
+}
+
+bool DomainStore::add_sender_report(const tlsrpt::ReportSummary& report) {
+  auto it = entries_.find(report.domain);
+  if (it == entries_.end()) return false;
+  ++generation_;
+  DomainEntry& entry = it->second;
+  if (!entry.senders) entry.senders = std::make_unique<tlsrpt::SenderCounters>();
+  // The domain's own hosts, as the latest check saw them: its MX set and its policy's patterns.
+  const auto is_domain_host = [&entry](std::string_view host) {
+    if (!entry.report) return false;
+    const auto& r = *entry.report;
+    for (const auto& mx : r.mx) {
+      if (mx.host == host) return true;
+    }
+    if (r.policy.parsed) {
+      for (const auto& pattern : r.policy.parsed->mx) {
+        if (mx_pattern_matches(pattern, host)) return true;
+      }
+    }
+    return false;
+  };
+  entry.senders->add(report, is_domain_host);
+  return true;
 }
 
 void DomainStore::restore(const std::string& domain, std::optional<probe::PolicyHistory> history,

@@ -14,6 +14,7 @@
 
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
+#include "tlsrpt/sender_counters.hpp"
 
 namespace mtasts::state {
 
@@ -34,6 +35,8 @@ struct DomainEntry {
   /// about 600 bytes, which is 6 MB at 10,000 domains.
   std::vector<CheckSummary> recent;
   std::optional<probe::PolicyHistory> history;
+  /// What senders reported (TLS-RPT) since the agent started; null until a report came.
+  std::unique_ptr<tlsrpt::SenderCounters> senders;
 };
 
 class DomainStore {
@@ -60,6 +63,10 @@ class DomainStore {
   /// it. Domains no longer configured are ignored.
   void restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
                std::optional<probe::DomainReport> report);
+
+  /// Counts a stored TLS-RPT report for its domain; false when the domain is not configured
+  /// here (its report stays in the report store, but is not counted).
+  bool add_sender_report(const tlsrpt::ReportSummary& report);
 
   const std::map<std::string, DomainEntry>& entries() const { return entries_; }
   const DomainEntry* find(const std::string& domain) const;

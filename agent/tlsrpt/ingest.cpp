@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/time.hpp"
 
 namespace mtasts::tlsrpt {
@@ -26,6 +28,7 @@ std::string_view to_string(IngestResult::Outcome outcome) {
     case IngestResult::Outcome::stored: return "stored";
     case IngestResult::Outcome::duplicate: return "duplicate";
     case IngestResult::Outcome::rejected: return "rejected";
+    case IngestResult::Outcome::refused: return "refused";
     case IngestResult::Outcome::failed: return "failed";
   }
   return "failed";
@@ -33,10 +36,11 @@ std::string_view to_string(IngestResult::Outcome outcome) {
 
 IngestResult ingest(ReportStore& store, const std::string& storage_dir, std::string_view bytes,
                     InputFormat format, std::string_view source, std::time_t now,
-                    const InputLimits& limits) {
+                    const InputLimits& limits, const DomainFilter& accept) {
   IngestResult result;
   const auto reject = [&](const std::string& reason) {
     result.outcome = IngestResult::Outcome::rejected;
+    result.problem = "not a valid report: " + reason;
     const auto kept = keep_rejected(storage_dir, bytes, reason, source, now);
     result.lines.push_back(
         kept ? fmt::format("not a valid report: {} (kept as {})", reason, *kept)
@@ -52,6 +56,14 @@ IngestResult ingest(ReportStore& store, const std::string& storage_dir, std::str
     // One bad report refuses the input whole: a message is stored all or not at all, so
     // sending it again after a fix stores it complete.
     if (!report) return reject(report.error());
+    if (accept && std::none_of(report->policies.begin(), report->policies.end(),
+                               [&](const PolicyResult& p) { return accept(p.domain); })) {
+      result.outcome = IngestResult::Outcome::refused;
+      result.problem = fmt::format("report {} from {} is for no domain checked here",
+                                   report->report_id, report->organization);
+      result.lines.push_back(result.problem);
+      return result;
+    }
     reports.emplace_back(std::move(*report), &text);
   }
   bool any_new = false;
@@ -59,6 +71,7 @@ IngestResult ingest(ReportStore& store, const std::string& storage_dir, std::str
     const auto added = store.add(report, *text, source, now);
     if (!added) {
       result.outcome = IngestResult::Outcome::failed;
+      result.problem = "the report store is unavailable";
       result.lines.push_back(fmt::format("cannot store {}: {}", describe(report), added.error()));
       return result;
     }

@@ -52,6 +52,10 @@ constexpr const char* kSchema = R"sql(
     reason       TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS failures_by_report ON report_failures (report);
+  CREATE TABLE IF NOT EXISTS cursors (
+    name TEXT PRIMARY KEY,  -- who reads: "counted" is the daemon's metrics
+    row  INTEGER NOT NULL   -- the last report row it has taken
+  );
 )sql";
 
 // SQLite integers are signed: a count beyond that is the reporter's nonsense, kept at the top.
@@ -91,6 +95,9 @@ struct ReportStore::Handles {
   sqlite::StatementPtr failures_of;
   sqlite::StatementPtr last_row;
   sqlite::StatementPtr forget;
+  sqlite::StatementPtr latest_ends;
+  sqlite::StatementPtr get_cursor;
+  sqlite::StatementPtr set_cursor;
 };
 
 ReportStore::ReportStore(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
@@ -138,6 +145,14 @@ Result<std::unique_ptr<ReportStore>> ReportStore::open(const std::string& dir,
       "SUM(sessions) DESC, result_type, receiving_mx;");
   handles->last_row = sqlite::prepare(raw, "SELECT COALESCE(MAX(id), 0) FROM reports;");
   handles->forget = sqlite::prepare(raw, "DELETE FROM reports WHERE end_time < ?1;");
+  handles->latest_ends = sqlite::prepare(
+      raw,
+      "SELECT p.domain, MAX(r.end_time) FROM report_policies p JOIN reports r ON r.id = "
+      "p.report GROUP BY p.domain;");
+  handles->get_cursor = sqlite::prepare(raw, "SELECT row FROM cursors WHERE name = ?1;");
+  handles->set_cursor = sqlite::prepare(
+      raw,
+      "INSERT INTO cursors (name, row) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET row = ?2;");
   for (const auto* statement : {&handles->insert_report, &handles->insert_policy,
                                 &handles->insert_failure, &handles->for_domain, &handles->after_row,
                                 &handles->failures_of, &handles->last_row, &handles->forget}) {
@@ -258,6 +273,21 @@ Result<std::vector<ReportSummary>> ReportStore::added_after(std::int64_t after, 
   return summaries(s);
 }
 
+Result<std::map<std::string, std::time_t>> ReportStore::latest_ends() {
+  std::map<std::string, std::time_t> out;
+  sqlite3_stmt* s = handles_->latest_ends.get();
+  sqlite3_reset(s);
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    out[column_text(s, 0)] = static_cast<std::time_t>(sqlite3_column_int64(s, 1));
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    return failure(sqlite::error(handles_->db.get(), "cannot read the stored reports"));
+  }
+  return out;
+}
+
 Result<std::int64_t> ReportStore::last_row() {
   sqlite3_stmt* s = handles_->last_row.get();
   sqlite3_reset(s);
@@ -267,6 +297,32 @@ Result<std::int64_t> ReportStore::last_row() {
   const std::int64_t row = sqlite3_column_int64(s, 0);
   sqlite3_reset(s);
   return row;
+}
+
+Result<std::int64_t> ReportStore::cursor(std::string_view name) {
+  sqlite3_stmt* s = handles_->get_cursor.get();
+  sqlite3_reset(s);
+  bind_text(s, 1, name);
+  const int rc = sqlite3_step(s);
+  const std::int64_t row = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return failure(sqlite::error(handles_->db.get(), "cannot read the report cursor"));
+  }
+  return row;
+}
+
+Result<void> ReportStore::set_cursor(std::string_view name, std::int64_t row) {
+  sqlite3_stmt* s = handles_->set_cursor.get();
+  sqlite3_reset(s);
+  bind_text(s, 1, name);
+  sqlite3_bind_int64(s, 2, row);
+  const int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    return failure(sqlite::error(handles_->db.get(), "cannot write the report cursor"));
+  }
+  return {};
 }
 
 Result<std::size_t> ReportStore::forget_ended_before(std::time_t cutoff) {

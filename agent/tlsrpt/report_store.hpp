@@ -13,13 +13,14 @@
 
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 namespace mtasts::tlsrpt {
 
@@ -72,8 +73,16 @@ class ReportStore {
   /// learns of what `tlsrpt ingest` added.
   Result<std::vector<ReportSummary>> added_after(std::int64_t after, std::size_t limit);
 
+  /// For every domain with a stored report, the end of its newest report's period.
+  Result<std::map<std::string, std::time_t>> latest_ends();
+
   /// The newest report's row, 0 when there is none.
   Result<std::int64_t> last_row();
+
+  /// The last row a reader (`name`) has taken, 0 before the first; kept across restarts, so
+  /// the reports stored while the daemon was down are taken when it is back.
+  Result<std::int64_t> cursor(std::string_view name);
+  Result<void> set_cursor(std::string_view name, std::int64_t row);
 
   /// Deletes the reports whose period ended before `cutoff` (retention); how many.
   Result<std::size_t> forget_ended_before(std::time_t cutoff);

@@ -113,6 +113,7 @@ std::optional<std::size_t> HttpRequest::content_length() const {
 std::string_view reason_phrase(int status) noexcept {
   switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
     case 204: return "No Content";
     case 301: return "Moved Permanently";
     case 304: return "Not Modified";
@@ -124,6 +125,7 @@ std::string_view reason_phrase(int status) noexcept {
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";

@@ -1,5 +1,6 @@
 // `serve` from the outside, without the lab: flags, start-up errors, the HTTP endpoints, the
 // signals, the state file. Checks go to a DNS server that does not exist, so they end fast.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -14,8 +15,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "agent_process.hpp"
+#include "common/time.hpp"
 #include "run_process.hpp"
 
 namespace mtasts::support {
@@ -248,6 +252,10 @@ TEST_F(ServeCli, BadFlagsExitTwoWithTheReason) {
   EXPECT_THAT(run.err, HasSubstr("not a writable directory"));
   run = run_process(MTASTS_AGENT_BINARY, {"serve", "--log.level=loud"});
   EXPECT_EQ(run.exit_code, 2);
+  run = run_process(MTASTS_AGENT_BINARY,
+                    {"serve", "--config.file=" + config, "--tlsrpt.retention=100y"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--tlsrpt.retention"));
 }
 
 TEST_F(ServeCli, HelpNamesEveryDaemonFlag) {
@@ -256,7 +264,8 @@ TEST_F(ServeCli, HelpNamesEveryDaemonFlag) {
   for (const char* flag :
        {"--web.listen-address", "--web.config.file", "--log.level", "--log.format",
         "--storage.path", "--shard.index", "--shard.total", "--shutdown.grace", "--config.file",
-        "--config.check", "--web.enable-lifecycle"}) {
+        "--config.check", "--web.enable-lifecycle", "--tlsrpt.retention",
+        "--tlsrpt.listen-address"}) {
     EXPECT_THAT(run.out, HasSubstr(flag));
   }
 }
@@ -316,6 +325,170 @@ TEST_F(ServeCli, BadWebConfigDoesNotStart) {
   const auto run = run_process(MTASTS_AGENT_BINARY, args);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("cannot load the certificate chain"));
+}
+
+// The corpus's reports are of November 2026: kept past the default retention of 30 days.
+std::vector<std::string> keep_reports(std::vector<std::string> flags) {
+  flags.push_back("--tlsrpt.retention=3650d");
+  return flags;
+}
+
+// TLS-RPT reports stored by `tlsrpt ingest` (a mail server's pipe) become the domain's metrics
+// while the daemon runs; those stored while it was down are counted once it is back, each
+// report once; reports for domains not configured here are stored but not exported.
+TEST_F(ServeCli, TlsRptReportsIngestedBecomeMetrics) {
+  const std::string corpus = std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/";
+  const std::string storage = "--storage.path=" + (dir_ / "state").string();
+  const auto ingest = [&](const std::string& file) {
+    const auto run = run_process(MTASTS_AGENT_BINARY, {"tlsrpt", "ingest", storage, corpus + file});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  };
+  const auto config = write_config("  - example.org\n");
+  // Stored before the daemon ever ran.
+  ingest("report-mail-gzip.eml");
+  // A report for a domain this agent does not check.
+  const auto other = run_process(
+      MTASTS_AGENT_BINARY, {"tlsrpt", "ingest", storage},
+      R"({"organization-name":"O","report-id":"other-1","date-range":{"start-datetime":)"
+      R"("2026-11-29T00:00:00Z","end-datetime":"2026-11-29T23:59:59Z"},"policies":[{"policy":)"
+      R"({"policy-type":"sts","policy-domain":"other.example"},"summary":)"
+      R"({"total-successful-session-count":1,"total-failure-session-count":0}}]})");
+  EXPECT_EQ(other.exit_code, 0) << other.err;
+  {
+    AgentProcess agent(MTASTS_AGENT_BINARY, keep_reports(flags(config)), (dir_ / "log").string());
+    ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+    const std::string series =
+        "mtasts_tlsrpt_sessions_total{domain=\"example.org\",reporter=\"Large Mail Provider\","
+        "policy_type=\"sts\",result=\"success\"}";
+    EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), series) == 412; },
+                                 std::chrono::seconds(15)))
+        << agent.metrics();
+    // Stored while it runs: a report with failures, from another reporter.
+    ingest("offset-times-reason-code.json");
+    const std::string failed =
+        "mtasts_tlsrpt_failed_sessions_total{domain=\"example.org\",reporter=\"Another Provider "
+        "Inc.\",result_type=\"certificate-host-mismatch\",mx=\"other\"}";
+    EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), failed) == 12; },
+                                 std::chrono::seconds(15)))
+        << agent.metrics();
+    const std::string metrics = agent.metrics();
+    EXPECT_EQ(metric_value(metrics,
+                           "mtasts_tlsrpt_last_report_end_timestamp_seconds{domain=\"example.org\","
+                           "reporter=\"Another Provider Inc.\"}"),
+              1795996800);  // 2026-11-30T00:00:00Z
+    EXPECT_EQ(metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"mail\"}"), 1);
+    EXPECT_EQ(metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"file\"}"), 2);
+    EXPECT_THAT(metrics, Not(HasSubstr("other.example")));
+    agent.signal(SIGTERM);
+    EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0) << agent.log();
+  }
+  // Down: one more report comes. Back: only that one is counted (counters start anew with
+  // the process, as Prometheus expects of a restarted target).
+  ingest("no-policy-found.json");
+  AgentProcess agent(MTASTS_AGENT_BINARY, keep_reports(flags(config)), (dir_ / "log2").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  const std::string fetch_error =
+      "mtasts_tlsrpt_failed_sessions_total{domain=\"example.org\",reporter=\"Small Sender\","
+      "result_type=\"sts-policy-fetch-error\",mx=\"other\"}";
+  EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), fetch_error) == 1; },
+                               std::chrono::seconds(15)))
+      << agent.metrics();
+  const std::string metrics = agent.metrics();
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_tlsrpt_failed_sessions_total{domain=\"example.org\",reporter="
+                         "\"Small Sender\",result_type=\"other\",mx=\"other\"}"),
+            0);  // "something-new", with no sessions
+  EXPECT_THAT(metrics, Not(HasSubstr("Large Mail Provider")));
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"file\"}"), 1);
+}
+
+// A report of yesterday with failures: the domain's next check carries the finding, with the
+// failures by type and MX host in its message.
+TEST_F(ServeCli, SendersReportedFailuresBecomeAFinding) {
+  const std::time_t yesterday = std::time(nullptr) / 86400 * 86400 - 86400;
+  const std::string report = fmt::format(
+      R"({{"organization-name":"Large Mail Provider","report-id":"r-{}","date-range":)"
+      R"({{"start-datetime":"{}","end-datetime":"{}"}},"policies":[{{"policy":{{"policy-type":)"
+      R"("sts","policy-domain":"example.org"}},"summary":{{"total-successful-session-count":93,)"
+      R"("total-failure-session-count":7}},"failure-details":[{{"result-type":)"
+      R"("sts-policy-fetch-error","receiving-mx-hostname":"mx1.example.org",)"
+      R"("failed-session-count":7}}]}}]}})",
+      yesterday, rfc3339(yesterday), rfc3339(yesterday + 86399));
+  const auto stored =
+      run_process(MTASTS_AGENT_BINARY,
+                  {"tlsrpt", "ingest", "--storage.path=" + (dir_ / "state").string()}, report);
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  AgentProcess agent(MTASTS_AGENT_BINARY, flags(write_config("  - example.org\n")),
+                     (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  const std::string finding =
+      "mtasts_finding{domain=\"example.org\",code=\"tlsrpt_failures_reported\",severity="
+      "\"warning\",subject=\"example.org\"}";
+  EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), finding) == 1; },
+                               std::chrono::seconds(15)))
+      << agent.metrics();
+  const auto api = agent.get("/api/v1/domains/example.org");
+  EXPECT_THAT(api.response.body,
+              HasSubstr("senders reported 7 failed of 100 sessions in 1 reports since"));
+  EXPECT_THAT(api.response.body,
+              HasSubstr("(from Large Mail Provider): sts-policy-fetch-error 7 at mx1.example.org"));
+}
+
+// A sender POSTs its report to rua=https://...: the listener of its own takes it for a domain
+// checked here (201, then 200 for the resend), refuses others (403), and the report is counted.
+TEST_F(ServeCli, TlsRptReportsPostedOverHttpsAreTaken) {
+  auto args = keep_reports(flags(write_config("  - example.org\n")));
+  args.push_back("--tlsrpt.listen-address=127.0.0.1:0");
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  std::smatch m;
+  const std::string log = agent.log();
+  const std::regex receiving(R"(msg="listening for TLS-RPT reports" address=127\.0\.0\.1:(\d+))");
+  ASSERT_TRUE(std::regex_search(log, m, receiving)) << log;
+  const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  const std::string corpus = std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/";
+  const auto post = [&](const std::string& file) {
+    std::ifstream in(corpus + file);
+    std::stringstream body;
+    body << in.rdbuf();
+    return http_request("127.0.0.1", port, "POST", "/tlsrpt",
+                        {"Content-Type: application/tlsrpt+json"}, std::chrono::seconds(10),
+                        body.str());
+  };
+  EXPECT_EQ(post("offset-times-reason-code.json").response.status, 201);
+  EXPECT_EQ(post("offset-times-reason-code.json").response.status, 200);
+  EXPECT_EQ(post("rfc8460-example.json").response.status, 403);
+  // Not on the main listener, and no basic auth or metrics on this one.
+  EXPECT_EQ(http_request("127.0.0.1", port, "GET", "/metrics").response.status, 405);
+  const std::string failed =
+      "mtasts_tlsrpt_failed_sessions_total{domain=\"example.org\",reporter=\"Another Provider "
+      "Inc.\",result_type=\"certificate-host-mismatch\",mx=\"other\"}";
+  EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), failed) == 12; },
+                               std::chrono::seconds(10)))
+      << agent.metrics();
+  const std::string metrics = agent.metrics();
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"https\","
+                         "outcome=\"stored\"}"),
+            1);
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"https\","
+                         "outcome=\"duplicate\"}"),
+            1);
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"https\","
+                         "outcome=\"refused\"}"),
+            1);
+  EXPECT_EQ(metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"https\"}"), 1);
+}
+
+TEST_F(ServeCli, TheTlsRptListenerNeedsTheReportStore) {
+  const auto run =
+      run_process(MTASTS_AGENT_BINARY,
+                  {"serve", "--config.file=" + write_config("  - example.org\n"),
+                   "--web.listen-address=127.0.0.1:0", "--tlsrpt.listen-address=127.0.0.1:0"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--tlsrpt.listen-address needs --storage.path"));
 }
 
 }  // namespace

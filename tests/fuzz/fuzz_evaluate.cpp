@@ -17,6 +17,7 @@ namespace {
 using mtasts::fuzz::Bytes;
 namespace net = mtasts::net;
 namespace probe = mtasts::probe;
+namespace tlsrpt = mtasts::tlsrpt;
 
 /// Most series a domain may have: a few dozen of its own, and per MX host (at most 10) its
 /// families, address families and certificate. Thousands would mean a finding per line.
@@ -109,6 +110,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.mx.push_back(std::move(mx));
   }
   r.policy.body_sha256 = bytes.pick({"", "aaaa", "bbbb"});
+  if (bytes.flag()) {  // what senders reported (TLS-RPT)
+    tlsrpt::RecentReports senders;
+    senders.since = 1800000000 - 2 * 86400;
+    senders.reports = bytes.below(5);
+    senders.successful = bytes.byte() * bytes.byte();
+    senders.failed = bytes.flag() ? UINT64_MAX - bytes.byte() : bytes.byte();
+    for (std::size_t n = bytes.below(tlsrpt::RecentReports::kMaxTypes + 1); n > 0; --n) {
+      senders.failures.push_back(
+          {bytes.pick({"certificate-expired", "starttls-not-supported", "sts-policy-fetch-error",
+                       "sts-webpki-invalid", "tlsa-invalid", "validation-failure", "new-type"},
+                      60),
+           bytes.byte(),
+           {bytes.pick({"mx.example.com", "mx2.example.com", "elsewhere.example"}, 60)}});
+    }
+    senders.reporters = {bytes.pick({"Provider", "Other"}, 64)};
+    r.sender_reports = std::move(senders);
+  }
   probe::EvaluationOptions options;
   options.now = std::chrono::system_clock::from_time_t(1800000000);
   if (bytes.flag()) {

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 #include "tlsrpt/report_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

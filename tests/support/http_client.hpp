@@ -35,7 +35,8 @@ struct HttpResult {
 inline HttpResult http_request(const std::string& ip, std::uint16_t port, const std::string& method,
                                const std::string& target,
                                const std::vector<std::string>& headers = {},
-                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                               const std::string& body = {}) {
   HttpResult result;
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return result;
@@ -53,8 +54,8 @@ inline HttpResult http_request(const std::string& ip, std::uint16_t port, const 
   }
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + ip + "\r\n";
   for (const auto& h : headers) request += h + "\r\n";
-  if (method == "POST") request += "Content-Length: 0\r\n";
-  request += "Connection: close\r\n\r\n";
+  if (method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  request += "Connection: close\r\n\r\n" + body;
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   net::HttpLimits limits;
   limits.max_body_bytes = 256 * 1024 * 1024;

@@ -12,6 +12,7 @@
 namespace mtasts::probe {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -375,6 +376,19 @@ TEST(Evaluate, ExpiryWarningFollowsTheConfiguredLeadTime) {
 // One row of hand-made facts per finding code: what evaluate makes of a domain that is healthy
 // but for one fact (some facts cannot come alone: a family that fails to serve the policy is
 // also a fetch error). The last test proves that every code of the catalogue has a row.
+/// What senders reported, as the daemon's report store adds it up.
+tlsrpt::RecentReports senders(std::uint64_t successful, std::uint64_t failed,
+                              std::vector<tlsrpt::RecentReports::Failures> failures) {
+  tlsrpt::RecentReports out;
+  out.since = 1795910400;  // 2026-11-29
+  out.successful = successful;
+  out.failed = failed;
+  out.reports = 2;
+  out.failures = std::move(failures);
+  out.reporters = {"Large Mail Provider", "Another Provider"};
+  return out;
+}
+
 struct Row {
   const char* name;
   std::function<void(DomainReport&)> change;
@@ -860,6 +874,19 @@ const std::vector<Row> kRows = {
      },
      {"tlsrpt_discarded"},
      Verdict::ok},
+    // What senders reported in TLS-RPT reports (RFC 8460 §4.3), beside the probes
+    {"SendersReportFailuresThatTheProbeDoesNotSee",
+     [](DomainReport& r) {
+       r.sender_reports = senders(1000, 5, {{"starttls-not-supported", 5, {"mx1.example.com"}}});
+     },
+     {"tlsrpt_failures_reported", "tlsrpt_failures_unexplained"},
+     Verdict::warning},
+    {"SendersReportAFifthOfSessionsFailingUnderEnforce",
+     [](DomainReport& r) {
+       r.sender_reports = senders(800, 200, {{"made-up", 200, {}}});
+     },
+     {"tlsrpt_failures_reported"},
+     Verdict::fail},
 };
 
 class EvaluateTable : public ::testing::TestWithParam<Row> {};
@@ -878,6 +905,60 @@ INSTANTIATE_TEST_SUITE_P(Codes, EvaluateTable, ::testing::ValuesIn(kRows),
                          [](const ::testing::TestParamInfo<Row>& row) {
                            return std::string(row.param.name);
                          });
+
+// Senders' reports beside the probe: the cause the probe sees too is named in the finding,
+// and is not "unexplained".
+TEST(EvaluateSenderReports, NamesTheProbesFindingOfTheSameCause) {
+  DomainReport r = healthy();
+  mx_certificate(r).problems = {net::CertProblem::expired};
+  mx_certificate(r).not_after = kLastYear;
+  mx_certificate(r).verified = false;
+  r.sender_reports = senders(900, 100, {{"certificate-expired", 100, {"mx1.example.com"}}});
+  (void)evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("mx_cert_expired", "tlsrpt_failures_reported"));
+  const auto& reported = r.findings.back();
+  EXPECT_EQ(reported.subject, "example.com");
+  EXPECT_EQ(reported.severity, Severity::error);  // a tenth of the sessions under enforce
+  EXPECT_EQ(reported.message,
+            "senders reported 100 failed of 1000 sessions in 2 reports since 2026-11-29 (from "
+            "Large Mail Provider, Another Provider): certificate-expired 100 at mx1.example.com "
+            "(the probe sees it too: mx_cert_expired)");
+}
+
+TEST(EvaluateSenderReports, AFewFailuresAreAWarning) {
+  DomainReport r = healthy();
+  mx_certificate(r).problems = {net::CertProblem::expired};
+  mx_certificate(r).verified = false;
+  r.sender_reports = senders(10000, 3, {{"certificate-expired", 3, {}}});
+  (void)evaluate(r, {});
+  EXPECT_EQ(r.findings.back().severity, Severity::warning);
+}
+
+TEST(EvaluateSenderReports, NothingUnexplainedWhenTheProbesCouldNotLook) {
+  // Port 25 blocked here: the probe cannot tell whether STARTTLS works.
+  DomainReport r = healthy();
+  r.port25_egress = Port25Egress::blocked;
+  mx_probe_fails(r, net::SmtpError::timeout, net::SmtpStage::connect);
+  r.sender_reports = senders(100, 5, {{"starttls-not-supported", 5, {}}});
+  (void)evaluate(r, {});
+  EXPECT_THAT(codes(r), Not(Contains("tlsrpt_failures_unexplained")));
+  EXPECT_THAT(codes(r), Contains("tlsrpt_failures_reported"));
+}
+
+TEST(EvaluateSenderReports, DaneFailuresAreReportedNotJudged) {
+  DomainReport r = healthy();
+  r.sender_reports = senders(100, 5, {{"tlsa-invalid", 5, {}}});
+  (void)evaluate(r, {});
+  EXPECT_THAT(codes(r), ElementsAre("tlsrpt_failures_reported"));
+}
+
+TEST(EvaluateSenderReports, NoFailuresNoFinding) {
+  DomainReport r = healthy();
+  r.sender_reports = senders(100, 0, {});
+  (void)evaluate(r, {});
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.verdict, Verdict::ok);
+}
 
 TEST(EvaluateTableRows, CoverEveryFindingCode) {
   for (std::size_t i = 0; i < kFindingCodeCount; ++i) {

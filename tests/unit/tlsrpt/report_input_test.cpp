@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/gzip.hpp"
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 namespace mtasts::tlsrpt {
 namespace {

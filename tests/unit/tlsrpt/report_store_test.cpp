@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 namespace mtasts::tlsrpt {
 namespace {

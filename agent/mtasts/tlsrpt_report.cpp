@@ -1,4 +1,4 @@
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 #include <fmt/format.h>
 
@@ -136,10 +136,7 @@ Result<FailureDetail> read_failure(const json& value, const std::string& path,
   auto type = r.required_text("result-type");
   if (!type) return failure(type.error());
   detail.result_type_text = std::move(*type);
-  detail.result_type = ResultType::other;
-  for (const auto& [known, name] : kResultTypes) {
-    if (detail.result_type_text == name) detail.result_type = known;
-  }
+  detail.result_type = result_type_from(detail.result_type_text);
   auto count = r.count("failed-session-count");
   if (!count) return failure(count.error());
   detail.failed_session_count = *count;
@@ -252,6 +249,51 @@ const std::vector<ResultType>& all_result_types() {
     return out;
   }();
   return all;
+}
+
+ResultType result_type_from(std::string_view text) {
+  for (const auto& [type, name] : kResultTypes) {
+    if (name == text) return type;
+  }
+  return ResultType::other;
+}
+
+std::span<const FindingCode> probe_codes_for(ResultType type) {
+  using enum FindingCode;
+  // What a sender that fails this way would have met, as the agent's probes name it.
+  static constexpr FindingCode kStarttls[] = {mx_starttls_missing, mx_tls_failed,
+                                              mx_tls_version_old};
+  static constexpr FindingCode kHostMismatch[] = {mx_cert_name_mismatch, mx_not_covered};
+  static constexpr FindingCode kExpired[] = {mx_cert_expired};
+  static constexpr FindingCode kNotTrusted[] = {mx_cert_untrusted, mx_cert_weak};
+  static constexpr FindingCode kValidation[] = {
+      mx_cert_untrusted, mx_cert_name_mismatch, mx_cert_expired,   mx_cert_weak,
+      mx_not_covered,    mx_tls_failed,         mx_tls_version_old};
+  static constexpr FindingCode kFetch[] = {
+      policy_host_unresolvable, policy_host_dns_error, policy_connect_failed, policy_timeout,
+      policy_tls_failed,        policy_http_status,    policy_redirect,       policy_too_large,
+      policy_ipv4_only,         policy_ipv6_only,      policy_family_mismatch};
+  static constexpr FindingCode kInvalid[] = {
+      policy_syntax,       policy_version,      policy_mode_invalid, policy_max_age_invalid,
+      policy_mx_missing,   policy_mx_invalid,   policy_content_type, sts_record_invalid,
+      sts_record_multiple, sts_record_discarded};
+  static constexpr FindingCode kWebPki[] = {policy_cert_untrusted, policy_cert_name_mismatch,
+                                            policy_cert_expired, policy_cert_weak};
+  switch (type) {
+    case ResultType::starttls_not_supported: return kStarttls;
+    case ResultType::certificate_host_mismatch: return kHostMismatch;
+    case ResultType::certificate_expired: return kExpired;
+    case ResultType::certificate_not_trusted: return kNotTrusted;
+    case ResultType::validation_failure: return kValidation;
+    case ResultType::sts_policy_fetch_error: return kFetch;
+    case ResultType::sts_policy_invalid: return kInvalid;
+    case ResultType::sts_webpki_invalid: return kWebPki;
+    case ResultType::tlsa_invalid:
+    case ResultType::dnssec_invalid:
+    case ResultType::dane_required:
+    case ResultType::other: break;
+  }
+  return {};
 }
 
 Result<Report> parse_report(std::string_view text, const ReportLimits& limits) {

@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <ctime>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
+#include "mtasts/finding.hpp"
 
 namespace mtasts::tlsrpt {
 
@@ -39,6 +41,13 @@ std::string_view to_string(PolicyType type);
 std::string_view to_string(ResultType type);
 /// Every result type, `other` last: for tables and metrics.
 const std::vector<ResultType>& all_result_types();
+/// The result type of its RFC name; `other` for any other text.
+ResultType result_type_from(std::string_view text);
+
+/// The findings of the agent's own probes that explain a failure senders report with this
+/// result type (certificate-expired: mx_cert_expired); empty for the DANE types (tlsa-invalid,
+/// dnssec-invalid, dane-required), which the agent does not probe, and for `other`.
+std::span<const FindingCode> probe_codes_for(ResultType type);
 
 /// One "failure-details" entry: sessions that failed the same way between the same hosts.
 struct FailureDetail {
@@ -92,6 +101,28 @@ struct ReportLimits {
 /// "contact-info". Errors name the field ("policies[0].summary.total-failure-session-count is
 /// not a whole number").
 Result<Report> parse_report(std::string_view json, const ReportLimits& limits = {});
+
+/// What senders reported about one domain over the last days, added up over their reports:
+/// the facts evaluate() judges beside the probes' (the daemon gathers them from its report
+/// store). Bounded: at most kMaxTypes result types, kMaxHosts receiving MX hosts per type and
+/// kMaxReporters reporter names.
+struct RecentReports {
+  static constexpr std::size_t kMaxTypes = 12;
+  static constexpr std::size_t kMaxHosts = 3;
+  static constexpr std::size_t kMaxReporters = 5;
+
+  std::time_t since = 0;  ///< reports whose period ended at or after this
+  std::uint64_t successful = 0;
+  std::uint64_t failed = 0;
+  std::size_t reports = 0;
+  struct Failures {
+    std::string result_type;  ///< as sent
+    std::uint64_t sessions = 0;
+    std::vector<std::string> mx_hosts;  ///< receiving MX hosts named, most sessions first
+  };
+  std::vector<Failures> failures;  ///< by result type, most sessions first
+  std::vector<std::string> reporters;
+};
 
 /// Sessions in a report that failed / succeeded, over all its policies (for one domain, or all
 /// when `domain` is empty).

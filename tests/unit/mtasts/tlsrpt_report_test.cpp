@@ -1,6 +1,6 @@
 // RFC 8460 §4.4 reports: the shapes real reporters send are read; what breaks the RFC is refused
 // with the field named.
-#include "tlsrpt/report.hpp"
+#include "mtasts/tlsrpt_report.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,119 @@
+#include "app/tlsrpt_intake.hpp"
+
+#include <algorithm>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "common/duration.hpp"
+#include "common/log.hpp"
+
+namespace mtasts::app {
+namespace {
+
+constexpr auto kLookEvery = std::chrono::seconds(5);
+constexpr auto kForgetEvery = std::chrono::hours(1);
+constexpr std::size_t kBatch = 1000;
+/// The daemon's cursor in the store: the last report counted for the metrics.
+constexpr std::string_view kCursor = "counted";
+
+}  // namespace
+
+TlsRptIntake::TlsRptIntake(asio::any_io_executor executor,
+                           std::unique_ptr<tlsrpt::ReportStore> store,
+                           std::chrono::milliseconds retention,
+                           std::function<void(const tlsrpt::ReportSummary&)> count,
+                           std::function<void(const std::string& source)> taken)
+    : store_(std::move(store)),
+      retention_(retention),
+      count_(std::move(count)),
+      taken_(std::move(taken)),
+      timer_(std::move(executor)) {
+  auto ends = store_->latest_ends();
+  if (ends) {
+    latest_end_ = std::move(*ends);
+  } else {
+    log::warn("cannot read the TLS-RPT report store", {{"err", ends.error()}});
+  }
+}
+
+std::optional<tlsrpt::RecentReports> TlsRptIntake::recent(const std::string& domain,
+                                                          std::time_t now) {
+  const auto it = latest_end_.find(domain);
+  const std::time_t since = now - tlsrpt::kRecentReportsWindow;
+  if (it == latest_end_.end() || it->second < since) return std::nullopt;
+  const auto reports = store_->reports_for(domain, since);
+  if (!reports) {
+    log::warn("cannot read the TLS-RPT report store", {{"err", reports.error()}});
+    return std::nullopt;
+  }
+  if (reports->empty()) return std::nullopt;
+  return tlsrpt::summarize_recent(*reports, since);
+}
+
+std::size_t TlsRptIntake::take_new() {
+  const auto cursor = store_->cursor(kCursor);
+  if (!cursor) {
+    log::warn("cannot read the TLS-RPT report store", {{"err", cursor.error()}});
+    return 0;
+  }
+  const auto summaries = store_->added_after(*cursor, kBatch);
+  if (!summaries) {
+    log::warn("cannot read the TLS-RPT report store", {{"err", summaries.error()}});
+    return 0;
+  }
+  if (summaries->empty()) return 0;
+  std::size_t reports = 0;
+  std::int64_t last = *cursor;
+  for (const auto& summary : *summaries) {
+    if (summary.row != last) {
+      ++reports;
+      last = summary.row;
+      taken_(summary.source);
+      log::debug("TLS-RPT report taken", {{"organization", summary.organization},
+                                          {"report_id", summary.report_id},
+                                          {"source", summary.source}});
+    }
+    count_(summary);
+    auto& end = latest_end_[summary.domain];
+    end = std::max(end, summary.end);
+  }
+  // Taken even if the cursor cannot be written: counted again after a restart, never lost.
+  if (auto saved = store_->set_cursor(kCursor, last); !saved) {
+    log::warn("cannot write the TLS-RPT report cursor", {{"err", saved.error()}});
+  }
+  return reports;
+}
+
+void TlsRptIntake::forget_old() {
+  const auto now = std::chrono::system_clock::now();
+  const auto cutoff = std::chrono::system_clock::to_time_t(
+      now - std::chrono::duration_cast<std::chrono::system_clock::duration>(retention_));
+  const auto forgotten = store_->forget_ended_before(cutoff);
+  if (!forgotten) {
+    log::warn("cannot delete old TLS-RPT reports", {{"err", forgotten.error()}});
+  } else if (*forgotten > 0) {
+    log::info(
+        "TLS-RPT reports past retention deleted",
+        {{"reports", std::to_string(*forgotten)}, {"retention", format_duration(retention_)}});
+  }
+}
+
+asio::awaitable<void> TlsRptIntake::run() {
+  while (!stopping_) {
+    if (std::chrono::steady_clock::now() >= next_forget_) {
+      forget_old();
+      next_forget_ = std::chrono::steady_clock::now() + kForgetEvery;
+    }
+    // A full batch: more are waiting, look again at once (after other work had its turn).
+    const bool more = take_new() >= kBatch;
+    timer_.expires_after(more ? std::chrono::seconds(0) : kLookEvery);
+    co_await timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
+}
+
+void TlsRptIntake::stop() {
+  stopping_ = true;
+  timer_.cancel();
+}
+
+}  // namespace mtasts::app
