@@ -92,6 +92,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                  "Where senders POST TLS-RPT reports (rua=https://...): a listener of its own, "
                  "without basic auth, TLS from --web.config.file (plain HTTP without it, for a "
                  "reverse proxy in front). Needs --storage.path. Off by default");
+  app.add_option("--tlsrpt.maildir", serve_options.tlsrpt_maildir,
+                 "A Maildir that the rua=mailto: address is delivered to: each new message is "
+                 "taken as a TLS-RPT report and moved to cur/ as seen. Needs --storage.path");
   app.add_option("--shutdown.grace", serve_options.shutdown_grace,
                  "On SIGTERM, how long running checks may take to finish")
       ->default_str("10s");

@@ -42,6 +42,7 @@
 #include "scheduler/shard.hpp"
 #include "state/domain_store.hpp"
 #include "state/state_database.hpp"
+#include "tlsrpt/maildir.hpp"
 #include "web/basic_auth.hpp"
 #include "web/endpoints.hpp"
 #include "web/http_server.hpp"
@@ -181,6 +182,7 @@ class Daemon {
                             {"tls", server_options_.tls ? "true" : "false"},
                             {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
     if (!options_.tlsrpt_listen_address.empty() && !start_tlsrpt_receiver(err)) return false;
+    if (!options_.tlsrpt_maildir.empty() && !watch_maildir(err)) return false;
     scheduler_.start();
     asio::co_spawn(io_, watch_loop(), log::on_exception("config watch"));
     asio::co_spawn(io_, canary_loop(), log::on_exception("egress canaries"));
@@ -406,14 +408,8 @@ class Daemon {
       err << "mta-sts-agent: --tlsrpt.listen-address needs --storage.path (the report store)\n";
       return false;
     }
-    receiver_ = std::make_unique<web::TlsRptReceiver>(
-        intake_->store(), options_.storage_path,
-        [this](std::string_view domain) { return targets_.contains(std::string(domain)); },
-        [this](tlsrpt::IngestResult::Outcome outcome) {
-          ++stats_.tlsrpt_inputs_total[{"https", std::string(tlsrpt::to_string(outcome))}];
-          ++stats_.generation;
-          if (outcome == tlsrpt::IngestResult::Outcome::stored) intake_->take_new();
-        });
+    receiver_ = std::make_unique<web::TlsRptReceiver>(intake_->store(), options_.storage_path,
+                                                      checked_here(), input_counter("https", true));
     web::ServerOptions options;
     options.tls = server_options_.tls;
     options.max_connections = 64;
@@ -432,6 +428,38 @@ class Daemon {
     tlsrpt_server_ = std::move(*server);
     log::info("listening for TLS-RPT reports", {{"address", listening_on(*tlsrpt_server_)},
                                                 {"tls", options.tls ? "true" : "false"}});
+    return true;
+  }
+
+  /// Reports are taken for the domains this agent (this shard) checks.
+  tlsrpt::DomainFilter checked_here() {
+    return [this](std::string_view domain) { return targets_.contains(std::string(domain)); };
+  }
+
+  /// Counts each input of a way in by outcome; `take_at_once`: a stored report is counted for
+  /// its domain now rather than at the intake's next look.
+  std::function<void(tlsrpt::IngestResult::Outcome)> input_counter(std::string source,
+                                                                   bool take_at_once) {
+    return [this, source = std::move(source), take_at_once](tlsrpt::IngestResult::Outcome outcome) {
+      ++stats_.tlsrpt_inputs_total[{source, std::string(tlsrpt::to_string(outcome))}];
+      ++stats_.generation;
+      if (take_at_once && outcome == tlsrpt::IngestResult::Outcome::stored) intake_->take_new();
+    };
+  }
+
+  /// The Maildir way in: the intake takes each new message on its looks.
+  bool watch_maildir(std::ostream& err) {
+    if (!intake_) {
+      err << "mta-sts-agent: --tlsrpt.maildir needs --storage.path (the report store)\n";
+      return false;
+    }
+    if (auto maildir = tlsrpt::validate_maildir(options_.tlsrpt_maildir); !maildir) {
+      err << "mta-sts-agent: --tlsrpt.maildir: " << maildir.error() << '\n';
+      return false;
+    }
+    intake_->watch_maildir(options_.tlsrpt_maildir, options_.storage_path, checked_here(),
+                           input_counter("maildir", false));
+    log::info("watching a Maildir for TLS-RPT reports", {{"maildir", options_.tlsrpt_maildir}});
     return true;
   }
 

@@ -28,6 +28,8 @@ struct ServeOptions {
   std::string tlsrpt_retention = "30d";
   /// Where senders POST TLS-RPT reports (rua=https://...); empty: no such listener.
   std::string tlsrpt_listen_address;
+  /// A Maildir that the rua=mailto: address is delivered to; empty: none.
+  std::string tlsrpt_maildir;
 };
 
 int run_serve(const ServeOptions& options, std::ostream& err);

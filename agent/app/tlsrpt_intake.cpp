@@ -6,6 +6,7 @@
 
 #include "common/duration.hpp"
 #include "common/log.hpp"
+#include "tlsrpt/maildir.hpp"
 
 namespace mtasts::app {
 namespace {
@@ -84,6 +85,36 @@ std::size_t TlsRptIntake::take_new() {
   return reports;
 }
 
+void TlsRptIntake::watch_maildir(std::string maildir, std::string storage_dir,
+                                 tlsrpt::DomainFilter accept,
+                                 std::function<void(tlsrpt::IngestResult::Outcome)> outcome) {
+  maildir_ =
+      Maildir{std::move(maildir), std::move(storage_dir), std::move(accept), std::move(outcome)};
+}
+
+void TlsRptIntake::take_maildir() {
+  if (!maildir_) return;
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const auto messages = tlsrpt::take_maildir(*store_, maildir_->storage_dir, maildir_->dir, kBatch,
+                                             now, maildir_->accept);
+  for (const auto& message : messages) {
+    maildir_->outcome(message.result.outcome);
+    const std::string summary =
+        message.result.lines.empty() ? std::string() : message.result.lines.front();
+    using Outcome = tlsrpt::IngestResult::Outcome;
+    if (message.result.outcome == Outcome::stored || message.result.outcome == Outcome::duplicate) {
+      log::info("TLS-RPT message taken",
+                {{"maildir", maildir_->dir}, {"message", message.name}, {"result", summary}});
+    } else {
+      log::warn("TLS-RPT message not taken",
+                {{"maildir", maildir_->dir},
+                 {"message", message.name},
+                 {"outcome", std::string(to_string(message.result.outcome))},
+                 {"problem", summary}});
+    }
+  }
+}
+
 void TlsRptIntake::forget_old() {
   const auto now = std::chrono::system_clock::now();
   const auto cutoff = std::chrono::system_clock::to_time_t(
@@ -104,6 +135,7 @@ asio::awaitable<void> TlsRptIntake::run() {
       forget_old();
       next_forget_ = std::chrono::steady_clock::now() + kForgetEvery;
     }
+    take_maildir();
     // A full batch: more are waiting, look again at once (after other work had its turn).
     const bool more = take_new() >= kBatch;
     timer_.expires_after(more ? std::chrono::seconds(0) : kLookEvery);

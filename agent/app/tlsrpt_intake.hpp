@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "tlsrpt/ingest.hpp"
 #include "tlsrpt/recent_reports.hpp"
 #include "tlsrpt/report_store.hpp"
 
@@ -31,6 +32,11 @@ class TlsRptIntake {
   /// The store, for the daemon's ways in (the HTTPS receiver) to write to.
   tlsrpt::ReportStore& store() { return *store_; }
 
+  /// Also takes the messages delivered to this Maildir, each look (`storage_dir`: where
+  /// rejected inputs are kept aside; `outcome`: every message's).
+  void watch_maildir(std::string maildir, std::string storage_dir, tlsrpt::DomainFilter accept,
+                     std::function<void(tlsrpt::IngestResult::Outcome)> outcome);
+
   /// Looks every few seconds until stop().
   asio::awaitable<void> run();
   void stop();
@@ -44,6 +50,7 @@ class TlsRptIntake {
 
  private:
   void forget_old();
+  void take_maildir();
 
   std::unique_ptr<tlsrpt::ReportStore> store_;
   std::chrono::milliseconds retention_;
@@ -54,6 +61,13 @@ class TlsRptIntake {
   std::chrono::steady_clock::time_point next_forget_{};
   /// The end of each domain's newest stored report: decides whether recent() needs to look.
   std::map<std::string, std::time_t> latest_end_;
+  struct Maildir {
+    std::string dir;
+    std::string storage_dir;
+    tlsrpt::DomainFilter accept;
+    std::function<void(tlsrpt::IngestResult::Outcome)> outcome;
+  };
+  std::optional<Maildir> maildir_;
 };
 
 }  // namespace mtasts::app

@@ -264,8 +264,8 @@ TEST_F(ServeCli, HelpNamesEveryDaemonFlag) {
   for (const char* flag :
        {"--web.listen-address", "--web.config.file", "--log.level", "--log.format",
         "--storage.path", "--shard.index", "--shard.total", "--shutdown.grace", "--config.file",
-        "--config.check", "--web.enable-lifecycle", "--tlsrpt.retention",
-        "--tlsrpt.listen-address"}) {
+        "--config.check", "--web.enable-lifecycle", "--tlsrpt.retention", "--tlsrpt.listen-address",
+        "--tlsrpt.maildir"}) {
     EXPECT_THAT(run.out, HasSubstr(flag));
   }
 }
@@ -489,6 +489,38 @@ TEST_F(ServeCli, TheTlsRptListenerNeedsTheReportStore) {
                    "--web.listen-address=127.0.0.1:0", "--tlsrpt.listen-address=127.0.0.1:0"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("--tlsrpt.listen-address needs --storage.path"));
+}
+
+// The rua=mailto: mailbox as a Maildir: a delivered report is taken and marked seen.
+TEST_F(ServeCli, TlsRptReportsDeliveredToAMaildirAreTaken) {
+  for (const char* sub : {"Maildir/new", "Maildir/cur", "Maildir/tmp"}) {
+    fs::create_directories(dir_ / sub);
+  }
+  auto args = keep_reports(flags(write_config("  - example.org\n")));
+  args.push_back("--tlsrpt.maildir=" + (dir_ / "Maildir").string());
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  fs::copy_file(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/report-mail-gzip.eml",
+                dir_ / "Maildir/new/1796000000.M1P1.mail");
+  const std::string series =
+      "mtasts_tlsrpt_sessions_total{domain=\"example.org\",reporter=\"Large Mail Provider\","
+      "policy_type=\"sts\",result=\"success\"}";
+  EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), series) == 412; },
+                               std::chrono::seconds(15)))
+      << agent.metrics() << agent.log();
+  EXPECT_TRUE(fs::exists(dir_ / "Maildir/cur/1796000000.M1P1.mail:2,S"));
+  EXPECT_EQ(metric_value(agent.metrics(),
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"maildir\","
+                         "outcome=\"stored\"}"),
+            1);
+  fs::create_directories(dir_ / "state2");
+  const auto bad =
+      run_process(MTASTS_AGENT_BINARY,
+                  {"serve", "--config.file=" + (dir_ / "agent.yml").string(),
+                   "--storage.path=" + (dir_ / "state2").string(),
+                   "--web.listen-address=127.0.0.1:0", "--tlsrpt.maildir=" + dir_.string()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("is not a Maildir (it has no new/ directory)"));
 }
 
 }  // namespace
