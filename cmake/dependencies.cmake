@@ -15,6 +15,7 @@ pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)  # libidn2-dev: IDNA200
 find_package(SQLite3 REQUIRED)                    # libsqlite3-dev: the state under --storage.path
 find_package(tl-expected CONFIG REQUIRED)         # libexpected-dev: Result<T>, the one way to fail
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)  # libgmime-3.0-dev: TLS-RPT report mail
+find_package(CURL REQUIRED)                       # libcurl4-openssl-dev: TLS-RPT reports over IMAP
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
 if(MTASTS_JEMALLOC)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)  # libjemalloc-dev: malloc

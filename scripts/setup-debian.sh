@@ -10,12 +10,14 @@ packages=(
   # libraries the agent links
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev libjemalloc-dev
-  libexpected-dev libgmime-3.0-dev
+  libexpected-dev libgmime-3.0-dev libcurl4-openssl-dev
   # tests: GoogleTest, clang 16 with libFuzzer for the fuzz targets (clang 14 fails on the
   # coroutine files under the sanitizers), clang-format
   libgtest-dev libgmock-dev clang-16 libclang-rt-16-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
+  # Dovecot serves the IMAP mailbox that TLS-RPT reports are read from
+  dovecot-imapd
   # nftables drops port-25 SYNs inside the lab to test blocked egress
   nftables
   # promtool checks our /metrics exposition and the alert rules; the end-to-end test runs a
@@ -58,8 +60,9 @@ if ! apt_install; then
   as_root apt-get update -q
   apt_install
 fi
-# The prometheus packages start a system Prometheus and Alertmanager where systemd runs; the
-# tests start their own, so do not leave them running (or listening on :9090 and :9093).
+# The prometheus and dovecot packages start a system Prometheus, Alertmanager and Dovecot where
+# systemd runs; the tests start their own, so do not leave them running (or listening on :9090,
+# :9093, :143 and :993).
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  as_root systemctl disable --now prometheus prometheus-alertmanager >/dev/null 2>&1 || true
+  as_root systemctl disable --now prometheus prometheus-alertmanager dovecot >/dev/null 2>&1 || true
 fi

@@ -95,6 +95,18 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.add_option("--tlsrpt.maildir", serve_options.tlsrpt_maildir,
                  "A Maildir that the rua=mailto: address is delivered to: each new message is "
                  "taken as a TLS-RPT report and moved to cur/ as seen. Needs --storage.path");
+  app.add_option("--tlsrpt.imap.url", serve_options.tlsrpt_imap.url,
+                 "An IMAP mailbox that the rua=mailto: address is delivered to, polled every "
+                 "minute: imaps://HOST[:PORT]/MAILBOX, or imap:// with STARTTLS (required). "
+                 "Needs --storage.path, --tlsrpt.imap.user and --tlsrpt.imap.password-file");
+  app.add_option("--tlsrpt.imap.user", serve_options.tlsrpt_imap.user, "The IMAP user");
+  app.add_option("--tlsrpt.imap.password-file", serve_options.tlsrpt_imap.password_file,
+                 "A file that holds the IMAP password (one line), readable by the agent only");
+  app.add_option("--tlsrpt.imap.folder", serve_options.tlsrpt_imap.folder,
+                 "Where messages whose report was taken are moved (created when missing)")
+      ->default_str("TLSRPT-processed");
+  app.add_option("--tlsrpt.imap.ca-file", serve_options.tlsrpt_imap.ca_file,
+                 "PEM bundle of the CAs to trust for the IMAP server instead of the system's");
   app.add_option("--shutdown.grace", serve_options.shutdown_grace,
                  "On SIGTERM, how long running checks may take to finish")
       ->default_str("10s");

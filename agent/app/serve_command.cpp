@@ -27,6 +27,7 @@
 #include "app/lint_command.hpp"
 #include "app/tlsrpt_intake.hpp"
 #include "common/duration.hpp"
+#include "common/file.hpp"
 #include "common/log.hpp"
 #include "common/sqlite.hpp"
 #include "common/version.hpp"
@@ -183,6 +184,7 @@ class Daemon {
                             {"basic_auth", auth_ && auth_->enabled() ? "true" : "false"}});
     if (!options_.tlsrpt_listen_address.empty() && !start_tlsrpt_receiver(err)) return false;
     if (!options_.tlsrpt_maildir.empty() && !watch_maildir(err)) return false;
+    if (!options_.tlsrpt_imap.url.empty() && !watch_imap(err)) return false;
     scheduler_.start();
     asio::co_spawn(io_, watch_loop(), log::on_exception("config watch"));
     asio::co_spawn(io_, canary_loop(), log::on_exception("egress canaries"));
@@ -460,6 +462,39 @@ class Daemon {
     intake_->watch_maildir(options_.tlsrpt_maildir, options_.storage_path, checked_here(),
                            input_counter("maildir", false));
     log::info("watching a Maildir for TLS-RPT reports", {{"maildir", options_.tlsrpt_maildir}});
+    return true;
+  }
+
+  /// The IMAP way in: the intake polls the mailbox every minute on a worker thread.
+  bool watch_imap(std::ostream& err) {
+    const auto& imap = options_.tlsrpt_imap;
+    const auto fail = [&err](const std::string& problem) {
+      err << "mta-sts-agent: " << problem << '\n';
+      return false;
+    };
+    if (!intake_) return fail("--tlsrpt.imap.url needs --storage.path (the report store)");
+    if (auto url = tlsrpt::validate_imap_url(imap.url); !url) {
+      return fail("--tlsrpt.imap.url: " + url.error());
+    }
+    if (imap.user.empty() || imap.password_file.empty()) {
+      return fail("--tlsrpt.imap.url needs --tlsrpt.imap.user and --tlsrpt.imap.password-file");
+    }
+    auto password = read_file(imap.password_file, 4096);
+    if (!password) return fail("--tlsrpt.imap.password-file: " + password.error());
+    while (!password->empty() && (password->back() == '\n' || password->back() == '\r')) {
+      password->pop_back();
+    }
+    tlsrpt::ImapOptions options;
+    options.url = imap.url;
+    options.user = imap.user;
+    options.password = std::move(*password);
+    options.processed_folder = imap.folder;
+    options.ca_file = imap.ca_file;
+    options.timeout = std::chrono::seconds(30);
+    intake_->watch_imap(std::move(options), options_.storage_path, checked_here(),
+                        input_counter("imap", false));
+    log::info("polling an IMAP mailbox for TLS-RPT reports",
+              {{"url", imap.url}, {"user", imap.user}, {"folder", imap.folder}});
     return true;
   }
 

@@ -30,6 +30,14 @@ struct ServeOptions {
   std::string tlsrpt_listen_address;
   /// A Maildir that the rua=mailto: address is delivered to; empty: none.
   std::string tlsrpt_maildir;
+  /// An IMAP mailbox that the rua=mailto: address is delivered to; empty url: none.
+  struct Imap {
+    std::string url;
+    std::string user;
+    std::string password_file;
+    std::string folder = "TLSRPT-processed";
+    std::string ca_file;
+  } tlsrpt_imap;
 };
 
 int run_serve(const ServeOptions& options, std::ostream& err);

@@ -1,6 +1,7 @@
 #include "app/tlsrpt_intake.hpp"
 
 #include <algorithm>
+#include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -13,6 +14,7 @@ namespace {
 
 constexpr auto kLookEvery = std::chrono::seconds(5);
 constexpr auto kForgetEvery = std::chrono::hours(1);
+constexpr auto kImapEvery = std::chrono::minutes(1);
 constexpr std::size_t kBatch = 1000;
 /// The daemon's cursor in the store: the last report counted for the metrics.
 constexpr std::string_view kCursor = "counted";
@@ -28,7 +30,8 @@ TlsRptIntake::TlsRptIntake(asio::any_io_executor executor,
       retention_(retention),
       count_(std::move(count)),
       taken_(std::move(taken)),
-      timer_(std::move(executor)) {
+      timer_(executor),
+      imap_timer_(std::move(executor)) {
   auto ends = store_->latest_ends();
   if (ends) {
     latest_end_ = std::move(*ends);
@@ -115,6 +118,78 @@ void TlsRptIntake::take_maildir() {
   }
 }
 
+void TlsRptIntake::watch_imap(tlsrpt::ImapOptions options, std::string storage_dir,
+                              tlsrpt::DomainFilter accept,
+                              std::function<void(tlsrpt::IngestResult::Outcome)> outcome) {
+  imap_ = Imap{std::make_unique<tlsrpt::ImapMailbox>(std::move(options)), std::move(storage_dir),
+               std::move(accept), std::move(outcome)};
+}
+
+asio::awaitable<void> TlsRptIntake::poll_imap() {
+  using Outcome = tlsrpt::IngestResult::Outcome;
+  struct Message {
+    std::uint64_t uid = 0;
+    Result<std::string> bytes;
+    Outcome outcome = Outcome::failed;
+  };
+  tlsrpt::ImapMailbox& mailbox = *imap_->mailbox;
+  // On the worker: the unseen messages, fetched.
+  auto fetched = co_await asio::co_spawn(
+      imap_worker_,
+      [&mailbox]() -> asio::awaitable<Result<std::vector<Message>>> {
+        const auto uids = mailbox.unseen();
+        if (!uids) co_return failure(uids.error());
+        std::vector<Message> messages;
+        for (const auto uid : *uids) messages.push_back({uid, mailbox.fetch(uid)});
+        co_return messages;
+      },
+      asio::use_awaitable);
+  if (!fetched) {
+    log::warn("cannot read the TLS-RPT IMAP mailbox", {{"err", fetched.error()}});
+    co_return;
+  }
+  // Back on the loop, which owns the store: each message taken like any other input.
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  for (auto& message : *fetched) {
+    if (message.bytes) {
+      const auto result = tlsrpt::ingest(*store_, imap_->storage_dir, *message.bytes,
+                                         tlsrpt::InputFormat::mail, "imap", now, {}, imap_->accept);
+      message.outcome = result.outcome;
+      imap_->outcome(result.outcome);
+      if (result.outcome != Outcome::stored && result.outcome != Outcome::duplicate) {
+        log::warn("TLS-RPT message not taken",
+                  {{"imap_uid", std::to_string(message.uid)},
+                   {"outcome", std::string(to_string(result.outcome))},
+                   {"problem", result.lines.empty() ? "" : result.lines.front()}});
+      }
+    } else {
+      // Unreadable (too large): kept aside like any input that is not a report.
+      message.outcome = Outcome::rejected;
+      imap_->outcome(Outcome::rejected);
+      log::warn("TLS-RPT message not taken",
+                {{"imap_uid", std::to_string(message.uid)}, {"problem", message.bytes.error()}});
+    }
+  }
+  // On the worker again: taken messages filed away, the rest unseen for the next poll.
+  const auto problems = co_await asio::co_spawn(
+      imap_worker_,
+      [&mailbox,
+       &fetched]() -> asio::awaitable<std::vector<std::pair<std::uint64_t, std::string>>> {
+        std::vector<std::pair<std::uint64_t, std::string>> out;
+        for (const auto& message : *fetched) {
+          const auto done = message.outcome == Outcome::failed ? mailbox.mark_unseen(message.uid)
+                                                               : mailbox.file_away(message.uid);
+          if (!done) out.emplace_back(message.uid, done.error());
+        }
+        co_return out;
+      },
+      asio::use_awaitable);
+  for (const auto& [uid, problem] : problems) {  // logged here: the log is the loop's
+    log::warn("cannot update the TLS-RPT IMAP mailbox",
+              {{"imap_uid", std::to_string(uid)}, {"err", problem}});
+  }
+}
+
 void TlsRptIntake::forget_old() {
   const auto now = std::chrono::system_clock::now();
   const auto cutoff = std::chrono::system_clock::to_time_t(
@@ -130,6 +205,19 @@ void TlsRptIntake::forget_old() {
 }
 
 asio::awaitable<void> TlsRptIntake::run() {
+  if (imap_) {
+    asio::co_spawn(
+        imap_timer_.get_executor(),
+        [this]() -> asio::awaitable<void> {
+          while (!stopping_) {
+            co_await poll_imap();
+            if (stopping_) break;
+            imap_timer_.expires_after(kImapEvery);
+            co_await imap_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+          }
+        },
+        log::on_exception("TLS-RPT IMAP mailbox"));
+  }
   while (!stopping_) {
     if (std::chrono::steady_clock::now() >= next_forget_) {
       forget_old();
@@ -146,6 +234,8 @@ asio::awaitable<void> TlsRptIntake::run() {
 void TlsRptIntake::stop() {
   stopping_ = true;
   timer_.cancel();
+  imap_timer_.cancel();
+  if (imap_) imap_->mailbox->cancel();
 }
 
 }  // namespace mtasts::app

@@ -7,6 +7,7 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "tlsrpt/imap_mailbox.hpp"
 #include "tlsrpt/ingest.hpp"
 #include "tlsrpt/recent_reports.hpp"
 #include "tlsrpt/report_store.hpp"
@@ -37,6 +39,12 @@ class TlsRptIntake {
   void watch_maildir(std::string maildir, std::string storage_dir, tlsrpt::DomainFilter accept,
                      std::function<void(tlsrpt::IngestResult::Outcome)> outcome);
 
+  /// Also polls this IMAP mailbox (every minute, on a worker thread: libcurl blocks), takes
+  /// each unseen message, moves taken ones to the processed folder and leaves the others
+  /// unseen for the next poll.
+  void watch_imap(tlsrpt::ImapOptions options, std::string storage_dir, tlsrpt::DomainFilter accept,
+                  std::function<void(tlsrpt::IngestResult::Outcome)> outcome);
+
   /// Looks every few seconds until stop().
   asio::awaitable<void> run();
   void stop();
@@ -51,6 +59,7 @@ class TlsRptIntake {
  private:
   void forget_old();
   void take_maildir();
+  asio::awaitable<void> poll_imap();
 
   std::unique_ptr<tlsrpt::ReportStore> store_;
   std::chrono::milliseconds retention_;
@@ -68,6 +77,16 @@ class TlsRptIntake {
     std::function<void(tlsrpt::IngestResult::Outcome)> outcome;
   };
   std::optional<Maildir> maildir_;
+  struct Imap {
+    std::unique_ptr<tlsrpt::ImapMailbox> mailbox;  ///< used on the worker thread only
+    std::string storage_dir;
+    tlsrpt::DomainFilter accept;
+    std::function<void(tlsrpt::IngestResult::Outcome)> outcome;
+  };
+  std::optional<Imap> imap_;
+  asio::steady_timer imap_timer_;
+  /// libcurl's blocking calls run here, never on the event loop.
+  asio::thread_pool imap_worker_{1};
 };
 
 }  // namespace mtasts::app

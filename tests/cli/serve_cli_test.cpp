@@ -20,6 +20,7 @@
 
 #include "agent_process.hpp"
 #include "common/time.hpp"
+#include "dovecot_server.hpp"
 #include "run_process.hpp"
 
 namespace mtasts::support {
@@ -521,6 +522,77 @@ TEST_F(ServeCli, TlsRptReportsDeliveredToAMaildirAreTaken) {
                    "--web.listen-address=127.0.0.1:0", "--tlsrpt.maildir=" + dir_.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("is not a Maildir (it has no new/ directory)"));
+}
+
+// The rua=mailto: mailbox on an IMAP server (a real Dovecot): the daemon logs in, takes the
+// report, files the message away, and leaves what it could not read as a report in the
+// processed folder too (kept aside locally).
+TEST_F(ServeCli, TlsRptReportsInAnImapMailboxAreTaken) {
+  if (!DovecotServer::available()) GTEST_SKIP() << "needs root and dovecot-imapd";
+  DovecotServer dovecot;
+  ASSERT_TRUE(dovecot.start());
+  const std::string corpus = std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/";
+  std::ifstream report(corpus + "report-mail-gzip.eml"), other(corpus + "not-a-report.eml");
+  std::stringstream report_text, other_text;
+  report_text << report.rdbuf();
+  other_text << other.rdbuf();
+  dovecot.deliver("1796000000.M1.test", report_text.str());
+  dovecot.deliver("1796000001.M2.test", other_text.str());
+  std::ofstream(dir_ / "imap-password") << DovecotServer::kPassword << "\n";
+  auto args = keep_reports(flags(write_config("  - example.org\n")));
+  for (const std::string& flag :
+       {"--tlsrpt.imap.url=" + dovecot.url(),
+        std::string("--tlsrpt.imap.user=") + DovecotServer::kUser,
+        "--tlsrpt.imap.password-file=" + (dir_ / "imap-password").string(),
+        "--tlsrpt.imap.ca-file=" + dovecot.ca_file()}) {
+    args.push_back(flag);
+  }
+  AgentProcess agent(MTASTS_AGENT_BINARY, args, (dir_ / "log").string());
+  ASSERT_NE(agent.wait_for_port(), 0) << agent.log();
+  const std::string series =
+      "mtasts_tlsrpt_sessions_total{domain=\"example.org\",reporter=\"Large Mail Provider\","
+      "policy_type=\"sts\",result=\"success\"}";
+  EXPECT_TRUE(agent.eventually([&] { return metric_value(agent.metrics(), series) == 412; },
+                               std::chrono::seconds(20)))
+      << agent.metrics() << agent.log();
+  EXPECT_TRUE(agent.eventually([&] { return dovecot.messages_in("TLSRPT-processed") == 2; },
+                               std::chrono::seconds(10)))
+      << agent.log();
+  EXPECT_EQ(dovecot.messages_in(""), 0u);
+  const std::string metrics = agent.metrics();
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"imap\","
+                         "outcome=\"stored\"}"),
+            1);
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_agent_tlsrpt_inputs_total{source=\"imap\","
+                         "outcome=\"rejected\"}"),
+            1);
+  agent.signal(SIGTERM);
+  EXPECT_EQ(agent.wait_exit(std::chrono::seconds(15)), 0) << agent.log();
+}
+
+TEST_F(ServeCli, TheImapMailboxNeedsItsCredentials) {
+  const auto config = write_config("  - example.org\n");
+  auto run = run_process(MTASTS_AGENT_BINARY,
+                         {"serve", "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                          "--storage.path=" + (dir_ / "state").string(),
+                          "--tlsrpt.imap.url=imaps://mail.example.net/INBOX"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("needs --tlsrpt.imap.user and --tlsrpt.imap.password-file"));
+  run = run_process(MTASTS_AGENT_BINARY,
+                    {"serve", "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                     "--storage.path=" + (dir_ / "state").string(),
+                     "--tlsrpt.imap.url=imaps://mail.example.net/INBOX", "--tlsrpt.imap.user=r",
+                     "--tlsrpt.imap.password-file=" + (dir_ / "missing").string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--tlsrpt.imap.password-file: cannot read"));
+  run = run_process(MTASTS_AGENT_BINARY,
+                    {"serve", "--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                     "--storage.path=" + (dir_ / "state").string(),
+                     "--tlsrpt.imap.url=pop3://mail.example.net/INBOX"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("is not an imaps:// or imap:// URL"));
 }
 
 }  // namespace
