@@ -253,6 +253,25 @@ def fleet():
                 "changes per hour"),
          target('count(mtasts_finding{job=~"$job", code="policy_changed_without_id_change"}) '
                 'or vector(0)', "changed without a new id", ref="B")], bars=True), 12, 10))
+    p.append(L.row("What senders reported (TLS-RPT)"))
+    p.append(L.place(table(
+        "Domains with failures senders reported", "Domains whose senders' TLS-RPT reports of "
+        "the last 2 days count failed sessions, worst first: tlsrpt_failures_unexplained means "
+        "the senders fail where every probe from here succeeds. Click a domain for its dashboard.",
+        'sort_desc(count by (domain, code, severity) (mtasts_finding{job=~"$job", '
+        'code=~"tlsrpt_failures_reported|tlsrpt_failures_unexplained"}))',
+        [("domain", "domain"), ("code", "code"), ("severity", "severity")], "severity",
+        domain_link=True), 8, 9))
+    p.append(L.place(timeseries(
+        "Sessions senders reported, per day", "Sessions in the TLS-RPT reports received, by "
+        "result (reports cover a UTC day and arrive within a day or so).",
+        [target('sum by (result) (increase(mtasts_tlsrpt_sessions_total{job=~"$job"}[1d]))',
+                "{{result}}")], bars=True), 8, 9))
+    p.append(L.place(timeseries(
+        "Failed sessions by result type, per day", "Failed sessions in the TLS-RPT reports "
+        "received, by RFC 8460 result type.",
+        [target('sum by (result_type) (increase(mtasts_tlsrpt_failed_sessions_total{job=~"$job"}'
+                '[1d]))', "{{result_type}}")], stack=True, bars=True), 8, 9))
     p.append(L.row("Agents"))
     p.append(L.place(stat(
         "Agents up", "Replicas of the agent that Prometheus scrapes successfully, of all targets "
@@ -399,6 +418,23 @@ def domain():
     p.append(L.place(table(
         "Labels", "The labels of the domain's target group in the agent's target files.",
         f"mtasts_domain_info{{{d}}}", [("domain", "domain")], "domain"), 16, 8))
+    p.append(L.row("What senders reported (TLS-RPT)"))
+    p.append(L.place(timeseries(
+        "Sessions senders reported, per day", "Sessions in the domain's TLS-RPT reports, by "
+        "reporter and result.",
+        [target(f"sum by (reporter, result) (increase(mtasts_tlsrpt_sessions_total{{{d}}}[1d]))",
+                "{{reporter}} {{result}}")], bars=True), 8, 8))
+    p.append(L.place(timeseries(
+        "Failed sessions by type and MX, per day", "Failed sessions senders reported, by RFC "
+        "8460 result type and receiving MX host (other: not one of the domain's).",
+        [target(f"sum by (result_type, mx) (increase(mtasts_tlsrpt_failed_sessions_total{{{d}}}"
+                "[1d]))", "{{result_type}} {{mx}}")], stack=True, bars=True), 8, 8))
+    p.append(L.place(table(
+        "Latest report per reporter", "The end of the period of the newest report from each "
+        "reporter: reports that stop coming show here first.",
+        f"time() - mtasts_tlsrpt_last_report_end_timestamp_seconds{{{d}}}",
+        [("reporter", "reporter"), ("Value", "age")], "age", desc=False,
+        unit_overrides={"age": "s"}), 8, 8))
     p.append(L.row("Certificates"))
     p.append(L.place(timeseries(
         "Certificate time left", "Time until each policy and MX certificate expires, as "
