@@ -168,7 +168,8 @@ class Daemon {
                        .reload = [this] { return reload("http"); },
                        .lifecycle = options_.enable_lifecycle,
                        .next_check = [this](const std::string& d) { return scheduler_.due(d); },
-                       .extra_headers = web_config_.headers});
+                       .extra_headers = web_config_.headers,
+                       .sender_reports = sender_reports_for_pages()});
     auto server =
         web::HttpServer::start(io_.get_executor(), options_.listen_address, server_options_,
                                [this](const web::HttpRequest& request, std::string_view body) {
@@ -348,6 +349,7 @@ class Daemon {
     options.ipv6 = settings.ipv6;
     options.deny_private_addresses = config_.global.deny_private_addresses;
     probe::EvaluationOptions evaluation;
+    evaluation.own_rua = config_.global.tlsrpt_rua;
     evaluation.expiry_warning =
         std::chrono::duration_cast<std::chrono::seconds>(settings.expiry_warning);
     evaluation.now = std::chrono::system_clock::now();
@@ -431,6 +433,20 @@ class Daemon {
     log::info("listening for TLS-RPT reports", {{"address", listening_on(*tlsrpt_server_)},
                                                 {"tls", options.tls ? "true" : "false"}});
     return true;
+  }
+
+  /// The report store's view of a domain for its status page (nothing without a store).
+  std::function<std::vector<tlsrpt::ReportSummary>(const std::string&, std::time_t)>
+  sender_reports_for_pages() {
+    if (!intake_) return {};
+    return [this](const std::string& domain, std::time_t since) {
+      auto reports = intake_->store().reports_for(domain, since);
+      if (!reports) {
+        log::warn("cannot read the TLS-RPT report store", {{"err", reports.error()}});
+        return std::vector<tlsrpt::ReportSummary>{};
+      }
+      return std::move(*reports);
+    };
   }
 
   /// Reports are taken for the domains this agent (this shard) checks.

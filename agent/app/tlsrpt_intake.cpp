@@ -40,18 +40,21 @@ TlsRptIntake::TlsRptIntake(asio::any_io_executor executor,
   }
 }
 
-std::optional<tlsrpt::RecentReports> TlsRptIntake::recent(const std::string& domain,
-                                                          std::time_t now) {
+tlsrpt::RecentReports TlsRptIntake::recent(const std::string& domain, std::time_t now) {
   const auto it = latest_end_.find(domain);
   const std::time_t since = now - tlsrpt::kRecentReportsWindow;
-  if (it == latest_end_.end() || it->second < since) return std::nullopt;
+  tlsrpt::RecentReports none;
+  none.since = since;
+  if (it != latest_end_.end()) none.latest_end = it->second;
+  if (it == latest_end_.end() || it->second < since) return none;  // no query needed
   const auto reports = store_->reports_for(domain, since);
   if (!reports) {
     log::warn("cannot read the TLS-RPT report store", {{"err", reports.error()}});
-    return std::nullopt;
+    return none;
   }
-  if (reports->empty()) return std::nullopt;
-  return tlsrpt::summarize_recent(*reports, since);
+  auto recent = tlsrpt::summarize_recent(*reports, since);
+  recent.latest_end = it->second;
+  return recent;
 }
 
 std::size_t TlsRptIntake::take_new() {

@@ -52,9 +52,10 @@ class TlsRptIntake {
   /// Takes what was stored since the last look (at most a batch); how many reports.
   std::size_t take_new();
 
-  /// What senders reported for `domain` in the last days (tlsrpt::kRecentReportsWindow), for
-  /// evaluate(); none when no report of the window is stored (no query then).
-  std::optional<tlsrpt::RecentReports> recent(const std::string& domain, std::time_t now);
+  /// What senders reported for `domain` in the last days (tlsrpt::kRecentReportsWindow) and
+  /// when its newest report ended, for evaluate(); the store is read only when a report of the
+  /// window is there.
+  tlsrpt::RecentReports recent(const std::string& domain, std::time_t now);
 
  private:
   void forget_old();

@@ -16,6 +16,7 @@
 #include "mtasts/domain_name.hpp"
 #include "mtasts/host_port.hpp"
 #include "mtasts/text.hpp"
+#include "mtasts/tlsrpt_record.hpp"
 
 namespace mtasts::config {
 namespace {
@@ -102,7 +103,7 @@ void read_string_list(const YAML::Node& list, const std::string& path, std::stri
 }
 
 /// What only the global section sets, one line per key.
-constexpr std::array<Field<GlobalSettings>, 7> kGlobalFields = {{
+constexpr std::array<Field<GlobalSettings>, 8> kGlobalFields = {{
     {"concurrency", [](auto& n, auto& path, GlobalSettings& out,
                        Errors& e) { read_number<1, 100000>(n, path, out.concurrency, e); }},
     {"dns_servers",
@@ -144,6 +145,14 @@ constexpr std::array<Field<GlobalSettings>, 7> kGlobalFields = {{
          auto parsed = parse_host_port(text);
          if (!parsed) return Result<void>(failure(std::move(parsed.error())));
          out.egress_canaries.push_back(std::move(*parsed));
+         return Result<void>();
+       });
+     }},
+    {"tlsrpt_rua",
+     [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
+       read_string_list(n, path, "mailto: or https: URI", e, [&out](const std::string& text) {
+         if (auto valid = validate_rua_uri(text); !valid) return valid;
+         out.tlsrpt_rua.push_back(text);
          return Result<void>();
        });
      }},

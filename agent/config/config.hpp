@@ -67,6 +67,9 @@ struct GlobalSettings {
   /// Known-good SMTP servers greeted every minute to prove outbound port 25 works (or is
   /// blocked) where the fleet's own MX hosts are too few to tell. Empty: the fleet decides.
   std::vector<HostPort> egress_canaries;
+  /// The rua URIs that reach this agent (its mailbox, its HTTPS listener): domains whose
+  /// _smtp._tls record names one expect reports, and get a finding when none come.
+  std::vector<std::string> tlsrpt_rua;
 };
 
 struct Target {

@@ -230,6 +230,9 @@ constexpr std::array kCatalogue = {
   FindingSpec{tlsrpt_failures_unexplained, "tlsrpt_failures_unexplained", warning, fixed, "RFC 8460 §4.3",
               "senders report failures of a kind that the agent's own probes do not see: the senders' path differs from the agent's",
               "Test from outside your network and over IPv6 as well: a firewall or geo-blocking proxy that blocks the senders' networks, or an address family the agent did not use, fails for them and not for the agent."},
+  FindingSpec{tlsrpt_reports_stopped, "tlsrpt_reports_stopped", warning, fixed, "RFC 8460 §3",
+              "the domain's rua sends TLS-RPT reports to this agent, but none has arrived for 3 days",
+              "Check the way in: the mailbox and its delivery (a full mailbox, a spam filter, a broken pipe transport), the HTTPS listener and its proxy; senders send a report a day."},
 };
 // clang-format on
 

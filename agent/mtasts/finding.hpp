@@ -99,10 +99,11 @@ enum class FindingCode : std::uint8_t {
   // what senders reported in TLS-RPT aggregate reports (RFC 8460 §4)
   tlsrpt_failures_reported,
   tlsrpt_failures_unexplained,
+  tlsrpt_reports_stopped,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::tlsrpt_failures_unexplained) + 1;
+    static_cast<std::size_t>(FindingCode::tlsrpt_reports_stopped) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {

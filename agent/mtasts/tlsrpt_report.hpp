@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -122,6 +123,9 @@ struct RecentReports {
   };
   std::vector<Failures> failures;  ///< by result type, most sessions first
   std::vector<std::string> reporters;
+  /// The end of the newest report of the domain in the store (within retention), window or
+  /// not; none when there is none.
+  std::optional<std::time_t> latest_end;
 };
 
 /// Sessions in a report that failed / succeeded, over all its policies (for one domain, or all

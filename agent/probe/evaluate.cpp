@@ -597,6 +597,59 @@ void evaluate_sender_reports(DomainReport& r) {
   }
 }
 
+/// A rua URI as compared with the agent's own: lower case, a mailto: without its ?query.
+std::string comparable_rua(std::string_view uri) {
+  std::string out(uri);
+  if (out.size() >= 7 && to_lower_ascii(out.substr(0, 7)) == "mailto:") {
+    out = out.substr(0, out.find('?'));
+  }
+  return to_lower_ascii(out);
+}
+
+/// The first rua of the domain's record that is one of this agent's addresses, if any.
+std::optional<std::string> rua_of_this_agent(const TlsRptRecord& record,
+                                             const std::vector<std::string>& own) {
+  for (const auto& uri : record.rua) {
+    for (const auto& mine : own) {
+      if (comparable_rua(uri) == comparable_rua(mine)) return uri;
+    }
+  }
+  return std::nullopt;
+}
+
+/// How long a rua that names this agent may stay without reports: senders send one a day
+/// (RFC 8460 §4.1), so three quiet days is a way in that broke, not a slow sender.
+constexpr std::int64_t kReportsQuietSeconds = 3 * 86400;
+
+/// Remembers since when the domain's TLS-RPT record names this agent, and says so when no
+/// report has come for kReportsQuietSeconds since (or since the record began to name it).
+void expect_reports(DomainReport& r, const EvaluationOptions& options, PolicyHistory& history) {
+  const std::int64_t now = std::chrono::system_clock::to_time_t(options.now);
+  const std::int64_t before = options.previous ? options.previous->reports_expected_since : 0;
+  if (r.tlsrpt_status == RecordStatus::dns_error) {  // not known now: keep what was known
+    history.reports_expected_since = before;
+    return;
+  }
+  const auto rua = r.tlsrpt_status == RecordStatus::valid
+                       ? rua_of_this_agent(r.tlsrpt_record, options.own_rua)
+                       : std::nullopt;
+  history.reports_expected_since = rua ? (before != 0 ? before : now) : 0;
+  // Without a report store (check, or serve without --storage.path) nothing can be said.
+  if (!rua || !r.sender_reports || now - history.reports_expected_since < kReportsQuietSeconds) {
+    return;
+  }
+  const auto& latest = r.sender_reports->latest_end;
+  if (latest && now - *latest < kReportsQuietSeconds) return;
+  const std::string newest = latest
+                                 ? fmt::format("the newest report received ended {} ({} days ago)",
+                                               rfc3339(*latest), (now - *latest) / 86400)
+                                 : std::string("no report has been received");
+  r.findings.push_back(
+      make_finding(FindingCode::tlsrpt_reports_stopped, r.tlsrpt.name,
+                   fmt::format("the record sends reports to {} (this agent) since {}, but {}", *rua,
+                               utc_date(history.reports_expected_since), newest)));
+}
+
 }  // namespace
 
 bool reached_port25(const net::SmtpProbe& probe) {
@@ -637,6 +690,7 @@ PolicyHistory evaluate(DomainReport& report, const EvaluationOptions& options) {
   PolicyChange change = detect_policy_change(options.previous, report, look_completed,
                                              std::chrono::system_clock::to_time_t(options.now));
   std::move(change.findings.begin(), change.findings.end(), std::back_inserter(report.findings));
+  expect_reports(report, options, change.history);
   report.verdict = verdict_of(report.findings);
   return std::move(change.history);
 }

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
@@ -19,6 +21,9 @@ struct EvaluationOptions {
   /// What earlier checks of the domain left for change detection (RFC 8461 §8.1); none on
   /// a domain's first check, and in `check`, which keeps no state.
   std::optional<PolicyHistory> previous{};
+  /// The rua URIs that deliver TLS-RPT reports to this agent (config: tlsrpt_rua): a domain
+  /// whose record names one expects reports here, and their absence is a finding.
+  std::vector<std::string> own_rua{};
 };
 
 /// Fills report.findings, the statuses, each MX host's policy_match and the verdict, and

@@ -34,6 +34,9 @@ struct PolicyHistory {
   /// change or disappearance (RFC 8461 §8.3: they keep it for max_age after their last
   /// fetch); 0 when nothing changed.
   std::int64_t previous_expiry = 0;
+  /// Unix seconds: since when the domain's TLS-RPT record has named an address of this agent
+  /// (EvaluationOptions::own_rua), so reports should come; 0 while it does not.
+  std::int64_t reports_expected_since = 0;
 
   friend bool operator==(const PolicyHistory&, const PolicyHistory&) = default;
 };

@@ -427,7 +427,8 @@ Json encode_history(const probe::PolicyHistory& h) {
           {"mode_since", h.mode_since},
           {"max_age", h.max_age},
           {"gone_since", h.gone_since},
-          {"previous_expiry", h.previous_expiry}};
+          {"previous_expiry", h.previous_expiry},
+          {"reports_expected_since", h.reports_expected_since}};
 }
 
 Result<probe::PolicyHistory> decode_history(const Json& j) {
@@ -444,6 +445,7 @@ Result<probe::PolicyHistory> decode_history(const Json& j) {
     h.max_age = integer_or(j, "max_age", std::int64_t{0});
     h.gone_since = integer_or(j, "gone_since", std::int64_t{0});
     h.previous_expiry = integer_or(j, "previous_expiry", std::int64_t{0});
+    h.reports_expected_since = integer_or(j, "reports_expected_since", std::int64_t{0});
     return h;
   } catch (const std::exception& e) {
     return failure(fmt::format("damaged history: {}", e.what()));

@@ -131,7 +131,8 @@ HttpServerResponse route(Endpoints& e, const HttpRequest& request) {
     return text(503, fmt::format("not ready: {} of {} domains checked once",
                                  e.store.checked_count(), e.store.entries().size()));
   }
-  const PageContext page{e.store, e.stats, e.version};
+  PageContext page{e.store, e.stats, e.version};
+  page.sender_reports = e.sender_reports;
   if (path == "/") {
     return HttpServerResponse{
         .status = 200, .content_type = std::string(kHtml), .body = render_status_page(page)};

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "common/result.hpp"
 #include "metrics/collector.hpp"
 #include "state/domain_store.hpp"
+#include "tlsrpt/report_store.hpp"
 #include "web/basic_auth.hpp"
 #include "web/http_request.hpp"
 
@@ -33,7 +35,10 @@ struct Endpoints {
   /// When the domain's next check is due (nullopt while it runs).
   std::function<std::optional<std::chrono::system_clock::time_point>(const std::string&)>
       next_check;
-  std::vector<std::pair<std::string, std::string>> extra_headers{};  ///< web config headers
+  std::vector<std::pair<std::string, std::string>> extra_headers{};
+  /// The domain's TLS-RPT reports for its status page; unset without a report store.
+  std::function<std::vector<tlsrpt::ReportSummary>(const std::string&, std::time_t)>
+      sender_reports{};  ///< web config headers
   /// A /metrics render is served again for this long while no domain changed and no reload
   /// happened (the other agent figures may be that old), so concurrent
   /// scrapes (an HA pair of Prometheus servers, a dozen dashboards) share one render and one

@@ -8,6 +8,7 @@
 #include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/policy_mode.hpp"
+#include "web/report_charts.hpp"
 
 namespace mtasts::web {
 namespace {
@@ -27,7 +28,76 @@ color:#fff;font-weight:600}
 .s-error{color:#c62828;font-weight:600}.s-warning{color:#b26a00}.s-info{color:#555}
 .summary span{margin-right:1.2em} .muted{color:#777} code{font-size:13px}
 pre{background:#fff;border:1px solid #ddd;padding:8px;overflow:auto;max-height:30em}
+svg.chart{background:#fff;border:1px solid #ddd;margin:.3em 0}
+svg .ok{fill:#2e7d32} svg .failed{fill:#c62828} svg .none{fill:#ddd} svg .soon{fill:#ef8f00}
+svg .axis{font:11px system-ui,sans-serif;fill:#444} svg .muted{fill:#888}
 )";
+
+/// What senders reported for one domain over 2 days (from the latest check), as a cell.
+std::string senders_cell(const probe::DomainReport& r) {
+  if (!r.sender_reports || r.sender_reports->reports == 0) return {};
+  const auto& s = *r.sender_reports;
+  const std::uint64_t total = s.successful + s.failed;
+  if (s.failed == 0) return fmt::format("<span class=\"muted\">{} sessions ok</span>", total);
+  return fmt::format("<span class=\"s-error\">{} failed</span> of {}", s.failed, total);
+}
+
+std::uint64_t reported_failures(const state::DomainEntry& entry) {
+  return entry.report && entry.report->sender_reports ? entry.report->sender_reports->failed : 0;
+}
+
+/// Every certificate the latest check saw, per host and role, the earliest over its addresses.
+std::vector<CertificateExpiry> certificates_of(const probe::DomainReport& r,
+                                               const std::string& prefix) {
+  std::vector<CertificateExpiry> out;
+  const auto add = [&](const std::string& label, const net::SharedTlsFacts& tls) {
+    if (!tls || !tls->has_certificate) return;
+    for (auto& c : out) {
+      if (c.label == label) {
+        c.not_after = std::min(c.not_after, tls->certificate.not_after);
+        c.verified = c.verified && tls->certificate.verified;
+        return;
+      }
+    }
+    out.push_back({label, tls->certificate.not_after, tls->certificate.verified});
+  };
+  for (const auto& f : r.policy.fetches) add(prefix + "policy " + r.policy.host, f.tls);
+  for (const auto& mx : r.mx) {
+    for (const auto& p : mx.probes) add(prefix + "mx " + mx.host, p.tls);
+  }
+  return out;
+}
+
+/// The domain's reports of the last 30 days: a chart of the days, then a row per report.
+std::string sender_reports_section(const std::vector<tlsrpt::ReportSummary>& reports,
+                                   std::chrono::system_clock::time_point now) {
+  std::string body = "<h2>What senders reported (TLS-RPT, last 30 days)</h2>\n";
+  if (reports.empty()) {
+    return body +
+           "<p class=\"muted\">No report. Senders send them to the addresses in the "
+           "<code>rua</code> of <code>_smtp._tls</code>; see the README for pointing them at "
+           "this agent.</p>\n";
+  }
+  body += daily_sessions_svg(reports, std::chrono::system_clock::to_time_t(now));
+  body +=
+      "<table id=\"reports\"><thead><tr><th>period</th><th>reporter</th><th>policy</th>"
+      "<th>successful</th><th>failed</th><th>failures by type and MX</th><th>came by</th>"
+      "</tr></thead><tbody>\n";
+  for (const auto& r : reports) {
+    std::string failures;
+    for (const auto& f : r.failures) {
+      failures += fmt::format(
+          "<code>{}</code> {}{}<br>", html_escape(f.result_type), f.sessions,
+          f.receiving_mx.empty() ? std::string() : " at " + html_escape(f.receiving_mx));
+    }
+    body += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td>"
+        "<td class=\"muted\">{}</td></tr>\n",
+        utc_date(r.start), html_escape(r.organization), html_escape(r.policy_type), r.successful,
+        r.failed > 0 ? "s-error" : "", r.failed, failures, html_escape(r.source));
+  }
+  return body + "</tbody></table>\n";
+}
 
 int rank(const state::DomainEntry& entry) {
   if (!entry.report) return 4;
@@ -126,8 +196,11 @@ std::string render_status_page(const PageContext& c) {
     rows.emplace_back(&domain, &entry);
     ++counts[rank(entry)];
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return rank(*a.second) < rank(*b.second); });
+  // Worst verdict first; within a verdict, the most failures senders reported first.
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (rank(*a.second) != rank(*b.second)) return rank(*a.second) < rank(*b.second);
+    return reported_failures(*a.second) > reported_failures(*b.second);
+  });
 
   std::string body = "<h1>mta-sts-agent</h1>\n";
   body += fmt::format(
@@ -141,14 +214,35 @@ std::string render_status_page(const PageContext& c) {
       html_escape(c.version), c.stats.shard_index, c.stats.shard_total, c.stats.checks_in_flight,
       c.stats.concurrency_limit,
       c.stats.config_last_reload_successful ? "loaded" : "<b class=\"s-error\">reload failed</b>");
+  // The certificates that expire next, over every domain (a shared MX host once).
+  std::vector<CertificateExpiry> next_expiring;
+  for (const auto& [domain, entry] : c.store.entries()) {
+    if (!entry.report) continue;
+    for (auto& cert : certificates_of(*entry.report, domain + ": ")) {
+      const auto host = cert.label.substr(cert.label.find(": ") + 2);
+      const bool seen = std::any_of(next_expiring.begin(), next_expiring.end(), [&](const auto& e) {
+        return e.label.substr(e.label.find(": ") + 2) == host && e.not_after == cert.not_after;
+      });
+      if (!seen) next_expiring.push_back(std::move(cert));
+    }
+  }
+  std::sort(next_expiring.begin(), next_expiring.end(),
+            [](const auto& a, const auto& b) { return a.not_after < b.not_after; });
+  if (next_expiring.size() > 10) next_expiring.resize(10);
+  if (!next_expiring.empty()) {
+    body += "<h2>Certificates that expire next</h2>\n";
+    body += expiry_countdown_svg(next_expiring, std::chrono::system_clock::to_time_t(c.now),
+                                 "expiry-timeline");
+  }
   body +=
       "<table id=\"domains\"><thead><tr><th>domain</th><th>verdict</th><th>mode</th>"
       "<th>policy id</th><th>earliest certificate expiry</th><th>active findings</th>"
-      "<th>checked</th></tr></thead><tbody>\n";
+      "<th>senders, 2 days</th><th>checked</th></tr></thead><tbody>\n";
   for (const auto& [domain, entry] : rows) {
     const auto* r = entry->report.get();
-    std::string expiry, findings, checked, mode, id;
+    std::string expiry, findings, checked, mode, id, senders;
     if (r) {
+      senders = senders_cell(*r);
       if (auto t = earliest_certificate_expiry(*r)) expiry = when(*t, c.now);
       findings = finding_list(r->findings, false);
       checked = rfc3339(std::chrono::system_clock::to_time_t(r->started));
@@ -157,9 +251,10 @@ std::string render_status_page(const PageContext& c) {
     }
     body += fmt::format(
         "<tr data-domain=\"{0}\"><td><a href=\"/domains/{0}\">{7}</a></td><td>{1}</td><td>{2}</td>"
-        "<td><code>{3}</code></td><td>{4}</td><td>{5}</td><td class=\"muted\">{6}</td></tr>\n",
+        "<td><code>{3}</code></td><td>{4}</td><td>{5}</td><td>{8}</td>"
+        "<td class=\"muted\">{6}</td></tr>\n",
         html_escape(*domain), verdict_badge(*entry), mode, id, expiry, findings, checked,
-        html_escape(display_name(*domain)));
+        html_escape(display_name(*domain)), senders);
   }
   body += "</tbody></table>\n";
   return page("mta-sts-agent", body);
@@ -241,6 +336,12 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
   }
   body += "</tbody></table>\n";
 
+  if (const auto certificates = certificates_of(*r, ""); !certificates.empty()) {
+    body += "<h2>Certificates</h2>\n";
+    body += expiry_countdown_svg(certificates, std::chrono::system_clock::to_time_t(c.now),
+                                 "expiry-countdown");
+  }
+
   body +=
       "<h2>MX hosts</h2>\n<table id=\"mx\"><thead><tr><th>host</th><th>pref</th>"
       "<th>policy match</th><th>address</th><th>STARTTLS</th><th>TLS</th><th>certificate</th>"
@@ -270,6 +371,11 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
     }
   }
   body += "</tbody></table>\n";
+
+  if (c.sender_reports) {
+    const auto since = std::chrono::system_clock::to_time_t(c.now) - 30 * 86400;
+    body += sender_reports_section(c.sender_reports(domain, since), c.now);
+  }
 
   body +=
       "<h2>Recent checks</h2>\n<table id=\"recent\"><thead><tr><th>started</th><th>verdict</th>"

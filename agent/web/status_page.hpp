@@ -6,11 +6,15 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "metrics/collector.hpp"
 #include "state/domain_store.hpp"
+#include "tlsrpt/report_store.hpp"
 
 namespace mtasts::web {
 
@@ -19,6 +23,10 @@ struct PageContext {
   const metrics::AgentStats& stats;
   std::string version;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  /// The domain's TLS-RPT reports whose period ended since the given time, newest first;
+  /// unset without a report store.
+  std::function<std::vector<tlsrpt::ReportSummary>(const std::string& domain, std::time_t since)>
+      sender_reports{};
 };
 
 std::string render_status_page(const PageContext& context);

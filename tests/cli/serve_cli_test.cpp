@@ -22,6 +22,7 @@
 #include "common/time.hpp"
 #include "dovecot_server.hpp"
 #include "run_process.hpp"
+#include "tlsrpt_reports.hpp"
 
 namespace mtasts::support {
 namespace {
@@ -406,18 +407,13 @@ TEST_F(ServeCli, TlsRptReportsIngestedBecomeMetrics) {
 // A report of yesterday with failures: the domain's next check carries the finding, with the
 // failures by type and MX host in its message.
 TEST_F(ServeCli, SendersReportedFailuresBecomeAFinding) {
-  const std::time_t yesterday = std::time(nullptr) / 86400 * 86400 - 86400;
-  const std::string report = fmt::format(
-      R"({{"organization-name":"Large Mail Provider","report-id":"r-{}","date-range":)"
-      R"({{"start-datetime":"{}","end-datetime":"{}"}},"policies":[{{"policy":{{"policy-type":)"
-      R"("sts","policy-domain":"example.org"}},"summary":{{"total-successful-session-count":93,)"
-      R"("total-failure-session-count":7}},"failure-details":[{{"result-type":)"
-      R"("sts-policy-fetch-error","receiving-mx-hostname":"mx1.example.org",)"
-      R"("failed-session-count":7}}]}}]}})",
-      yesterday, rfc3339(yesterday), rfc3339(yesterday + 86399));
-  const auto stored =
-      run_process(MTASTS_AGENT_BINARY,
-                  {"tlsrpt", "ingest", "--storage.path=" + (dir_ / "state").string()}, report);
+  const auto stored = ingest_report(MTASTS_AGENT_BINARY, (dir_ / "state").string(),
+                                    {.domain = "example.org",
+                                     .organization = "Large Mail Provider",
+                                     .day = utc_day(1),
+                                     .successful = 93,
+                                     .failed = 7,
+                                     .receiving_mx = "mx1.example.org"});
   ASSERT_EQ(stored.exit_code, 0) << stored.err;
   AgentProcess agent(MTASTS_AGENT_BINARY, flags(write_config("  - example.org\n")),
                      (dir_ / "log").string());

@@ -17,6 +17,7 @@
 #include "lab_dir.hpp"
 #include "ops_kit.hpp"
 #include "run_process.hpp"
+#include "tlsrpt_reports.hpp"
 
 namespace mtasts::support {
 namespace {
@@ -98,6 +99,18 @@ class OpsEndToEnd : public ::testing::Test {
     alertmanager_.reset();
     agent_.reset();
     if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  /// A TLS-RPT report of yesterday for `domain`, stored as a mail server's pipe would:
+  /// `failed` of 100 sessions failed with sts-policy-fetch-error, which no probe sees here.
+  void ingest_report(const std::string& domain, int failed) {
+    fs::create_directories(dir_ / "state");
+    const auto run = support::ingest_report(MTASTS_AGENT_BINARY, (dir_ / "state").string(),
+                                            {.domain = domain,
+                                             .day = support::utc_day(1),
+                                             .successful = 100 - failed,
+                                             .failed = failed});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
   }
 
   void start_agent() {
@@ -215,6 +228,10 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
   const std::string& original = restore.original();
   ASSERT_FALSE(original.empty());
 
+  // Senders report failures: a few for the drill-down domain, half the sessions for an
+  // enforce domain whose probes all succeed (the page no probe gives).
+  ingest_report(kDrillDownDomain, 3);
+  ingest_report("good.test", 50);
   start_agent();
   start_alertmanager();
   start_prometheus();
@@ -278,6 +295,8 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       {"MTASTSDomainFailingEnforce", "domain", "uncovered.test"},
       // The expired MX certificate of a host two domains share: one alert for the host.
       {"MTASTSCertificateExpired", "host", "expired.mx.good.test"},
+      // Senders fail under enforce where every probe succeeds.
+      {"MTASTSSendersFailWhereProbesSucceed", "domain", "good.test"},
   };
   for (const auto& alert : shipped_alerts(kSource)) {
     SCOPED_TRACE(alert.name + ": " + alert.expr);
@@ -300,6 +319,11 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
               ::testing::HasSubstr("2 domain(s) use it: mxexpired.test, sharedexpired.test."));
   EXPECT_FALSE(alertmanager_has("MTASTSDomainFailingEnforce", "mxexpired.test"));
   EXPECT_FALSE(alertmanager_has("MTASTSDomainFailingEnforce", "sharedexpired.test"));
+  // good.test fails only by its senders' reports: their alert pages, the summary one does not.
+  EXPECT_FALSE(alertmanager_has("MTASTSDomainFailingEnforce", "good.test"));
+  EXPECT_EQ(alertmanager_alert("MTASTSSendersFailWhereProbesSucceed", "good.test")["labels"].value(
+                "severity", ""),
+            "critical");
   // The shipped inhibition: the specific critical alert silences the summary one.
   EXPECT_TRUE(agent_->eventually(
       [&] {
@@ -359,8 +383,9 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
   EXPECT_TRUE(agent_->eventually(
       [&] {
         const std::string m = agent_->metrics();
-        return metric_value(m, R"(mtasts_domain_verdict{domain="good.test",verdict="unknown"})") ==
-                   1 &&
+        // (testing.test: good.test fails by its senders' reports, which port 25 does not change)
+        return metric_value(
+                   m, R"(mtasts_domain_verdict{domain="testing.test",verdict="unknown"})") == 1 &&
                m.find(R"(code="port25_blocked")") != std::string::npos &&
                // nothing claimed about the MX hosts' transport (mx_not_covered is the policy's)
                !std::regex_search(

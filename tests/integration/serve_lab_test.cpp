@@ -18,6 +18,7 @@
 #include "agent_process.hpp"
 #include "lab_dir.hpp"
 #include "run_process.hpp"
+#include "tlsrpt_reports.hpp"
 
 namespace mtasts::support {
 namespace {
@@ -432,6 +433,18 @@ TEST_F(ServeLab, ShardsSplitTheDomainsWithoutOverlapOrGap) {
 
 TEST_F(ServeLab, StatusPageRendersInChromium) {
   write_config("  - good.test\n  - notls.test\n  - testing.test\n  - badpolicy.test\n");
+  // A month of testing.test's senders' reports, a few failures on some days: its page's chart.
+  fs::create_directories(dir_ / "state");
+  for (int day = 1; day <= 30; ++day) {
+    const auto run =
+        ingest_report(MTASTS_AGENT_BINARY, (dir_ / "state").string(),
+                      {.domain = "testing.test",
+                       .organization = day % 3 == 0 ? "Other Provider" : "Large Mail Provider",
+                       .day = utc_day(day),
+                       .successful = 400 + 37 * (day % 7),
+                       .failed = day % 5 == 0 ? day : 0});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
   auto agent = start();
   ASSERT_TRUE(ready(*agent)) << agent->log();
   const std::string url = "http://127.0.0.1:" + std::to_string(agent->port()) + "/";
@@ -455,12 +468,21 @@ TEST_F(ServeLab, StatusPageRendersInChromium) {
   EXPECT_THAT(dom.out, HasSubstr("mx_starttls_missing"));
   EXPECT_THAT(dom.out, HasSubstr("policy_mode_invalid"));
   EXPECT_THAT(dom.out, HasSubstr("4 domains"));
+  // What senders reported: the 2-day count on the overview, the chart on the domain's page.
+  EXPECT_THAT(dom.out, HasSubstr("sessions ok"));
+  auto reports_args = common;
+  reports_args.insert(reports_args.end(), {"--dump-dom", url + "domains/testing.test"});
+  const auto reports = run_process("/usr/bin/chromium", reports_args);
+  ASSERT_EQ(reports.exit_code, 0) << reports.err;
+  EXPECT_THAT(reports.out, HasSubstr("id=\"sessions-chart\""));
+  EXPECT_THAT(reports.out, HasSubstr("Other Provider"));
 
   const fs::path artifacts = MTASTS_ARTIFACT_DIR;
   fs::create_directories(artifacts);
   for (const auto& [page, file] :
        {std::pair{std::string("/"), "status-page.png"},
-        std::pair{std::string("/domains/notls.test"), "domain-page.png"}}) {
+        std::pair{std::string("/domains/notls.test"), "domain-page.png"},
+        std::pair{std::string("/domains/testing.test"), "domain-reports.png"}}) {
     auto shot_args = common;
     shot_args.insert(shot_args.end(), {"--screenshot=" + (artifacts / file).string(),
                                        "http://127.0.0.1:" + std::to_string(agent->port()) + page});

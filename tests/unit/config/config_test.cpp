@@ -72,6 +72,17 @@ TEST(Config, DurationsHaveAMaximum) {
               ::testing::ElementsAre(HasSubstr("targets[0].timeout")));
 }
 
+TEST(Config, TlsRptRuaAreReportAddresses) {
+  const Config c = parse_ok(
+      "global:\n  tlsrpt_rua: [\"mailto:tlsrpt@example.net\", "
+      "\"https://reports.example.net/tlsrpt\"]\n"
+      "targets: [a.example]\n");
+  EXPECT_EQ(c.global.tlsrpt_rua, (std::vector<std::string>{"mailto:tlsrpt@example.net",
+                                                           "https://reports.example.net/tlsrpt"}));
+  EXPECT_THAT(parse_errors("global:\n  tlsrpt_rua: [tlsrpt@example.net]\ntargets: [a.example]\n"),
+              ::testing::ElementsAre(HasSubstr("global.tlsrpt_rua[0]")));
+}
+
 TEST(Config, EgressCanariesAreHostPortPairs) {
   const Config c = parse_ok(
       "global:\n  egress_canaries: [\"smtp.example.net:25\", \"[2001:db8::25]:2525\"]\n"

@@ -395,6 +395,7 @@ struct Row {
   std::vector<std::string> codes;
   Verdict verdict;
   std::optional<PolicyHistory> previous{};  ///< what earlier checks left, for the change codes
+  std::vector<std::string> own_rua{};       ///< the agent's own TLS-RPT addresses
 };
 
 void PrintTo(const Row& row, std::ostream* out) {
@@ -450,6 +451,13 @@ PolicyHistory history(std::string id, std::string body_sha256) {
   h.first_seen = h.last_change = h.mode_since = 1'700'000'000;
   h.mode = "enforce";
   h.max_age = 1209600;
+  return h;
+}
+
+/// A history in which the domain's rua has named the agent since `since`.
+PolicyHistory expecting_reports_since(std::int64_t since) {
+  PolicyHistory h = history("1", "sha-of-" + support::kEnforcePolicy);
+  h.reports_expected_since = since;
   return h;
 }
 
@@ -881,6 +889,15 @@ const std::vector<Row> kRows = {
      },
      {"tlsrpt_failures_reported", "tlsrpt_failures_unexplained"},
      Verdict::warning},
+    {"ReportsStoppedComing",
+     [](DomainReport& r) {
+       r.sender_reports = senders(0, 0, {});
+       r.sender_reports->latest_end = 1'700'000'000;
+     },
+     {"tlsrpt_reports_stopped"},
+     Verdict::warning,
+     expecting_reports_since(1'700'000'000),
+     {"mailto:r@example.com"}},
     {"SendersReportAFifthOfSessionsFailingUnderEnforce",
      [](DomainReport& r) {
        r.sender_reports = senders(800, 200, {{"made-up", 200, {}}});
@@ -896,6 +913,7 @@ TEST_P(EvaluateTable, OneChangedFactGivesItsFinding) {
   GetParam().change(r);
   EvaluationOptions options;
   options.previous = GetParam().previous;
+  options.own_rua = GetParam().own_rua;
   (void)evaluate(r, options);
   EXPECT_EQ(codes(r), GetParam().codes);
   EXPECT_EQ(r.verdict, GetParam().verdict) << to_string(r.verdict);
@@ -958,6 +976,78 @@ TEST(EvaluateSenderReports, NoFailuresNoFinding) {
   (void)evaluate(r, {});
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(r.verdict, Verdict::ok);
+}
+
+// Reports that should come to this agent (its rua in the domain's record) and do not.
+class EvaluateReportsStopped : public ::testing::Test {
+ protected:
+  static constexpr std::int64_t kNow = 1'800'000'000;
+  PolicyHistory evaluate_at(DomainReport& r, std::optional<PolicyHistory> previous,
+                            std::vector<std::string> own = {"mailto:R@Example.com?subject=tls"}) {
+    EvaluationOptions options;
+    options.now = std::chrono::system_clock::from_time_t(kNow);
+    options.previous = std::move(previous);
+    options.own_rua = std::move(own);
+    return evaluate(r, options);
+  }
+};
+
+TEST_F(EvaluateReportsStopped, RemembersSinceWhenTheRecordNamesTheAgent) {
+  DomainReport r = healthy();
+  r.sender_reports = senders(0, 0, {});
+  const auto first = evaluate_at(r, std::nullopt);
+  EXPECT_EQ(first.reports_expected_since, kNow);
+  EXPECT_TRUE(r.findings.empty());  // too early to expect anything
+  // A later check keeps the date; a record that no longer names the agent clears it.
+  DomainReport later = healthy();
+  later.sender_reports = senders(0, 0, {});
+  EXPECT_EQ(evaluate_at(later, first).reports_expected_since, kNow);
+  DomainReport elsewhere = healthy();
+  elsewhere.tlsrpt.records = {"v=TLSRPTv1; rua=mailto:other@example.net"};
+  EXPECT_EQ(evaluate_at(elsewhere, first).reports_expected_since, 0);
+  // A DNS failure says nothing: the date stays.
+  DomainReport failed = healthy();
+  failed.tlsrpt.failure = dns::DnsFailure::servfail;
+  failed.tlsrpt.records.clear();
+  EXPECT_EQ(evaluate_at(failed, first).reports_expected_since, kNow);
+}
+
+TEST_F(EvaluateReportsStopped, NoReportForThreeDaysIsAFinding) {
+  DomainReport r = healthy();
+  r.sender_reports = senders(0, 0, {});
+  (void)evaluate_at(r, expecting_reports_since(kNow - 4 * 86400));
+  ASSERT_THAT(codes(r), ElementsAre("tlsrpt_reports_stopped"));
+  EXPECT_EQ(r.findings[0].subject, "_smtp._tls.example.com");
+  EXPECT_EQ(r.findings[0].message,
+            "the record sends reports to mailto:r@example.com (this agent) since 2027-01-11, "
+            "but no report has been received");
+  EXPECT_EQ(r.verdict, Verdict::warning);
+}
+
+TEST_F(EvaluateReportsStopped, ARecentReportOrAYoungRecordIsNot) {
+  DomainReport recent = healthy();
+  recent.sender_reports = senders(10, 0, {});
+  recent.sender_reports->latest_end = kNow - 86400;
+  (void)evaluate_at(recent, expecting_reports_since(kNow - 30 * 86400));
+  EXPECT_TRUE(recent.findings.empty());
+  DomainReport young = healthy();
+  young.sender_reports = senders(0, 0, {});
+  (void)evaluate_at(young, expecting_reports_since(kNow - 2 * 86400));
+  EXPECT_TRUE(young.findings.empty());
+  // Without a report store (the check command) nothing is expected.
+  DomainReport no_store = healthy();
+  (void)evaluate_at(no_store, expecting_reports_since(kNow - 30 * 86400));
+  EXPECT_TRUE(no_store.findings.empty());
+}
+
+TEST_F(EvaluateReportsStopped, NamesTheNewestReport) {
+  DomainReport r = healthy();
+  r.sender_reports = senders(0, 0, {});
+  r.sender_reports->latest_end = kNow - 5 * 86400;
+  (void)evaluate_at(r, expecting_reports_since(kNow - 30 * 86400));
+  ASSERT_THAT(codes(r), ElementsAre("tlsrpt_reports_stopped"));
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("but the newest report received ended 2027-01-10T08:00:00Z (5 days ago)"));
 }
 
 TEST(EvaluateTableRows, CoverEveryFindingCode) {

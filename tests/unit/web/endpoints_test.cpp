@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/time.hpp"
 #include "probe/evaluate.hpp"
 #include "recorded_check.hpp"
 #include "sample_report.hpp"
+#include "web/report_charts.hpp"
 #include "web/status_page.hpp"
 
 namespace mtasts::web {
@@ -204,6 +206,89 @@ TEST_F(EndpointsTest, DomainPageShowsUntilWhenThePreviousPolicyMayBeApplied) {
   // 1800000000 + 1209600 (the old policy's max_age) = 2027-01-29T08:00:00Z
   EXPECT_THAT(page.body, HasSubstr("previous policy may be applied until"));
   EXPECT_THAT(page.body, HasSubstr("2027-01-29T08:00:00Z"));
+}
+
+// What senders reported: the daily chart and a row per report on the domain page, and on the
+// overview the 2-day count, domains with reported failures first within a verdict.
+TEST_F(EndpointsTest, SenderReportsOnTheStatusPages) {
+  const std::time_t now = std::time(nullptr);
+  const std::time_t yesterday = now / 86400 * 86400 - 86400;
+  tlsrpt::ReportSummary report;
+  report.row = 1;
+  report.organization = "Big <Provider>";
+  report.report_id = "r1";
+  report.start = yesterday;
+  report.end = yesterday + 86399;
+  report.source = "mail";
+  report.domain = "good.example";
+  report.policy_type = "sts";
+  report.successful = 900;
+  report.failed = 12;
+  report.failures = {{"certificate-expired", "mx1.good.example", 12}};
+  std::string asked;
+  endpoints_.sender_reports = [&](const std::string& domain, std::time_t since) {
+    asked = domain;
+    EXPECT_LE(since, now - 30 * 86400 + 5);
+    return std::vector<tlsrpt::ReportSummary>{report};
+  };
+  const auto page = get("/domains/good.example");
+  EXPECT_EQ(asked, "good.example");
+  EXPECT_THAT(page.body, HasSubstr("What senders reported (TLS-RPT, last 30 days)"));
+  EXPECT_THAT(page.body, HasSubstr("<svg class=\"chart\" id=\"sessions-chart\""));
+  EXPECT_THAT(page.body, HasSubstr("<title>" + utc_date(yesterday) + ": 900 successful</title>"));
+  EXPECT_THAT(page.body, HasSubstr("<title>" + utc_date(yesterday) + ": 12 failed</title>"));
+  EXPECT_THAT(page.body, HasSubstr("Big &lt;Provider&gt;"));
+  EXPECT_THAT(page.body, HasSubstr("<code>certificate-expired</code> 12 at mx1.good.example"));
+
+  endpoints_.sender_reports = [](const std::string&, std::time_t) {
+    return std::vector<tlsrpt::ReportSummary>{};
+  };
+  EXPECT_THAT(get("/domains/good.example").body, HasSubstr("No report."));
+
+  // Two domains with warnings, one of them from its senders' reports: within the verdict,
+  // reported failures first (z before a), with the 2-day count.
+  store_.retain({{"a.example", {}}, {"z.example", {}}});
+  auto a_facts = support::healthy_facts("a.example");
+  a_facts.tlsrpt.records.clear();  // tlsrpt_missing: a warning
+  support::record_check(store_, std::move(a_facts), 1000);
+  auto z = support::healthy_facts("z.example");
+  z.sender_reports = tlsrpt::RecentReports{};
+  z.sender_reports->reports = 1;
+  z.sender_reports->successful = 95;
+  z.sender_reports->failed = 1;
+  z.sender_reports->failures = {{"validation-failure", 1, {}}};
+  support::record_check(store_, std::move(z), 1000);
+  const auto overview = get("/").body;
+  const auto a = overview.find("data-domain=\"a.example\"");
+  const auto zz = overview.find("data-domain=\"z.example\"");
+  ASSERT_NE(zz, std::string::npos);
+  EXPECT_LT(zz, a);
+  EXPECT_THAT(overview, HasSubstr("<span class=\"s-error\">1 failed</span> of 96"));
+}
+
+// Certificates on a countdown: per host on the domain page, the next to expire on the overview.
+TEST_F(EndpointsTest, CertificateCountdowns) {
+  const auto domain = get("/domains/good.example").body;
+  EXPECT_THAT(domain, HasSubstr("<svg class=\"chart\" id=\"expiry-countdown\""));
+  EXPECT_THAT(domain, HasSubstr("policy mta-sts.good.example"));
+  EXPECT_THAT(domain, HasSubstr("mx mx.example.com"));
+  const auto overview = get("/").body;
+  EXPECT_THAT(overview, HasSubstr("Certificates that expire next"));
+  EXPECT_THAT(overview, HasSubstr("id=\"expiry-timeline\""));
+}
+
+TEST(ExpiryCountdown, ColoursByDaysLeftAndMarksExpired) {
+  const std::time_t now = 1'800'000'000;
+  const std::string svg = expiry_countdown_svg({{"mx old.example", now - 2 * 86400, false},
+                                                {"mx soon.example", now + 10 * 86400, true},
+                                                {"policy fine.example", now + 60 * 86400, true}},
+                                               now, "t");
+  EXPECT_THAT(svg, HasSubstr("expired 2 d ago"));
+  EXPECT_THAT(svg, HasSubstr("class=\"failed\""));
+  EXPECT_THAT(svg, HasSubstr("class=\"soon\""));
+  EXPECT_THAT(svg, HasSubstr(">60 d</text>"));
+  EXPECT_THAT(svg, HasSubstr(", not verified</title>"));
+  EXPECT_THAT(expiry_countdown_svg({{"<b>", now, true}}, now, "x"), HasSubstr("&lt;b&gt;"));
 }
 
 TEST_F(EndpointsTest, UnknownPathsAndMethods) {
