@@ -398,7 +398,7 @@ class Daemon {
     for (auto& [domain, row] : stored) {
       if (!targets_.contains(domain)) continue;
       if (row.report) ++reports;
-      store_.restore(domain, std::move(row.history), std::move(row.report));
+      store_.restore(domain, std::move(row.history), std::move(row.report), row.days);
     }
     log::info("state loaded", {{"path", options_.storage_path},
                                {"domains", std::to_string(stored.size())},
@@ -562,7 +562,8 @@ class Daemon {
     for (const auto& domain : unsaved_) {
       const auto* entry = store_.find(domain);  // null: removed by a reload meanwhile
       if (!entry || !entry->report) continue;
-      rows.push_back({entry->report.get(), entry->history ? &*entry->history : nullptr});
+      rows.push_back(
+          {entry->report.get(), entry->history ? &*entry->history : nullptr, &entry->days});
     }
     if (auto saved = database_->save(rows); !saved) {
       // Kept for the next write: a lock held for a while (an operator's sqlite3 session) or a

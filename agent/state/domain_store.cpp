@@ -72,6 +72,7 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   DomainEntry& entry = entries_[report.domain];
   entry.history = std::move(history);
   add_summary(entry, report);
+  entry.days.add(std::chrono::system_clock::to_time_t(report.started), report.verdict);
   if (!entry.report) ++checked_;
   compact(report);
   intern_tls(report);
@@ -158,12 +159,18 @@ bool DomainStore::add_sender_report(const tlsrpt::ReportSummary& report) {
 }
 
 void DomainStore::restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
-                          std::optional<probe::DomainReport> report) {
+                          std::optional<probe::DomainReport> report,
+                          std::optional<DailyVerdicts> days) {
   auto it = entries_.find(domain);
   if (it == entries_.end()) return;
   ++generation_;
   DomainEntry& entry = it->second;
   if (history) entry.history = std::move(history);
+  if (days) {
+    entry.days = *days;
+  } else if (report) {  // a database of an older agent: the day of the latest check at least
+    entry.days.add(std::chrono::system_clock::to_time_t(report->started), report->verdict);
+  }
   if (report && !entry.report) {
     add_summary(entry, *report);
     intern_tls(*report);

@@ -14,6 +14,7 @@
 
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
+#include "state/daily_verdicts.hpp"
 #include "tlsrpt/sender_counters.hpp"
 
 namespace mtasts::state {
@@ -35,6 +36,8 @@ struct DomainEntry {
   /// about 600 bytes, which is 6 MB at 10,000 domains.
   std::vector<CheckSummary> recent;
   std::optional<probe::PolicyHistory> history;
+  /// The worst verdict of each of the last 30 days (kept in the state database).
+  DailyVerdicts days;
   /// What senders reported (TLS-RPT) since the agent started; null until a report came.
   std::unique_ptr<tlsrpt::SenderCounters> senders;
 };
@@ -62,7 +65,8 @@ class DomainStore {
   /// report, served at once (with its original check time) until the next check replaces
   /// it. Domains no longer configured are ignored.
   void restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
-               std::optional<probe::DomainReport> report);
+               std::optional<probe::DomainReport> report,
+               std::optional<DailyVerdicts> days = std::nullopt);
 
   /// Counts a stored TLS-RPT report for its domain; false when the domain is not configured
   /// here (its report stays in the report store, but is not counted).

@@ -38,13 +38,15 @@ class LockFile {
   int fd_;
 };
 
-constexpr int kSchemaVersion = 1;
+/// 2: the days column (the worst verdict of each of the last 30 days).
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS domains (
     domain  TEXT PRIMARY KEY,
     history TEXT,  -- what change detection remembers (JSON), NULL until a policy was seen
-    report  TEXT   -- the latest report (JSON, report_codec), NULL until checked
+    report  TEXT,  -- the latest report (JSON, report_codec), NULL until checked
+    days    TEXT   -- the worst verdict of each of the last 30 days (DailyVerdicts::encode)
   );
 )sql";
 
@@ -80,7 +82,15 @@ Result<std::unique_ptr<LockFile>> take_lock(const std::string& dir) {
 
 /// Opens `path` and checks that it is a usable database of this schema; the problem when not.
 Result<DatabasePtr> open_checked(const std::string& path) {
-  return sqlite::open(path, {.schema = kSchema, .schema_version = kSchemaVersion});
+  auto db = sqlite::open(path, {.schema = kSchema, .schema_version = kSchemaVersion});
+  if (!db) return db;
+  // A database of schema 1 has no days column yet: add it (its rows keep their reports).
+  if (!prepare(db->get(), "SELECT days FROM domains LIMIT 0;") &&
+      sqlite3_exec(db->get(), "ALTER TABLE domains ADD COLUMN days TEXT;", nullptr, nullptr,
+                   nullptr) != SQLITE_OK) {
+    return failure(error(db->get(), path + " cannot be updated to this version"));
+  }
+  return db;
 }
 
 }  // namespace
@@ -116,9 +126,11 @@ Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const std::string& di
   }
   handles->db = std::move(*opened);
   handles->upsert = prepare(handles->db.get(),
-                            "INSERT INTO domains (domain, history, report) VALUES (?1, ?2, ?3) "
-                            "ON CONFLICT (domain) DO UPDATE SET history = ?2, report = ?3;");
-  handles->select_all = prepare(handles->db.get(), "SELECT domain, history, report FROM domains;");
+                            "INSERT INTO domains (domain, history, report, days) VALUES (?1, ?2, "
+                            "?3, ?4) ON CONFLICT (domain) DO UPDATE SET history = ?2, report = ?3, "
+                            "days = ?4;");
+  handles->select_all =
+      prepare(handles->db.get(), "SELECT domain, history, report, days FROM domains;");
   if (!handles->upsert || !handles->select_all) {
     return failure(error(handles->db.get(), "cannot prepare the state statements"));
   }
@@ -131,7 +143,7 @@ Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const std::string& di
     if (!histories) notices.push_back(histories.error());
     std::size_t imported = 0;
     for (const auto& [domain, history] : histories.value_or(Histories{})) {
-      if (database->save_row(domain, &history, nullptr)) ++imported;
+      if (database->save_row(domain, &history, nullptr, nullptr)) ++imported;
     }
     std::error_code ec;
     std::filesystem::rename(json_path, json_path + ".imported", ec);
@@ -179,6 +191,14 @@ std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>
         unreadable_because(decoded.error());
       }
     }
+    if (const auto days = text(3)) {
+      auto decoded = DailyVerdicts::decode(*days);
+      if (decoded) {
+        stored.days = *decoded;
+      } else {
+        unreadable_because(decoded.error());
+      }
+    }
     out.emplace(*domain, std::move(stored));
   }
   sqlite3_reset(s);
@@ -192,8 +212,9 @@ std::map<std::string, StoredDomain> StateDatabase::load(std::vector<std::string>
 }
 
 Result<void> StateDatabase::save_row(const std::string& domain, const probe::PolicyHistory* history,
-                                     const probe::DomainReport* report) {
+                                     const probe::DomainReport* report, const DailyVerdicts* days) {
   sqlite3_stmt* s = handles_->upsert.get();
+  const std::string days_text = days ? days->encode() : std::string();
   const std::string history_text = history ? encode_history(*history).dump() : std::string();
   const std::string report_text = report ? encode_report(*report).dump() : std::string();
   sqlite3_reset(s);
@@ -210,6 +231,11 @@ Result<void> StateDatabase::save_row(const std::string& domain, const probe::Pol
   } else {
     sqlite3_bind_null(s, 3);
   }
+  if (days) {
+    sqlite3_bind_text(s, 4, days_text.data(), static_cast<int>(days_text.size()), SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(s, 4);
+  }
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
@@ -223,7 +249,9 @@ Result<void> StateDatabase::save(const std::vector<Row>& rows) {
   auto transaction = sqlite::Transaction::begin(handles_->db.get());
   if (!transaction) return failure(std::move(transaction.error()));
   for (const auto& row : rows) {
-    if (auto saved = save_row(row.report->domain, row.history, row.report); !saved) return saved;
+    if (auto saved = save_row(row.report->domain, row.history, row.report, row.days); !saved) {
+      return saved;
+    }
   }
   return transaction->commit();
 }

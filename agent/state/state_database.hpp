@@ -24,6 +24,7 @@
 #include "common/result.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/policy_change.hpp"
+#include "state/daily_verdicts.hpp"
 
 namespace mtasts::state {
 
@@ -35,6 +36,7 @@ inline constexpr std::string_view kLockFileName = "lock";
 struct StoredDomain {
   std::optional<probe::PolicyHistory> history;
   std::optional<probe::DomainReport> report;
+  std::optional<DailyVerdicts> days;
 };
 
 class StateDatabase {
@@ -57,6 +59,7 @@ class StateDatabase {
   struct Row {
     const probe::DomainReport* report;
     const probe::PolicyHistory* history;  ///< null: none yet
+    const DailyVerdicts* days = nullptr;  ///< null: none yet
   };
   /// Stores the rows in one transaction: all or none.
   Result<void> save(const std::vector<Row>& rows);
@@ -68,7 +71,7 @@ class StateDatabase {
   struct Handles;
   explicit StateDatabase(std::unique_ptr<Handles> handles);
   Result<void> save_row(const std::string& domain, const probe::PolicyHistory* history,
-                        const probe::DomainReport* report);
+                        const probe::DomainReport* report, const DailyVerdicts* days);
   std::unique_ptr<Handles> handles_;
 };
 

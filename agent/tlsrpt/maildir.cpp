@@ -45,7 +45,10 @@ std::vector<MaildirMessage> take_maildir(ReportStore& store, const std::string& 
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(fs::path(maildir) / "new", ec)) {
     const std::string name = entry.path().filename().string();
-    if (!name.empty() && name.front() != '.' && entry.is_regular_file(ec)) names.push_back(name);
+    // Regular files only, never through a link: whoever may write the Maildir must not make the
+    // agent read (and keep aside) a file of its choosing.
+    const auto status = entry.symlink_status(ec);
+    if (!name.empty() && name.front() != '.' && fs::is_regular_file(status)) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   if (names.size() > limit) names.resize(limit);

@@ -78,6 +78,34 @@ std::string daily_sessions_svg(const std::vector<tlsrpt::ReportSummary>& reports
   return svg;
 }
 
+std::string verdict_strip_svg(const state::DailyVerdicts& days, std::time_t now) {
+  constexpr int kCell = 18;
+  constexpr int kGap = 3;
+  constexpr int n = state::DailyVerdicts::kDays;
+  const int width = n * (kCell + kGap);
+  std::string svg = fmt::format(
+      "<svg class=\"chart strip\" id=\"verdict-strip\" xmlns=\"http://www.w3.org/2000/svg\" "
+      "width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" "
+      "aria-label=\"the worst verdict of each of the last {2} days\">\n",
+      width, kCell + 18, n);
+  const std::time_t today = now / 86400 * 86400;
+  for (int i = 0; i < n; ++i) {
+    const std::time_t day = today - static_cast<std::time_t>(n - 1 - i) * 86400;
+    const auto verdict = days.on(day);
+    const std::string name = verdict ? std::string(probe::to_string(*verdict)) : "none";
+    svg += fmt::format(
+        "<rect class=\"d-{}\" x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"2\">"
+        "<title>{}: {}</title></rect>\n",
+        name, i * (kCell + kGap), kCell, kCell, utc_date(day),
+        verdict ? name : std::string("no check"));
+  }
+  svg += fmt::format(
+      "<text x=\"0\" y=\"{0}\" class=\"axis\">{1}</text>"
+      "<text x=\"{2}\" y=\"{0}\" class=\"axis\" text-anchor=\"end\">today</text>\n",
+      kCell + 14, utc_date(today - static_cast<std::time_t>(n - 1) * 86400), width - kGap);
+  return svg + "</svg>\n";
+}
+
 std::string expiry_countdown_svg(const std::vector<CertificateExpiry>& certificates,
                                  std::time_t now, std::string_view id) {
   constexpr int kRow = 22;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/daily_verdicts.hpp"
 #include "tlsrpt/report_store.hpp"
 
 namespace mtasts::web {
@@ -18,6 +19,10 @@ namespace mtasts::web {
 /// largest day so that a few failures beside thousands of successes still show.
 std::string daily_sessions_svg(const std::vector<tlsrpt::ReportSummary>& reports, std::time_t now,
                                int days = 30);
+
+/// A square per day of the last 30, coloured by the day's worst verdict (grey: no check), the
+/// newest on the right.
+std::string verdict_strip_svg(const state::DailyVerdicts& days, std::time_t now);
 
 /// One certificate on a countdown: whose it is and when it expires.
 struct CertificateExpiry {

@@ -31,6 +31,8 @@ pre{background:#fff;border:1px solid #ddd;padding:8px;overflow:auto;max-height:3
 svg.chart{background:#fff;border:1px solid #ddd;margin:.3em 0}
 svg .ok{fill:#2e7d32} svg .failed{fill:#c62828} svg .none{fill:#ddd} svg .soon{fill:#ef8f00}
 svg .axis{font:11px system-ui,sans-serif;fill:#444} svg .muted{fill:#888}
+svg.strip{border:0;background:none} svg .d-ok{fill:#2e7d32} svg .d-warning{fill:#ef8f00}
+svg .d-fail{fill:#c62828} svg .d-unknown{fill:#6d6d6d} svg .d-none{fill:#e3e3e3}
 )";
 
 /// What senders reported for one domain over 2 days (from the latest check), as a cell.
@@ -276,6 +278,8 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
 
   body += fmt::format("<p>checked {} in {:.2f} s</p>\n",
                       rfc3339(std::chrono::system_clock::to_time_t(r->started)), r->seconds);
+  body += "<h2>The last 30 days</h2>\n" +
+          verdict_strip_svg(entry.days, std::chrono::system_clock::to_time_t(c.now));
   body += "<h2>Findings</h2>\n";
   if (r->findings.empty()) {
     body += "<p>None: senders can deliver with TLS as the policy asks.</p>\n";

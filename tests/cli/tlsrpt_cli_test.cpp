@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "run_process.hpp"
+#include "scratch.hpp"
 #include "tlsrpt/report_store.hpp"
 
 namespace {
@@ -30,15 +31,6 @@ std::string read(const std::string& path) {
 
 class TlsRptIngestCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mtasts-ingest-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   mtasts::support::ProcessRun ingest(std::vector<std::string> files,
                                      const std::string& input = "") {
     std::vector<std::string> args = {"tlsrpt", "ingest", "--storage.path=" + dir_.string()};
@@ -46,7 +38,8 @@ class TlsRptIngestCli : public ::testing::Test {
     return mtasts::support::run_process(MTASTS_AGENT_BINARY, args, input);
   }
 
-  fs::path dir_;
+  mtasts::support::ScratchDir scratch_{"mtasts-ingest"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(TlsRptIngestCli, StoresAMessageFromStandardInputOnce) {

@@ -7,17 +7,14 @@
 #include <sstream>
 
 #include "dovecot_server.hpp"
+#include "scratch.hpp"
 #include "tlsrpt/imap_mailbox.hpp"
 
 namespace mtasts::tlsrpt {
 namespace {
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 class ImapAgainstDovecot : public ::testing::Test {

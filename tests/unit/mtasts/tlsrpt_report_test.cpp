@@ -8,15 +8,13 @@
 #include <sstream>
 #include <string>
 
+#include "scratch.hpp"
+
 namespace mtasts::tlsrpt {
 namespace {
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 // A valid report with one field replaced by `field` (a JSON member) in its first policy's

@@ -139,6 +139,46 @@ TEST_F(StateDatabaseTest, KeepsReportsAndHistoriesAcrossAReopen) {
   EXPECT_EQ(db->load(notices).size(), 1u);
 }
 
+TEST_F(StateDatabaseTest, KeepsTheDailyVerdicts) {
+  std::vector<std::string> notices;
+  DailyVerdicts days;
+  days.add(1'795'910'400, probe::Verdict::fail);
+  {
+    auto db = open(notices);
+    const auto a = evaluated("a.example");
+    EXPECT_TRUE(db->save({{&a, nullptr, &days}}));
+  }
+  auto db = open(notices);
+  const auto stored = db->load(notices);
+  ASSERT_TRUE(stored.at("a.example").days);
+  EXPECT_EQ(*stored.at("a.example").days, days);
+}
+
+TEST_F(StateDatabaseTest, ADatabaseOfTheFirstSchemaGetsTheDaysColumn) {
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/state.db").c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "CREATE TABLE domains (domain TEXT PRIMARY KEY, history TEXT, report "
+                           "TEXT); INSERT INTO domains VALUES ('a.example', NULL, NULL); "
+                           "PRAGMA user_version=1;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  std::vector<std::string> notices;
+  auto db = open(notices);
+  ASSERT_TRUE(db);
+  EXPECT_TRUE(notices.empty()) << notices.front();  // updated, not moved aside
+  const auto stored = db->load(notices);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_FALSE(stored.at("a.example").days);
+  const auto a = evaluated("a.example");
+  DailyVerdicts days;
+  days.add(1'795'910'400, probe::Verdict::ok);
+  EXPECT_TRUE(db->save({{&a, nullptr, &days}}));
+}
+
 TEST_F(StateDatabaseTest, ASecondAgentOnTheSameDirectoryIsRefused) {
   std::vector<std::string> notices;
   auto first = open(notices);

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "scratch.hpp"
+
 namespace mtasts::tlsrpt {
 namespace {
 
@@ -16,26 +18,17 @@ namespace fs = std::filesystem;
 using Outcome = IngestResult::Outcome;
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 class MaildirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("mtasts-maildir-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     for (const char* sub : {"state", "Maildir/new", "Maildir/cur", "Maildir/tmp"}) {
       fs::create_directories(root_ / sub);
     }
     store_ = std::move(*ReportStore::open((root_ / "state").string(), 100));
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   void deliver(const std::string& name, const std::string& message) {
     std::ofstream(root_ / "Maildir/new" / name, std::ios::binary) << message;
@@ -45,7 +38,8 @@ class MaildirTest : public ::testing::Test {
                         1800000000, [](std::string_view d) { return d == "example.org"; });
   }
 
-  fs::path root_;
+  support::ScratchDir scratch_{"mtasts-maildir"};
+  const fs::path& root_ = scratch_.path();
   std::unique_ptr<ReportStore> store_;
 };
 
@@ -67,6 +61,13 @@ TEST_F(MaildirTest, TakesNewMessagesAndMarksThemSeen) {
   }
   EXPECT_EQ(store_->reports_for("example.org", 0)->at(0).source, "maildir");
   EXPECT_TRUE(take().empty());
+}
+
+TEST_F(MaildirTest, NeverFollowsALink) {
+  std::ofstream(root_ / "secret") << "not for the agent to read";
+  fs::create_symlink(root_ / "secret", root_ / "Maildir/new/1796000000.M1.link");
+  EXPECT_TRUE(take().empty());
+  EXPECT_FALSE(fs::exists(root_ / "state" / kRejectedDirName));
 }
 
 TEST_F(MaildirTest, TakesAtMostABatchOldestFirst) {

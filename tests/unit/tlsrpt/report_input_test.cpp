@@ -9,16 +9,13 @@
 
 #include "common/gzip.hpp"
 #include "mtasts/tlsrpt_report.hpp"
+#include "scratch.hpp"
 
 namespace mtasts::tlsrpt {
 namespace {
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 TEST(ExtractReports, TakesJsonAsItIs) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mtasts/tlsrpt_report.hpp"
+#include "scratch.hpp"
 
 namespace mtasts::tlsrpt {
 namespace {
@@ -16,31 +17,19 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 class ReportStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mtasts-report-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<ReportStore> open() {
     auto store = ReportStore::open(dir_.string(), 1000);
     EXPECT_TRUE(store) << store.error();
     return store ? std::move(*store) : nullptr;
   }
 
-  fs::path dir_;
+  support::ScratchDir scratch_{"mtasts-report-store"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(ReportStoreTest, StoresAReportOnceHoweverOftenItIsSent) {

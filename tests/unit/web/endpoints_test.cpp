@@ -277,6 +277,20 @@ TEST_F(EndpointsTest, CertificateCountdowns) {
   EXPECT_THAT(overview, HasSubstr("id=\"expiry-timeline\""));
 }
 
+// The last 30 days as a strip of squares, coloured by each day's worst verdict.
+TEST_F(EndpointsTest, DomainPageShowsTheLast30Days) {
+  const std::time_t now = std::time(nullptr);
+  auto failing = support::healthy_facts("good.example");
+  failing.tlsrpt.records.clear();
+  failing.sts.records.clear();  // sts_record_missing: fail
+  failing.started = std::chrono::system_clock::from_time_t(now - 86400);
+  support::record_check(store_, std::move(failing), now - 86400);
+  const auto page = get("/domains/good.example").body;
+  EXPECT_THAT(page, HasSubstr("id=\"verdict-strip\""));
+  EXPECT_THAT(page, HasSubstr("<title>" + utc_date(now - 86400) + ": fail</title>"));
+  EXPECT_THAT(page, HasSubstr("<title>" + utc_date(now - 2 * 86400) + ": no check</title>"));
+}
+
 TEST(ExpiryCountdown, ColoursByDaysLeftAndMarksExpired) {
   const std::time_t now = 1'800'000'000;
   const std::string svg = expiry_countdown_svg({{"mx old.example", now - 2 * 86400, false},

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/gzip.hpp"
+#include "scratch.hpp"
 
 namespace mtasts::web {
 namespace {
@@ -18,11 +19,7 @@ namespace fs = std::filesystem;
 using Outcome = tlsrpt::IngestResult::Outcome;
 
 std::string testdata(const std::string& name) {
-  std::ifstream in(std::string(MTASTS_SOURCE_DIR) + "/tests/testdata/tlsrpt/" + name,
-                   std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return support::testdata("tlsrpt/" + name);
 }
 
 HttpRequest post(const std::string& content_type, const std::string& client = "192.0.2.7") {
@@ -36,15 +33,7 @@ HttpRequest post(const std::string& content_type, const std::string& client = "1
 
 class TlsRptReceiverTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mtasts-receiver-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = std::move(*tlsrpt::ReportStore::open(dir_.string(), 100));
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { store_ = std::move(*tlsrpt::ReportStore::open(dir_.string(), 100)); }
 
   TlsRptReceiver receiver(TlsRptReceiverOptions options = {}) {
     return TlsRptReceiver(
@@ -52,7 +41,8 @@ class TlsRptReceiverTest : public ::testing::Test {
         [this](Outcome outcome) { outcomes_.push_back(outcome); }, options);
   }
 
-  fs::path dir_;
+  support::ScratchDir scratch_{"mtasts-receiver"};
+  const fs::path& dir_ = scratch_.path();
   std::unique_ptr<tlsrpt::ReportStore> store_;
   std::vector<Outcome> outcomes_;
   std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
