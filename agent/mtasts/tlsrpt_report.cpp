@@ -361,14 +361,12 @@ Result<Report> parse_report(std::string_view text, const ReportLimits& limits) {
 
 namespace {
 
-/// Counts are the reporter's numbers: a sum that would wrap stays at the largest count.
 std::uint64_t saturating_sum(const Report& report, std::string_view domain,
                              std::uint64_t PolicyResult::*count) {
   std::uint64_t total = 0;
   for (const auto& policy : report.policies) {
     if (!domain.empty() && policy.domain != domain) continue;
-    const std::uint64_t add = policy.*count;
-    total = add > UINT64_MAX - total ? UINT64_MAX : total + add;
+    total = saturating_add(total, policy.*count);
   }
   return total;
 }

@@ -128,6 +128,11 @@ struct RecentReports {
   std::optional<std::time_t> latest_end;
 };
 
+/// Reporters' counts are theirs to choose: a sum that would wrap stays at the largest count.
+inline std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
 /// Sessions in a report that failed / succeeded, over all its policies (for one domain, or all
 /// when `domain` is empty).
 std::uint64_t failed_sessions(const Report& report, std::string_view domain = {});

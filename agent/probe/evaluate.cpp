@@ -574,10 +574,7 @@ void evaluate_sender_reports(DomainReport& r) {
     }
     kinds.push_back(std::move(kind));
   }
-  // The reporters' counts: a sum that would wrap stays at the largest count.
-  const std::uint64_t total = senders.failed > UINT64_MAX - senders.successful
-                                  ? UINT64_MAX
-                                  : senders.successful + senders.failed;
+  const std::uint64_t total = tlsrpt::saturating_add(senders.successful, senders.failed);
   const auto mode = r.policy.parsed ? r.policy.parsed->mode : std::nullopt;
   // A tenth of the sessions failing under enforce: that share of the mail is not delivered.
   const bool large_share = senders.failed >= total / 10 + (total % 10 != 0 ? 1 : 0);

@@ -5,14 +5,6 @@
 #include <string>
 
 namespace mtasts::tlsrpt {
-namespace {
-
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return b > UINT64_MAX - a ? UINT64_MAX : a + b;
-}
-
-}  // namespace
-
 RecentReports summarize_recent(std::span<const ReportSummary> reports, std::time_t since) {
   RecentReports out;
   out.since = since;

@@ -5,10 +5,6 @@
 namespace mtasts::tlsrpt {
 namespace {
 
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return b > UINT64_MAX - a ? UINT64_MAX : a + b;
-}
-
 std::string_view result_type_label(std::string_view text) {
   return to_string(result_type_from(text));
 }

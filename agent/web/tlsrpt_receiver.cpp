@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
+
+#include "mtasts/text.hpp"
 
 namespace mtasts::web {
 namespace {
@@ -17,15 +18,7 @@ HttpServerResponse answer(int status, std::string text) {
 
 /// The media type of a Content-Type header, lower case, without parameters.
 std::string media_type(std::string_view header) {
-  header = header.substr(0, header.find(';'));
-  while (!header.empty() && (header.back() == ' ' || header.back() == '\t'))
-    header.remove_suffix(1);
-  while (!header.empty() && (header.front() == ' ' || header.front() == '\t'))
-    header.remove_prefix(1);
-  std::string out(header);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return to_lower_ascii(trim_wsp(header.substr(0, header.find(';'))));
 }
 
 }  // namespace
