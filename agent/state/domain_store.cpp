@@ -77,6 +77,7 @@ std::shared_ptr<const probe::DomainReport> DomainStore::record(probe::DomainRepo
   compact(report);
   intern_tls(report);
   entry.report = std::make_shared<const probe::DomainReport>(std::move(report));
+  count_uncounted(entry);
   return entry.report;
 }
 
@@ -137,8 +138,23 @@ void DomainStore::retain(const std::map<std::string, Labels>& domains) {
 bool DomainStore::add_sender_report(const tlsrpt::ReportSummary& report) {
   auto it = entries_.find(report.domain);
   if (it == entries_.end()) return false;
-  ++generation_;
   DomainEntry& entry = it->second;
+  if (!entry.report && entry.uncounted.size() < kMaxUncountedReports) {
+    entry.uncounted.push_back(report);
+    return true;
+  }
+  count_sender_report(entry, report);
+  return true;
+}
+
+void DomainStore::count_uncounted(DomainEntry& entry) {
+  for (const auto& report : entry.uncounted) count_sender_report(entry, report);
+  entry.uncounted.clear();
+  entry.uncounted.shrink_to_fit();
+}
+
+void DomainStore::count_sender_report(DomainEntry& entry, const tlsrpt::ReportSummary& report) {
+  ++generation_;
   if (!entry.senders) entry.senders = std::make_unique<tlsrpt::SenderCounters>();
   // The domain's own hosts, as the latest check saw them: its MX set and its policy's patterns.
   const auto is_domain_host = [&entry](std::string_view host) {
@@ -155,7 +171,6 @@ bool DomainStore::add_sender_report(const tlsrpt::ReportSummary& report) {
     return false;
   };
   entry.senders->add(report, is_domain_host);
-  return true;
 }
 
 void DomainStore::restore(const std::string& domain, std::optional<probe::PolicyHistory> history,
@@ -176,6 +191,7 @@ void DomainStore::restore(const std::string& domain, std::optional<probe::Policy
     intern_tls(*report);
     ++checked_;
     entry.report = std::make_shared<const probe::DomainReport>(std::move(*report));
+    count_uncounted(entry);
   }
 }
 

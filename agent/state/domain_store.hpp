@@ -40,6 +40,9 @@ struct DomainEntry {
   DailyVerdicts days;
   /// What senders reported (TLS-RPT) since the agent started; null until a report came.
   std::unique_ptr<tlsrpt::SenderCounters> senders;
+  /// Reports that came before the domain's first check, counted once it has one: a failure's
+  /// `mx` label names only the domain's own hosts, which only a check knows.
+  std::vector<tlsrpt::ReportSummary> uncounted;
 };
 
 class DomainStore {
@@ -51,6 +54,8 @@ class DomainStore {
   static constexpr std::size_t kMaxKeptTxtRecords = 10;
   static constexpr std::size_t kMaxKeptTxtBytes = 1024;  ///< per record
   static constexpr std::size_t kMaxKeptPatterns = 100;   ///< of the parsed policy
+  /// Reports kept per domain until its first check; more are counted at once (mx "other").
+  static constexpr std::size_t kMaxUncountedReports = 100;
 
   /// Stores an evaluated check and the policy history evaluate() returned for it; keeps a
   /// summary line for the recent checks.
@@ -68,8 +73,9 @@ class DomainStore {
                std::optional<probe::DomainReport> report,
                std::optional<DailyVerdicts> days = std::nullopt);
 
-  /// Counts a stored TLS-RPT report for its domain; false when the domain is not configured
-  /// here (its report stays in the report store, but is not counted).
+  /// Counts a stored TLS-RPT report for its domain (before the domain's first check, when
+  /// that check comes); false when the domain is not configured here (its report stays in the
+  /// report store, but is not counted).
   bool add_sender_report(const tlsrpt::ReportSummary& report);
 
   const std::map<std::string, DomainEntry>& entries() const { return entries_; }
@@ -80,6 +86,8 @@ class DomainStore {
 
  private:
   static void add_summary(DomainEntry& entry, const probe::DomainReport& report);
+  void count_sender_report(DomainEntry& entry, const tlsrpt::ReportSummary& report);
+  void count_uncounted(DomainEntry& entry);
   /// Makes equal TLS facts of the kept reports one object (net::SharedTlsFacts).
   void intern_tls(probe::DomainReport& report);
   net::SharedTlsFacts intern(const net::SharedTlsFacts& facts);

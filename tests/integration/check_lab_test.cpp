@@ -80,6 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
     Lab, CheckLab,
     ::testing::Values(
         LabDomain{"good.test", "ok", {}},
+        // TLS-RPT reports reach the agent three ways (tlsrpt_lab_test); its check is good.test's.
+        LabDomain{"reported.test", "ok", {}},
         LabDomain{"testing.test", "ok", {"policy_mode_testing"}},
         LabDomain{"none.test", "warning", {"policy_mode_none"}},
         LabDomain{"forbidden.test", "fail", {"policy_http_status", "tlsrpt_missing"}},

@@ -96,6 +96,8 @@ leaf() {
 lab_sans=""
 for name in ${LAB_CERT_NAMES:-good}; do lab_sans="${lab_sans:+$lab_sans,}DNS:mta-sts.$name.test"; done
 leaf lab '-1 day' '+90 days' "$lab_sans"
+# The agent's own HTTPS (the TLS-RPT receiver of rua=https://reports.test:8462/tlsrpt)
+leaf reports '-1 day' '+90 days' "DNS:reports.test"
 leaf expired '-90 days' '-1 day' "DNS:mta-sts.expired.test"
 leaf expiring '-80 days' '+5 days' "DNS:mta-sts.expiring.test"
 leaf wrongname '-1 day' '+90 days' "DNS:www.wrongname.test,DNS:wrongname.test"

@@ -176,7 +176,7 @@ BLOCK
 # Policy hosts that serve the good policy with the lab certificate (see zones/test.zone).
 GOOD_POLICY_HOSTS="good badid twosts badtlsrpt twotlsrpt notls mxexpired mxwrongname mxuntrusted oldtls
   nomxaddr nullmx v4only v6only blocked mxrefused mxtimeout mxbadtls onlyrefused onlysilent
-  nosemicolon sharedexpired xn--mnchen-3ya mxendless mxslow"
+  nosemicolon sharedexpired xn--mnchen-3ya mxendless mxslow reported"
 
 start_web() {
   local dir="$LAB_DIR/nginx"
@@ -288,7 +288,19 @@ maillog_file_prefixes = /
 smtpd_client_connection_count_limit = 0
 smtpd_client_connection_rate_limit = 0
 smtpd_client_event_limit_exceptions = static:all
+# TLS-RPT reports: one address piped to the agent, one delivered to a Maildir for Dovecot.
+relay_domains = pipe.reports.test
+transport_maps = inline:{ pipe.reports.test=tlsrpt: }
+virtual_mailbox_domains = imap.reports.test
+virtual_mailbox_base = $LAB_DIR/dovecot/home
+virtual_mailbox_maps = inline:{ tlsrpt@imap.reports.test=reports/Maildir/ }
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
 CONF
+  # The pipe runs as nobody, who cannot reach into a build tree under /root: its own copy.
+  mkdir -p "$LAB_DIR/bin" "$LAB_DIR/tlsrpt-store"
+  if [ -n "${MTASTS_LAB_AGENT:-}" ]; then cp "$MTASTS_LAB_AGENT" "$LAB_DIR/bin/mta-sts-agent"; fi
+  chown nobody:nogroup "$LAB_DIR/tlsrpt-store"
   {
     smtp_listener 127.0.0.25 mx-good
     smtp_listener "[fd00:6d74:7374::25]" mx-good
@@ -300,8 +312,9 @@ CONF
     smtp_listener "[fd00:6d74:7374::28]" mx-untrusted
     smtp_listener 127.0.0.29 mx-good -o smtpd_tls_security_level=none
     smtp_listener "[fd00:6d74:7374::29]" mx-good -o smtpd_tls_security_level=none
-    # The services smtpd relies on, from Debian's master.cf.
-    grep -E '^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|anvil|scache|postlog) ' /etc/postfix/master.cf
+    echo "tlsrpt unix - n n - - pipe flags=Rq user=nobody argv=$LAB_DIR/bin/mta-sts-agent tlsrpt ingest --storage.path=$LAB_DIR/tlsrpt-store"
+    # The services smtpd and local delivery rely on, from Debian's master.cf.
+    grep -E '^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|anvil|scache|postlog|error|retry|virtual) ' /etc/postfix/master.cf
   } > "$dir/master.cf"
   in_lab postfix -c "$dir" set-permissions >/dev/null 2>&1 || true
   in_lab postfix -c "$dir" start 2>> "$dir/start.log"

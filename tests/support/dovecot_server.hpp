@@ -30,6 +30,9 @@ class DovecotServer {
   DovecotServer()
       : dir_(std::filesystem::temp_directory_path() /
              ("mtasts-dovecot-" + std::to_string(::getpid()))) {}
+  /// Its files in `dir`, the user's Maildir in `dir`/home/reports/Maildir (where the lab's
+  /// Postfix delivers).
+  explicit DovecotServer(std::filesystem::path dir) : dir_(std::move(dir)) {}
   ~DovecotServer() { stop(); }
   DovecotServer(const DovecotServer&) = delete;
   DovecotServer& operator=(const DovecotServer&) = delete;

@@ -2,9 +2,12 @@
 // day, and storing it as a mail server's pipe would (`tlsrpt ingest`).
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <ctime>
 #include <string>
 
+#include "common/gzip.hpp"
 #include "common/time.hpp"
 #include "run_process.hpp"
 
@@ -39,6 +42,29 @@ inline std::string tlsrpt_report_json(const ReportSpec& r) {
             std::to_string(r.failed) + "}]";
   }
   return json + "}]}";
+}
+
+/// The report as reporters mail it (RFC 8460 §5.3): a multipart/report message to `to` whose
+/// report part is the gzipped JSON, in base64 lines of 76.
+inline std::string tlsrpt_report_mail(const ReportSpec& r, const std::string& to) {
+  const std::string gz = gzip_compress(tlsrpt_report_json(r)).value();
+  std::string b64(4 * ((gz.size() + 2) / 3) + 1, '\0');
+  b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(
+      reinterpret_cast<unsigned char*>(b64.data()),
+      reinterpret_cast<const unsigned char*>(gz.data()), static_cast<int>(gz.size()))));
+  std::string lines;
+  for (std::size_t at = 0; at < b64.size(); at += 76) lines += b64.substr(at, 76) + "\r\n";
+  const std::string id = r.domain + "-" + std::to_string(r.day);
+  return "From: TLS reports <tlsrpt-noreply@sender.test>\r\nTo: " + to +
+         "\r\nSubject: Report Domain: " + r.domain + " Submitter: sender.test Report-ID: <" + id +
+         "@sender.test>\r\nTLS-Report-Domain: " + r.domain +
+         "\r\nTLS-Report-Submitter: sender.test\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"part\"\r\n\r\n"
+         "--part\r\nContent-Type: text/plain\r\n\r\nA TLS report.\r\n"
+         "--part\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\n"
+         "Content-Disposition: attachment; filename=\"sender.test!" +
+         r.domain + "!" + std::to_string(r.day) + "!" + std::to_string(r.day + 86399) +
+         ".json.gz\"\r\n\r\n" + lines + "--part--\r\n";
 }
 
 /// Stores the report under `storage_dir` with the agent binary; the run, for its exit code.

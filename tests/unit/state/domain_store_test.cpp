@@ -40,6 +40,31 @@ TEST(DomainStore, RecordsReportsAndKeepsARecentHistory) {
   EXPECT_EQ(entry->recent.front().verdict, probe::Verdict::ok);
 }
 
+// A report that comes before the domain's first check waits for it: its failures at the
+// domain's own MX are labelled with that host, not "other" (the MX set is not known before).
+TEST(DomainStore, SenderReportsBeforeTheFirstCheckAreCountedWithIt) {
+  DomainStore store;
+  store.retain({{"a.example", {}}});
+  tlsrpt::ReportSummary report;
+  report.domain = "a.example";
+  report.organization = "Sender";
+  report.policy_type = "sts";
+  report.successful = 90;
+  report.failed = 10;
+  report.failures = {{"certificate-expired", "mx.example.com", 10}};
+  EXPECT_TRUE(store.add_sender_report(report));
+  EXPECT_EQ(store.find("a.example")->senders, nullptr);
+  support::record_check(store, support::healthy_facts("a.example"), 1000);
+  const auto& senders = store.find("a.example")->senders;
+  ASSERT_NE(senders, nullptr);
+  EXPECT_EQ(senders->failures().at({"Sender", "certificate-expired", "mx.example.com"}), 10u);
+  // After it, counted at once.
+  EXPECT_TRUE(store.add_sender_report(report));
+  EXPECT_EQ(senders->failures().at({"Sender", "certificate-expired", "mx.example.com"}), 20u);
+  report.domain = "elsewhere.example";
+  EXPECT_FALSE(store.add_sender_report(report));
+}
+
 // A hosting provider's MX certificate is kept once for all its domains; different facts
 // (another certificate, or the same one with a problem for another name) stay apart.
 TEST(DomainStore, EqualTlsFactsOfDifferentReportsAreKeptOnce) {
