@@ -17,6 +17,15 @@ find_package(tl-expected CONFIG REQUIRED)         # libexpected-dev: Result<T>, 
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)  # libgmime-3.0-dev: TLS-RPT report mail
 find_package(CURL REQUIRED)                       # libcurl4-openssl-dev: TLS-RPT reports over IMAP
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)  # libc-ares-dev: DNS
+# libunbound-dev: DNSSEC validation for DANE. Found by hand: its libunbound.pc requires
+# libevent's .pc (for static linking only), which Debian's libunbound-dev does not pull in.
+find_path(UNBOUND_INCLUDE_DIR unbound.h REQUIRED)
+find_library(UNBOUND_LIBRARY unbound REQUIRED)
+if(NOT TARGET unbound::unbound)
+  add_library(unbound::unbound UNKNOWN IMPORTED)
+  set_target_properties(unbound::unbound PROPERTIES IMPORTED_LOCATION "${UNBOUND_LIBRARY}"
+                                                    INTERFACE_INCLUDE_DIRECTORIES "${UNBOUND_INCLUDE_DIR}")
+endif()
 if(MTASTS_JEMALLOC)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)  # libjemalloc-dev: malloc
 endif()

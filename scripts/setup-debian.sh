@@ -10,12 +10,16 @@ packages=(
   # libraries the agent links
   prometheus-cpp-dev libasio-dev libc-ares-dev libssl-dev libfmt-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libcrypt-dev libsqlite3-dev libidn2-dev libjemalloc-dev
-  libexpected-dev libgmime-3.0-dev libcurl4-openssl-dev
+  libexpected-dev libgmime-3.0-dev libcurl4-openssl-dev libunbound-dev
+  # the root's DNSSEC trust anchor, DANE's default (/usr/share/dns/root.key)
+  dns-root-data
   # tests: GoogleTest, clang 16 with libFuzzer for the fuzz targets (clang 14 fails on the
   # coroutine files under the sanitizers), clang-format
   libgtest-dev libgmock-dev clang-16 libclang-rt-16-dev clang-format
   # the test lab (tests/lab/lab.sh): network namespaces and real servers
   iproute2 nsd unbound nginx-light openssl postfix
+  # ldns-keygen and ldns-signzone sign the lab's DNSSEC zone
+  ldnsutils
   # Dovecot serves the IMAP mailbox that TLS-RPT reports are read from
   dovecot-imapd
   # nftables drops port-25 SYNs inside the lab to test blocked egress

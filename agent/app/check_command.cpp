@@ -62,7 +62,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   }
 
   asio::io_context io(1);
-  auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file);
+  auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file,
+                                      options.dane_trust_anchor);
   if (!made) return usage(made.error());
   auto& tools = *made;
   // Domains of one run that share an MX host share its probes (one SMTP session each).

@@ -18,6 +18,8 @@ struct CheckCommandOptions {
   report::ColorChoice color = report::ColorChoice::automatic;
   std::vector<std::string> dns_servers;  ///< IP[:PORT]; empty: /etc/resolv.conf
   std::optional<std::string> ca_file;
+  /// The DNSSEC trust anchor DANE lookups are validated from; none: DANE is not checked.
+  std::optional<std::string> dane_trust_anchor;
   std::string timeout = "60s";
   bool no_mx = false;
   bool deny_private_addresses = false;

@@ -120,7 +120,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   LintOptions options;
   CLI::App* lint = app.add_subcommand(
-      "lint", "Check records and policy files offline against RFC 8461 and RFC 8460");
+      "lint",
+      "Check records, policy files and TLSA records offline against RFC 8461, RFC 8460 and "
+      "RFC 7672");
   lint->require_subcommand(1);
 
   CLI::App* record = lint->add_subcommand(
@@ -150,6 +152,20 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->allow_extra_args(false);
   add_output_options(*policy, options);
 
+  CLI::App* tlsa = lint->add_subcommand(
+      "tlsa",
+      "Check an MX host's TLSA records against its certificate (DANE for SMTP, RFC 7672): for "
+      "each record whether SMTP senders can use it and whether it matches. Records as in a "
+      "zone file (\"3 1 1 <hex>\"), one argument each: the whole set at _25._tcp.<host>.");
+  tlsa->add_option("RECORD", options.inputs, "TLSA record")->required();
+  tlsa->add_option("--cert", options.cert_file,
+                   "PEM file: the server's certificate first, then the chain it sends")
+      ->required();
+  tlsa->add_option("--host", options.host,
+                   "The MX host's name, which DANE-TA(2) records require the certificate to "
+                   "have (RFC 7672 §3.2.2); without it names are not checked");
+  add_output_options(*tlsa, options);
+
   CheckCommandOptions check_options;
   CLI::App* check = app.add_subcommand(
       "check",
@@ -167,6 +183,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->allow_extra_args(false);
   check->add_option("--ca-file", check_options.ca_file,
                     "PEM bundle of trusted CAs instead of the system store");
+  check->add_option("--dane-trust-anchor", check_options.dane_trust_anchor,
+                    "Check DANE too (RFC 7672: DNSSEC-validated MX, address and TLSA lookups, "
+                    "each MX certificate judged against its TLSA records), validating from this "
+                    "trust anchor file of DS or DNSKEY records, e.g. /usr/share/dns/root.key");
   check
       ->add_option("--timeout", check_options.timeout,
                    "Deadline for each domain's whole check (30s, 2m, 1m30s)")
@@ -242,6 +262,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (record->parsed()) return lint_record(options, out, err);
   if (tlsrpt->parsed()) return lint_tlsrpt(options, out, err);
   if (policy->parsed()) return lint_policy(options, out, err);
+  if (tlsa->parsed()) return lint_tlsa(options, out, err);
   err << app.help();
   return kExitUsage;
 }

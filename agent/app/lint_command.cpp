@@ -1,6 +1,7 @@
 #include "app/lint_command.hpp"
 
 #include <fmt/format.h>
+#include <openssl/pem.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "dane/tlsa_assessment.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/mx_pattern.hpp"
@@ -21,6 +23,7 @@
 #include "mtasts/text.hpp"
 #include "mtasts/tlsrpt_record.hpp"
 #include "mtasts/txt_presentation.hpp"
+#include "net/certificate.hpp"
 #include "report/json.hpp"
 
 namespace mtasts::app {
@@ -139,6 +142,35 @@ ReadResult read_policy_input(const std::string& path) {
   return result;
 }
 
+struct BioDeleter {
+  void operator()(BIO* bio) const noexcept { BIO_free(bio); }
+};
+
+/// The certificates of a PEM file, in file order; a message when there are none.
+Result<std::vector<net::X509Ptr>> read_pem_chain(const std::string& path) {
+  const ReadResult input = read_policy_input(path);
+  if (input.error) return failure(*input.error);
+  const std::unique_ptr<BIO, BioDeleter> bio(
+      BIO_new_mem_buf(input.data.data(), static_cast<int>(input.data.size())));
+  std::vector<net::X509Ptr> chain;
+  while (chain.size() < 16) {
+    net::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) break;
+    chain.push_back(std::move(cert));
+  }
+  if (chain.empty()) {
+    return failure(
+        fmt::format("{} has no PEM certificate (-----BEGIN CERTIFICATE-----)", in_quotes(path)));
+  }
+  return chain;
+}
+
+/// "3 1 1 0123…cdef": a record short enough for a line.
+std::string short_record(const dane::TlsaRecord& record) {
+  std::string text = dane::to_presentation(record);
+  return text.size() > 30 ? text.substr(0, 20) + "…" + text.substr(text.size() - 8) : text;
+}
+
 }  // namespace
 
 int lint_record(const LintOptions& options, std::ostream& out, std::ostream& err) {
@@ -245,6 +277,63 @@ int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err
       }
     };
   }
+  return emit(options, report, out);
+}
+
+int lint_tlsa(const LintOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<dane::TlsaRecord> records;
+  for (const auto& input : options.inputs) {
+    auto record = dane::parse_tlsa_presentation(input);
+    if (!record) {
+      err << "mta-sts-agent lint tlsa: cannot read the record " << in_quotes(printable(input))
+          << ": " << record.error() << '\n';
+      return kExitUsage;
+    }
+    records.push_back(std::move(*record));
+  }
+  std::vector<std::string> names;
+  if (!options.host.empty()) {
+    auto name = normalize_domain_input(options.host);
+    if (!name) {
+      err << "mta-sts-agent lint tlsa: --host " << in_quotes(options.host) << " " << name.error()
+          << '\n';
+      return kExitUsage;
+    }
+    names.push_back(std::move(*name));
+  }
+  const auto chain = read_pem_chain(options.cert_file);
+  if (!chain) {
+    err << "mta-sts-agent lint tlsa: " << chain.error() << '\n';
+    return kExitUsage;
+  }
+  std::vector<X509*> certs;
+  for (const auto& cert : *chain) certs.push_back(cert.get());
+  const std::string subject = names.empty() ? "TLSA records" : "_25._tcp." + names.front();
+  auto assessment = dane::assess_tlsa(records, certs, names, subject);
+
+  LintReport report{.heading = subject, .valid = assessment.valid};
+  const auto leaf = net::describe_certificate(certs.front(), names.empty() ? "" : names.front());
+  report.fields["certificate"] = {
+      {"subject", leaf.subject}, {"issuer", leaf.issuer}, {"chain_length", certs.size()}};
+  Json rows = Json::array();
+  for (const auto& r : assessment.records) {
+    rows.push_back({{"record", dane::to_presentation(r.record)},
+                    {"usage", dane::usage_name(r.record.usage)},
+                    {"usable", !r.unusable.has_value()},
+                    {"unusable_reason", nullable(r.unusable)},
+                    {"matches", r.matches},
+                    {"mismatch", r.unusable || r.matches ? Json(nullptr) : Json(r.mismatch)}});
+    const std::string verdict =
+        r.unusable ? "not usable: " + *r.unusable
+                   : (r.matches ? "usable, matches" : "usable, does not match: " + r.mismatch);
+    report.rows.emplace_back("record", short_record(r.record) + "  " +
+                                           dane::usage_name(r.record.usage) + ", " + verdict);
+  }
+  report.fields["records"] = std::move(rows);
+  report.fields["server_key_record"] = assessment.server_key_record;
+  report.rows.emplace_back("server", leaf.subject + " (issued by " + leaf.issuer + ")");
+  report.rows.emplace_back("its key", assessment.server_key_record);
+  report.findings = std::move(assessment.findings);
   return emit(options, report, out);
 }
 

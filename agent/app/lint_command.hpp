@@ -18,6 +18,8 @@ inline constexpr int kExitUsage = 2;     ///< usage, input or configuration erro
 struct LintOptions {
   std::vector<std::string> inputs;    ///< TXT strings, or one policy path ("-" = stdin)
   std::vector<std::string> mx_hosts;  ///< lint policy --mx
+  std::string cert_file;              ///< lint tlsa --cert
+  std::string host;                   ///< lint tlsa --host
   bool json = false;
   report::ColorChoice color = report::ColorChoice::automatic;
 };
@@ -25,5 +27,6 @@ struct LintOptions {
 int lint_record(const LintOptions& options, std::ostream& out, std::ostream& err);
 int lint_tlsrpt(const LintOptions& options, std::ostream& out, std::ostream& err);
 int lint_policy(const LintOptions& options, std::ostream& out, std::ostream& err);
+int lint_tlsa(const LintOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace mtasts::app

@@ -42,6 +42,7 @@ Result<ServerAddress> parse_server_address(std::string_view text) {
   }
   out.ares_form = address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), value)
                                   : fmt::format("{}:{}", address.to_string(), value);
+  out.unbound_form = fmt::format("{}@{}", address.to_string(), value);
   return out;
 }
 

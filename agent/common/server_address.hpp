@@ -11,7 +11,8 @@
 namespace mtasts {
 
 struct ServerAddress {
-  std::string ares_form;  ///< "IP:PORT" or "[IPv6]:PORT", as ares_set_servers_ports_csv takes
+  std::string ares_form;     ///< "IP:PORT" or "[IPv6]:PORT", as ares_set_servers_ports_csv takes
+  std::string unbound_form;  ///< "IP@PORT", as libunbound's ub_ctx_set_fwd takes
 };
 
 /// Parses "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address (port 53).

@@ -100,10 +100,18 @@ enum class FindingCode : std::uint8_t {
   tlsrpt_failures_reported,
   tlsrpt_failures_unexplained,
   tlsrpt_reports_stopped,
+  // DANE for SMTP: TLSA records and DNSSEC (RFC 7672)
+  dane_tlsa_mismatch,
+  dane_tlsa_unusable,
+  dane_tlsa_single,
+  dane_tlsa_unsigned,
+  dane_starttls_missing,
+  dnssec_bogus,
+  dane_dns_error,
 };
 
 inline constexpr std::size_t kFindingCodeCount =
-    static_cast<std::size_t>(FindingCode::tlsrpt_reports_stopped) + 1;
+    static_cast<std::size_t>(FindingCode::dane_dns_error) + 1;
 
 /// How a finding's severity depends on the mode of the domain's policy (README, "Finding codes").
 enum class SeverityRule : std::uint8_t {

@@ -1,6 +1,7 @@
 #include "net/smtp_probe.hpp"
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <asio/experimental/as_tuple.hpp>
@@ -164,7 +165,18 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
   // Made only now: the dialogue before STARTTLS holds a socket, not TLS buffers.
   TlsConnection connection(socket, context);
   auto [tls_ec, tls] = co_await tls_handshake(connection, host);
-  if (tls.has_certificate || !tls_ec) out->tls = std::make_shared<const TlsFacts>(std::move(tls));
+  const bool got_certificate = tls.has_certificate;
+  if (got_certificate || !tls_ec) out->tls = std::make_shared<const TlsFacts>(std::move(tls));
+  if (!options.tlsa.empty() && got_certificate) {
+    // The same chain, judged as DANE senders judge it; the PKIX facts above stay as they are.
+    // (A client's peer chain starts with the server's certificate.)
+    std::vector<X509*> chain;
+    if (const STACK_OF(X509)* sent = SSL_get_peer_cert_chain(connection.native_handle())) {
+      for (int i = 0; i < sk_X509_num(sent); ++i) chain.push_back(sk_X509_value(sent, i));
+    }
+    const std::string names[] = {host};
+    out->dane = dane::verify_chain(chain, options.tlsa, names);
+  }
   if (tls_ec) {
     out->error = SmtpError::tls_failed;
     out->detail = tls_ec.message();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "dane/tlsa_record.hpp"
 #include "net/smtp_probe_facts.hpp"
 #include "net/smtp_reply.hpp"
 #include "net/tls_client.hpp"
@@ -26,6 +27,9 @@ struct SmtpOptions {
   SmtpLimits limits{};
   /// Stop after a 220 greeting (QUIT, stage done): an egress canary needs no more.
   bool banner_only = false;
+  /// The host's DNSSEC-secure TLSA records (RFC 7672 §2.2): when there are any, the chain the
+  /// handshake gets is judged against them as DANE senders judge it (SmtpProbe::dane).
+  std::vector<dane::TlsaRecord> tlsa{};
 };
 
 /// Probes `mx_host` at `endpoint` (port 25). `context` should offer TLS versions below 1.2

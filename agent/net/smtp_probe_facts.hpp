@@ -6,10 +6,12 @@
 
 #include <asio/ip/tcp.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "dane/dane_verify.hpp"
 #include "net/tls_facts.hpp"
 
 namespace mtasts::net {
@@ -43,7 +45,10 @@ struct SmtpProbe {
   std::string banner;  ///< the greeting's first line
   std::vector<std::string> ehlo_keywords;
   bool starttls_offered = false;
-  SharedTlsFacts tls;  ///< once the handshake got a certificate
+  SharedTlsFacts tls;  ///< once the handshake got a certificate (the MTA-STS, PKIX, view)
+  /// The same handshake's chain judged against the host's usable, DNSSEC-secure TLSA records
+  /// as a DANE sender judges it (RFC 7672 §3); none when DANE does not apply to the host.
+  std::optional<dane::DaneOutcome> dane;
   double seconds = 0;
 };
 

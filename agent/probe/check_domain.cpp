@@ -10,6 +10,7 @@
 
 #include "common/run_all.hpp"
 #include "common/with_deadline.hpp"
+#include "dane/tlsa_record.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/text.hpp"
 #include "net/address_class.hpp"
@@ -128,13 +129,94 @@ asio::awaitable<AddressLookupFacts> lookup_mx_addresses(CheckContext& context,
   co_return co_await context.smtp_sharing->addresses(key, lookup);
 }
 
+constexpr int kTypeA = 1;
+constexpr int kTypeMx = 15;
+constexpr int kTypeAaaa = 28;
+constexpr int kTypeTlsa = 52;
+/// TLSA records kept per MX host; an RRset is a handful (current and next key).
+constexpr std::size_t kMaxTlsaRecords = 20;
+
+std::string why(const dane::ValidatedAnswer& a) {
+  return a.error == asio::error::operation_aborted ? "the check's deadline passed" : a.error_text;
+}
+
+/// How long the validated lookups of an MX host may take: its probes wait for them (they
+/// need its TLSA records), and must keep most of the check's time.
+constexpr std::chrono::seconds kDaneLookupBudget{10};
+
+/// What DANE senders look up for an MX host (RFC 7672 §2.2): its address records and its
+/// TLSA RRset at _25._tcp.<host>, validated.
+asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const std::string& host,
+                                            const CheckOptions& options,
+                                            Clock::time_point check_deadline) {
+  const auto deadline = std::min(check_deadline, Clock::now() + kDaneLookupBudget);
+  DaneHostFacts d;
+  d.tlsa_name = "_25._tcp." + host;
+  auto both = co_await with_deadline(
+      dnssec.query(host, options.ipv4 ? kTypeA : kTypeAaaa) && dnssec.query(d.tlsa_name, kTypeTlsa),
+      deadline);
+  if (!both) {
+    d.error = fmt::format("no answer within {} s", kDaneLookupBudget.count());
+    co_return d;
+  }
+  auto& [address, tlsa] = *both;
+  if (address.error) {
+    d.error = fmt::format("{}: {}", host, why(address));
+    co_return d;
+  }
+  if (tlsa.error) {
+    d.error = fmt::format("{}: {}", d.tlsa_name, why(tlsa));
+    co_return d;
+  }
+  d.address_security = address.security;
+  d.tlsa_security = tlsa.security;
+  d.why_bogus = address.security == dane::Security::bogus ? address.why_bogus : tlsa.why_bogus;
+  for (const auto& rdata : tlsa.rdata) {
+    if (d.tlsa.size() >= kMaxTlsaRecords) break;
+    // An RDATA under 3 bytes is no record at all; senders cannot use it either.
+    if (auto record = dane::parse_tlsa_rdata(rdata)) d.tlsa.push_back(std::move(*record));
+  }
+  co_return d;
+}
+
+/// The domain's MX RRset as validating senders see it.
+asio::awaitable<void> validate_mx(dane::DnssecResolver& dnssec, DomainReport& report,
+                                  Clock::time_point deadline) {
+  DnssecFacts facts;
+  auto answer = co_await with_deadline(dnssec.query(report.domain, kTypeMx), deadline);
+  if (!answer) {
+    facts.error = "the check's deadline passed";
+  } else if (answer->error) {
+    facts.error = why(*answer);
+  } else {
+    facts.mx_security = answer->security;
+    facts.why_bogus = answer->why_bogus;
+  }
+  report.dnssec = std::move(facts);
+}
+
 asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, CheckOptions options,
                                     Clock::time_point deadline) {
-  host.lookup = co_await lookup_mx_addresses(context, host.host, options, deadline);
+  std::vector<dane::TlsaRecord> tlsa;  // usable and secure: what the probes judge chains by
+  if (context.dnssec) {
+    auto [lookup, dane] = co_await (lookup_mx_addresses(context, host.host, options, deadline) &&
+                                    dane_lookups(*context.dnssec, host.host, options, deadline));
+    host.lookup = std::move(lookup);
+    host.dane = std::move(dane);
+    // Senders that do DANE judge the chain by the usable records; the probe does too.
+    if (host.dane->applies()) {
+      for (const auto& record : host.dane->tlsa) {
+        if (!dane::unusable_reason(record)) tlsa.push_back(record);
+      }
+    }
+  } else {
+    host.lookup = co_await lookup_mx_addresses(context, host.host, options, deadline);
+  }
   if (!options.probe_mx) co_return;
   host.probes.resize(host.lookup.addresses.size());
   net::SmtpOptions smtp;
   smtp.ehlo_name = options.ehlo_name;
+  smtp.tlsa = std::move(tlsa);
   smtp.timeout = remaining(deadline);
   smtp.step_timeout = std::min(smtp.step_timeout, smtp.timeout);
   std::vector<asio::awaitable<void>> tasks;
@@ -219,6 +301,7 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   report.mx_probed = options.probe_mx;
   std::vector<asio::awaitable<void>> tasks;
   tasks.push_back(fetch_policy_everywhere(context, report.policy, options, deadline));
+  if (context.dnssec) tasks.push_back(validate_mx(*context.dnssec, report, deadline));
   for (auto& host : report.mx) tasks.push_back(probe_mx_host(context, host, options, deadline));
   co_await run_all(std::move(tasks));
 
@@ -248,8 +331,15 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
 
 Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
                                                      std::vector<std::string> dns_servers,
-                                                     std::optional<std::string> ca_file) {
+                                                     std::optional<std::string> ca_file,
+                                                     std::optional<std::string> dane_trust_anchor) {
   auto tools = std::make_unique<CheckTools>();
+  if (dane_trust_anchor) {
+    auto dnssec = dane::DnssecResolver::create(
+        executor, {.trust_anchor_file = *dane_trust_anchor, .servers = dns_servers});
+    if (!dnssec) return failure(std::move(dnssec.error()));
+    tools->dnssec = std::move(*dnssec);
+  }
   dns::ResolverOptions resolver_options;
   resolver_options.servers = dns_servers;
   auto resolver = dns::Resolver::create(executor, resolver_options);

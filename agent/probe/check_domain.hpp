@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "dane/dnssec_resolver.hpp"
 #include "dns/resolver.hpp"
 #include "probe/domain_report.hpp"
 #include "probe/port25_egress.hpp"
@@ -46,6 +47,8 @@ struct CheckContext {
   /// Collects port-25 evidence from every check and says whether egress works; none: each
   /// check judges from its own probes.
   Port25EgressMonitor* egress = nullptr;
+  /// DNSSEC-validated lookups for DANE (RFC 7672); none: DANE is not checked.
+  dane::DnssecResolver* dnssec = nullptr;
 };
 
 /// What a CheckContext refers to, owned: the resolver and both TLS contexts, made from the
@@ -57,16 +60,19 @@ struct CheckTools {
   std::shared_ptr<asio::ssl::context> policy_tls;
   std::shared_ptr<asio::ssl::context> smtp_tls;
   std::unique_ptr<SmtpProbeSharing> smtp_sharing;  ///< set by the daemon
+  std::unique_ptr<dane::DnssecResolver> dnssec;    ///< none: DANE is not checked
 
   CheckContext context(Port25EgressMonitor* egress = nullptr) {
-    return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get(), egress};
+    return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get(), egress, dnssec.get()};
   }
 };
 
-/// The tools, or why they cannot be made (a bad server address, an unreadable CA file).
-Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
-                                                     std::vector<std::string> dns_servers,
-                                                     std::optional<std::string> ca_file);
+/// The tools, or why they cannot be made (a bad server address, an unreadable CA file or
+/// trust anchor). `dane_trust_anchor`: the DNSSEC trust anchor file DANE validates from
+/// (queries go to `dns_servers`); none: DANE is not checked.
+Result<std::unique_ptr<CheckTools>> make_check_tools(
+    asio::any_io_executor executor, std::vector<std::string> dns_servers,
+    std::optional<std::string> ca_file, std::optional<std::string> dane_trust_anchor = {});
 
 /// The facts of one domain, not yet evaluated (findings empty, verdict unknown).
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,

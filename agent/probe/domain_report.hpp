@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dane/dnssec_status.hpp"
+#include "dane/tlsa_record.hpp"
 #include "dns/answer.hpp"
 #include "dns/dns_error.hpp"
 #include "mtasts/finding.hpp"
@@ -79,6 +81,31 @@ struct PolicyFacts {
   std::string body_sha256;
 };
 
+/// What DNSSEC-validated lookups found for one MX host (RFC 7672 §2.2); absent when DANE is
+/// not checked.
+struct DaneHostFacts {
+  dane::Security address_security = dane::Security::insecure;  ///< of its A/AAAA records
+  std::string tlsa_name;                                       ///< "_25._tcp.<host>"
+  dane::Security tlsa_security = dane::Security::insecure;
+  std::string error;      ///< a lookup failed (timeout, SERVFAIL): why; the rest is unknown
+  std::string why_bogus;  ///< the validator's explanation of a bogus answer
+  std::vector<dane::TlsaRecord> tlsa;  ///< the TLSA RRset, usable or not
+
+  /// Senders that do DANE use it for this host: its addresses and a non-empty TLSA RRset are
+  /// DNSSEC-secure (RFC 7672 §2.2).
+  bool applies() const {
+    return error.empty() && address_security == dane::Security::secure &&
+           tlsa_security == dane::Security::secure && !tlsa.empty();
+  }
+};
+
+/// The domain's DNSSEC as DANE senders see it: the validated MX lookup.
+struct DnssecFacts {
+  dane::Security mx_security = dane::Security::insecure;
+  std::string error = {};  ///< the validated MX lookup failed: why
+  std::string why_bogus = {};
+};
+
 struct MxHostFacts {
   std::string host;
   std::uint16_t preference = 0;
@@ -86,6 +113,7 @@ struct MxHostFacts {
   AddressLookupFacts lookup;
   std::vector<net::SmtpProbe> probes;       ///< one per address
   std::optional<std::string> policy_match;  ///< the first pattern that covers the host
+  std::optional<DaneHostFacts> dane;        ///< when DANE is checked
 };
 
 struct DomainReport {
@@ -105,6 +133,8 @@ struct DomainReport {
   /// canaries): decides whether unreachable MX hosts are the domain's fault.
   Port25Egress port25_egress = Port25Egress::unproven;
   PolicyFacts policy;
+  /// DNSSEC of the MX lookup, when DANE is checked (the MX hosts' own are in mx[].dane).
+  std::optional<DnssecFacts> dnssec;
   /// What senders reported in TLS-RPT reports of the last days (the daemon's report store);
   /// none in `check` and where no report came.
   std::optional<tlsrpt::RecentReports> sender_reports;

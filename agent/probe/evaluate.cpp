@@ -537,6 +537,99 @@ namespace {
 /// Whether the probes that could see a failure of this kind ran to the end: an MX failure is
 /// "unexplained" only when MX hosts were probed with port 25 open, a policy failure only when
 /// the policy was fetched.
+/// DANE for SMTP (RFC 7672): what senders that do DANE find, from the validated lookups and
+/// the chain each probe's handshake got. Applies per MX host, whether or not the domain's own
+/// zone is signed: a hosting provider's MX hosts may be (§2.2.1).
+void evaluate_dane(DomainReport& r) {
+  if (!r.dnssec) return;
+  const auto& dnssec = *r.dnssec;
+  if (!dnssec.error.empty()) {
+    r.findings.push_back(make_finding(
+        FindingCode::dane_dns_error, r.domain,
+        fmt::format("the DNSSEC-validated MX lookup failed ({}); whether DANE senders reach "
+                    "the domain is unknown",
+                    dnssec.error)));
+  } else if (dnssec.mx_security == dane::Security::bogus) {
+    r.findings.push_back(make_finding(
+        FindingCode::dnssec_bogus, r.domain,
+        fmt::format("the domain's MX records fail DNSSEC validation ({}): validating senders "
+                    "cannot look them up and defer mail",
+                    dnssec.why_bogus.empty() ? "no reason given" : dnssec.why_bogus)));
+  }
+  for (const auto& host : r.mx) {
+    if (!host.dane) continue;
+    const DaneHostFacts& d = *host.dane;
+    if (!d.error.empty()) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_dns_error, d.tlsa_name,
+          fmt::format("the DNSSEC-validated lookup for MX host {} failed ({}); whether DANE "
+                      "senders use it is unknown",
+                      host.host, d.error)));
+      continue;
+    }
+    if (d.address_security == dane::Security::bogus || d.tlsa_security == dane::Security::bogus) {
+      const bool addresses = d.address_security == dane::Security::bogus;
+      r.findings.push_back(make_finding(
+          FindingCode::dnssec_bogus, addresses ? host.host : d.tlsa_name,
+          fmt::format("the {} of MX host {} fail DNSSEC validation ({}): validating senders "
+                      "defer mail to it",
+                      addresses ? "address records" : "TLSA records", host.host,
+                      d.why_bogus.empty() ? "no reason given" : d.why_bogus)));
+      continue;
+    }
+    if (d.tlsa.empty()) continue;
+    if (!d.applies()) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_tlsa_unsigned, d.tlsa_name,
+          fmt::format("MX host {} publishes {} TLSA records, but its {} not DNSSEC-signed: "
+                      "senders ignore them",
+                      host.host, d.tlsa.size(),
+                      d.tlsa_security != dane::Security::secure ? "TLSA records are"
+                                                                : "address records are")));
+      continue;
+    }
+    const auto usable = static_cast<std::size_t>(std::count_if(
+        d.tlsa.begin(), d.tlsa.end(), [](const auto& t) { return !dane::unusable_reason(t); }));
+    if (usable == 0) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_tlsa_unusable, d.tlsa_name,
+          fmt::format("none of MX host {}'s {} TLSA records is usable for SMTP ({}): DANE "
+                      "senders encrypt but authenticate nothing",
+                      host.host, d.tlsa.size(), *dane::unusable_reason(d.tlsa.front()))));
+      continue;
+    }
+    if (usable == 1) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_tlsa_single, d.tlsa_name,
+          fmt::format("MX host {} has a single usable TLSA record: its next certificate with a "
+                      "new key breaks delivery from DANE senders until the record changes",
+                      host.host)));
+    }
+    std::vector<std::string> no_starttls, mismatched;
+    for (const auto& probe : host.probes) {
+      const std::string address = probe.endpoint.address().to_string();
+      if (probe.error == net::SmtpError::starttls_missing) no_starttls.push_back(address);
+      if (probe.dane && !probe.dane->matched) {
+        mismatched.push_back(fmt::format("{}: {}", address, probe.dane->error_text));
+      }
+    }
+    if (!no_starttls.empty()) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_starttls_missing, host.host,
+          fmt::format("MX host {} publishes usable TLSA records but offers no STARTTLS at {}: "
+                      "DANE senders defer mail to it",
+                      host.host, fmt::join(no_starttls, ", "))));
+    }
+    if (!mismatched.empty()) {
+      r.findings.push_back(make_finding(
+          FindingCode::dane_tlsa_mismatch, host.host,
+          fmt::format("no usable TLSA record at {} matches the certificate MX host {} presents "
+                      "({}): DANE senders defer mail to it",
+                      d.tlsa_name, host.host, fmt::join(mismatched, "; "))));
+    }
+  }
+}
+
 bool probes_could_see(tlsrpt::ResultType type, const DomainReport& r) {
   switch (type) {
     case tlsrpt::ResultType::sts_policy_fetch_error:
@@ -680,6 +773,7 @@ PolicyHistory evaluate(DomainReport& report, const EvaluationOptions& options) {
   evaluate_tlsrpt(report);
   evaluate_policy(report, options);
   evaluate_mx(report, options);
+  evaluate_dane(report);
   evaluate_sender_reports(report);  // after the probes' findings, which it names
   group_findings(report.findings);
   // A look that could not complete (a DNS failure) says nothing about a disappearance.

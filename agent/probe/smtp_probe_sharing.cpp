@@ -24,6 +24,11 @@ std::string key_of(const std::string& mx_host, const asio::ip::tcp::endpoint& en
   key += std::to_string(endpoint.port());
   key += '|';
   key += options.ehlo_name;
+  // The TLSA records the chain is judged against (the same for every domain of the host).
+  for (const auto& record : options.tlsa) {
+    key += '|';
+    key += dane::to_presentation(record);
+  }
   return key;
 }
 

@@ -123,15 +123,48 @@ Json to_json(const probe::DomainReport& r) {
           {"detail", probe.detail.empty() ? Json(nullptr) : Json(probe.detail)},
           {"banner", probe.banner},
           {"seconds", probe.seconds}});
+      // The DANE verdict of the same handshake, only where DANE applies to the host.
+      if (probe.dane) {
+        addresses_json.back()["dane"] =
+            Json{{"matched", probe.dane->matched},
+                 {"error", probe.dane->matched ? Json(nullptr) : Json(probe.dane->error_text)},
+                 {"matched_record", probe.dane->matched_record
+                                        ? Json(dane::to_presentation(*probe.dane->matched_record))
+                                        : Json(nullptr)}};
+      }
     }
-    mx.push_back(Json{{"host", host.host},
-                      {"preference", host.preference},
-                      {"implicit", host.implicit},
-                      {"policy_match", nullable(host.policy_match)},
-                      {"addresses", std::move(addresses_json)},
-                      {"refused_addresses", refused_json(host.lookup)}});
+    Json host_json{{"host", host.host},
+                   {"preference", host.preference},
+                   {"implicit", host.implicit},
+                   {"policy_match", nullable(host.policy_match)},
+                   {"addresses", std::move(addresses_json)},
+                   {"refused_addresses", refused_json(host.lookup)}};
+    if (host.dane) {
+      const auto& d = *host.dane;
+      Json records = Json::array();
+      for (const auto& t : d.tlsa) {
+        records.push_back({{"record", dane::to_presentation(t)},
+                           {"usable", !dane::unusable_reason(t).has_value()}});
+      }
+      host_json["dane"] =
+          Json{{"applies", d.applies()},
+               {"address_dnssec", dane::to_string(d.address_security)},
+               {"tlsa_name", d.tlsa_name},
+               {"tlsa_dnssec", dane::to_string(d.tlsa_security)},
+               {"tlsa", std::move(records)},
+               {"error", d.error.empty() ? Json(nullptr) : Json(d.error)},
+               {"why_bogus", d.why_bogus.empty() ? Json(nullptr) : Json(d.why_bogus)}};
+    }
+    mx.push_back(std::move(host_json));
   }
   out["mx"] = std::move(mx);
+  // DNSSEC as DANE senders see the domain; absent when DANE was not checked.
+  if (r.dnssec) {
+    out["dnssec"] = Json{
+        {"mx", dane::to_string(r.dnssec->mx_security)},
+        {"error", r.dnssec->error.empty() ? Json(nullptr) : Json(r.dnssec->error)},
+        {"why_bogus", r.dnssec->why_bogus.empty() ? Json(nullptr) : Json(r.dnssec->why_bogus)}};
+  }
   out["null_mx"] = r.null_mx;
   out["mx_probed"] = r.mx_probed;
   out["timing"] = Json{{"started", rfc3339(std::chrono::system_clock::to_time_t(r.started))},

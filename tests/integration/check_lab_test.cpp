@@ -258,3 +258,65 @@ TEST(CheckLabPrivate, DenyPrivateAddressesRefusesTheLabsLoopbackAndUlaAddresses)
 }
 
 }  // namespace
+
+namespace dane_lab {
+
+/// `check --dane-trust-anchor` on a domain of the lab's signed dane.test zone: the report, and
+/// its DANE and DNSSEC codes only (these domains publish no MTA-STS; their other findings say
+/// so and are not what is tested here).
+std::pair<nlohmann::json, std::vector<std::string>> check_dane(const std::string& domain) {
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", domain});
+  args.insert(args.end(), {"--dane-trust-anchor", lab_dir() + "/dnssec/trust-anchor.ds"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  if (report.is_discarded()) {
+    ADD_FAILURE() << domain << ": not JSON\n" << run.out << run.err;
+    return {};
+  }
+  std::vector<std::string> dane_codes;
+  for (const auto& code : codes(report)) {
+    if (code.starts_with("dane_") || code.starts_with("dnssec_")) dane_codes.push_back(code);
+  }
+  return {report, dane_codes};
+}
+
+// TLSA records for the key the MX presents and the next one: DANE senders deliver.
+TEST(CheckLabDane, RecordsOfTheCurrentAndNextKeyMatch) {
+  const auto [report, dane_codes] = check_dane("good.dane.test");
+  EXPECT_TRUE(dane_codes.empty()) << report.dump(2);
+  EXPECT_EQ(report.at("dnssec").at("mx"), "secure");
+  const auto& host = report.at("mx").at(0);
+  EXPECT_TRUE(host.at("dane").at("applies"));
+  EXPECT_EQ(host.at("dane").at("tlsa").size(), 2u);
+  ASSERT_FALSE(host.at("addresses").empty());
+  for (const auto& address : host.at("addresses")) {
+    EXPECT_TRUE(address.at("dane").at("matched")) << address.dump(2);
+  }
+}
+
+// Only the next key's record: the outage DANE senders see while MTA-STS still looks fine.
+TEST(CheckLabDane, ARecordOfTheNextKeyOnlyIsAMismatch) {
+  const auto [report, dane_codes] = check_dane("stale.dane.test");
+  EXPECT_THAT(dane_codes, ElementsAreArray({"dane_tlsa_mismatch", "dane_tlsa_single"}))
+      << report.dump(2);
+  EXPECT_FALSE(report.at("mx").at(0).at("addresses").at(0).at("dane").at("matched"));
+}
+
+// A TLSA record changed after signing: bogus, with the validator's reason.
+TEST(CheckLabDane, ARecordChangedAfterSigningIsBogus) {
+  const auto [report, dane_codes] = check_dane("bogus.dane.test");
+  EXPECT_THAT(dane_codes, ElementsAreArray({"dnssec_bogus"})) << report.dump(2);
+  const auto& dane = report.at("mx").at(0).at("dane");
+  EXPECT_EQ(dane.at("tlsa_dnssec"), "bogus");
+  EXPECT_THAT(dane.at("why_bogus").get<std::string>(), ::testing::HasSubstr("signature"));
+}
+
+// Without a trust anchor nothing of DANE is looked up or said.
+TEST(CheckLabDane, WithoutATrustAnchorDaneIsNotChecked) {
+  const auto report = check("stale.dane.test", 1);
+  EXPECT_FALSE(report.contains("dnssec"));
+  EXPECT_FALSE(report.at("mx").at(0).contains("dane"));
+}
+
+}  // namespace dane_lab

@@ -81,10 +81,61 @@ wait_for_port() {
   return 1
 }
 
+# The SHA-256 of a certificate's (or a private key's) public key, as in a "3 1 1" TLSA record.
+spki_sha256() {
+  if [ "${2:-}" = key ]; then openssl pkey -in "$1" -pubout -outform DER
+  else openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER; fi |
+    openssl dgst -sha256 -r | cut -d' ' -f1
+}
+
+# dane.test: a DNSSEC-signed zone (ldns-signzone) with TLSA records made from this lab's
+# certificates, and $LAB_DIR/dnssec/trust-anchor.ds, the anchor validators are given. The rest
+# of test. is unsigned (insecure).
+sign_dane_zone() {
+  local dir="$LAB_DIR/dnssec" certs="$LAB_DIR/certs"
+  mkdir -p "$dir"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$certs/mx-next.key" 2>/dev/null
+  local current next
+  current=$(spki_sha256 "$certs/mx-good.pem")
+  next=$(spki_sha256 "$certs/mx-next.key" key)
+  cat > "$dir/dane.test.zone" <<ZONE
+\$ORIGIN dane.test.
+\$TTL 300
+@                   IN SOA  ns.test. hostmaster.test. 1 3600 600 86400 300
+@                   IN NS   ns.test.
+; good.dane.test: a signed MX whose TLSA records match the current key and the next one
+good                IN MX   10 mx.good.dane.test.
+mx.good             IN A    127.0.0.25
+mx.good             IN AAAA fd00:6d74:7374::25
+_25._tcp.mx.good    IN TLSA 3 1 1 $current
+_25._tcp.mx.good    IN TLSA 3 1 1 $next
+; stale.dane.test: TLSA only for the next key, none for the one the server presents
+stale               IN MX   10 mx.stale.dane.test.
+mx.stale            IN A    127.0.0.25
+_25._tcp.mx.stale   IN TLSA 3 1 1 $next
+; bogus.dane.test: a TLSA record changed after signing (its signature no longer verifies)
+bogus               IN MX   10 mx.bogus.dane.test.
+mx.bogus            IN A    127.0.0.25
+_25._tcp.mx.bogus   IN TLSA 3 1 1 $current
+ZONE
+  local key
+  key=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
+  # Signatures valid from yesterday, so a validator's clock a little behind does not matter.
+  (cd "$dir" && ldns-signzone -i "$(date -u -d '-1 day' +%Y%m%d)" -f dane.test.zone.signed \
+    dane.test.zone "$key")
+  cp "$dir/$key.ds" "$dir/trust-anchor.ds"
+  # Break the one record: same owner and type, other data, the old signature.
+  sed -i "/^_25\._tcp\.mx\.bogus\.dane\.test\..*TLSA/s/$current/$next/" "$dir/dane.test.zone.signed"
+  grep -q "mx.bogus.dane.test.*$next" "$dir/dane.test.zone.signed" ||
+    { echo "lab: could not make the bogus TLSA record" >&2; return 1; }
+}
+
 start_dns() {
   local dir="$LAB_DIR/nsd"
   mkdir -p "$dir"
   cp "$HERE"/zones/*.zone "$dir/"
+  sign_dane_zone
+  cp "$LAB_DIR/dnssec/dane.test.zone.signed" "$dir/"
   cat > "$dir/nsd.conf" <<CONF
 server:
   ip-address: $DNS_V4
@@ -111,6 +162,9 @@ zone:
 zone:
   name: "example."
   zonefile: "example.zone"
+zone:
+  name: "dane.test."
+  zonefile: "dane.test.zone.signed"
 CONF
   in_lab nsd -c "$dir/nsd.conf"
   wait_for_port NSD "$DNS_V4" 53 "$dir/nsd.log"

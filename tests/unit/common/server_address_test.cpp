@@ -9,6 +9,8 @@ TEST(ParseServerAddress, AcceptsTheForms) {
   EXPECT_EQ(parse_server_address("127.0.0.53")->ares_form, "127.0.0.53:53");
   EXPECT_EQ(parse_server_address("127.0.0.53:5353")->ares_form, "127.0.0.53:5353");
   EXPECT_EQ(parse_server_address("[fd00::53]:5353")->ares_form, "[fd00::53]:5353");
+  EXPECT_EQ(parse_server_address("[fd00::53]:5353")->unbound_form, "fd00::53@5353");
+  EXPECT_EQ(parse_server_address("127.0.0.53")->unbound_form, "127.0.0.53@53");
   EXPECT_EQ(parse_server_address("[fd00::53]")->ares_form, "[fd00::53]:53");
   EXPECT_EQ(parse_server_address("fd00::53")->ares_form, "[fd00::53]:53");
 }

@@ -437,6 +437,20 @@ void mx_probe_fails(DomainReport& r, net::SmtpError error, net::SmtpStage stage)
   if (stage <= net::SmtpStage::starttls) probe.tls.reset();
 }
 
+/// The healthy domain with DANE: a signed MX whose host has two DANE-EE records, the first
+/// matching the chain every probe got.
+void with_dane(DomainReport& r) {
+  r.dnssec = DnssecFacts{.mx_security = dane::Security::secure};
+  DaneHostFacts d;
+  d.address_security = dane::Security::secure;
+  d.tlsa_name = "_25._tcp." + r.mx[0].host;
+  d.tlsa_security = dane::Security::secure;
+  d.tlsa = {{3, 1, 1, std::vector<unsigned char>(32, 1)},
+            {3, 1, 1, std::vector<unsigned char>(32, 2)}};
+  r.mx[0].dane = d;
+  for (auto& probe : r.mx[0].probes) probe.dane = dane::DaneOutcome{.matched = true, .depth = 0};
+}
+
 std::string policy_with(const std::string& lines) {
   return "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n" + lines;
 }
@@ -898,6 +912,62 @@ const std::vector<Row> kRows = {
      Verdict::warning,
      expecting_reports_since(1'700'000'000),
      {"mailto:r@example.com"}},
+    // DANE for SMTP (RFC 7672)
+    {"DaneWithMatchingRecords", [](DomainReport& r) { with_dane(r); }, {}, Verdict::ok},
+    {"DaneTlsaMatchesNothingPresented",
+     [](DomainReport& r) {
+       with_dane(r);
+       r.mx[0].probes[0].dane = dane::DaneOutcome{
+           .matched = false, .error = 65, .error_text = "No matching DANE TLSA records"};
+     },
+     {"dane_tlsa_mismatch"},
+     Verdict::fail},
+    {"DaneOnlyPkixUsages",
+     [](DomainReport& r) {
+       with_dane(r);
+       for (auto& t : r.mx[0].dane->tlsa) t.usage = 1;
+       for (auto& probe : r.mx[0].probes) probe.dane.reset();
+     },
+     {"dane_tlsa_unusable"},
+     Verdict::warning},
+    {"DaneSingleRecord",
+     [](DomainReport& r) {
+       with_dane(r);
+       r.mx[0].dane->tlsa.resize(1);
+     },
+     {"dane_tlsa_single"},
+     Verdict::warning},
+    {"DaneTlsaInAnUnsignedZone",
+     [](DomainReport& r) {
+       with_dane(r);
+       r.mx[0].dane->tlsa_security = dane::Security::insecure;
+       for (auto& probe : r.mx[0].probes) probe.dane.reset();
+     },
+     {"dane_tlsa_unsigned"},
+     Verdict::ok},
+    {"DaneWithoutStarttls",
+     [](DomainReport& r) {
+       with_dane(r);
+       mx_probe_fails(r, net::SmtpError::starttls_missing, net::SmtpStage::starttls);
+       r.mx[0].probes[0].dane.reset();
+     },
+     {"dane_starttls_missing", "mx_starttls_missing"},
+     Verdict::fail},
+    {"DnssecBogusTlsa",
+     [](DomainReport& r) {
+       with_dane(r);
+       r.mx[0].dane->tlsa_security = dane::Security::bogus;
+       r.mx[0].dane->why_bogus = "signature crypto failed";
+     },
+     {"dnssec_bogus"},
+     Verdict::fail},
+    {"DaneLookupFailed",
+     [](DomainReport& r) {
+       with_dane(r);
+       r.dnssec->error = "SERVFAIL";
+     },
+     {"dane_dns_error"},
+     Verdict::unknown},
     {"SendersReportAFifthOfSessionsFailingUnderEnforce",
      [](DomainReport& r) {
        r.sender_reports = senders(800, 200, {{"made-up", 200, {}}});

@@ -1,0 +1,62 @@
+#include "dane/tlsa_assessment.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace mtasts::dane {
+
+std::string dane_ee_record(X509* cert) {
+  if (cert == nullptr) return {};
+  unsigned char* der = nullptr;
+  const int length = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
+  if (length <= 0) return {};
+  TlsaRecord record{3, 1, 1, std::vector<unsigned char>(32)};
+  unsigned int size = 0;
+  const bool ok = EVP_Digest(der, static_cast<std::size_t>(length), record.data.data(), &size,
+                             EVP_sha256(), nullptr) == 1;
+  OPENSSL_free(der);
+  return ok ? to_presentation(record) : std::string();
+}
+
+TlsaAssessment assess_tlsa(std::span<const TlsaRecord> records, std::span<X509* const> chain,
+                           std::span<const std::string> names, std::string_view subject) {
+  TlsaAssessment out;
+  std::size_t usable = 0;
+  for (const auto& record : records) {
+    RecordAssessment a{.record = record, .unusable = unusable_reason(record)};
+    if (!a.unusable) {
+      ++usable;
+      const DaneOutcome alone = verify_chain(chain, std::span(&record, 1), names);
+      a.matches = alone.matched;
+      if (!alone.matched) a.mismatch = alone.error_text;
+    }
+    out.records.push_back(std::move(a));
+  }
+  out.outcome = verify_chain(chain, records, names);
+  out.valid = out.outcome.matched;
+  out.server_key_record = dane_ee_record(chain.empty() ? nullptr : chain.front());
+  const std::string who(subject);
+  if (usable == 0) {
+    out.findings.push_back(make_finding(
+        FindingCode::dane_tlsa_unusable, who,
+        fmt::format("none of the {} TLSA records is usable for SMTP (RFC 7672 §3.1.3): {}",
+                    records.size(), out.records.empty() ? "" : *out.records.front().unusable)));
+    return out;
+  }
+  if (!out.valid) {
+    out.findings.push_back(make_finding(
+        FindingCode::dane_tlsa_mismatch, who,
+        fmt::format("no usable TLSA record matches the certificate presented ({}): senders that "
+                    "do DANE defer mail; the record of the key presented is \"{}\"",
+                    out.outcome.error_text, out.server_key_record)));
+  }
+  if (usable == 1) {
+    out.findings.push_back(make_finding(
+        FindingCode::dane_tlsa_single, who,
+        "a single usable TLSA record: a certificate with a new key breaks delivery from DANE "
+        "senders until the record changes; publish the next key's record beside it"));
+  }
+  return out;
+}
+
+}  // namespace mtasts::dane

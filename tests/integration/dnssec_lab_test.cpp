@@ -1,0 +1,134 @@
+// DNSSEC-validated lookups with libunbound against the lab's NSD, which serves dane.test signed
+// (tests/lab/lab.sh, sign_dane_zone) beside the unsigned rest of test.: secure answers and
+// secure denials, a bogus record with libunbound's reason, insecure answers outside the trust
+// anchor, and cancellation and destruction with queries in flight.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "common/with_deadline.hpp"
+#include "dane/dnssec_resolver.hpp"
+#include "dane/tlsa_record.hpp"
+#include "lab_dir.hpp"
+#include "run_awaitable.hpp"
+
+namespace mtasts::dane {
+namespace {
+
+using namespace std::chrono_literals;
+using support::run_awaitable;
+using ::testing::HasSubstr;
+
+constexpr int kTypeA = 1;
+constexpr int kTypeMx = 15;
+constexpr int kTypeTxt = 16;
+constexpr int kTypeTlsa = 52;
+
+DnssecOptions lab_options() {
+  DnssecOptions o;
+  o.trust_anchor_file = support::lab_dir() + "/dnssec/trust-anchor.ds";
+  o.servers = {"127.0.0.53"};
+  return o;
+}
+
+class DnssecLab : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = DnssecResolver::create(io_.get_executor(), lab_options());
+    ASSERT_TRUE(created) << created.error();
+    resolver_ = std::move(*created);
+  }
+  ValidatedAnswer query(const std::string& name, int type) {
+    return run_awaitable<ValidatedAnswer>(io_, [&] { return resolver_->query(name, type); });
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<DnssecResolver> resolver_;
+};
+
+TEST_F(DnssecLab, SignedTlsaRecordsAreSecure) {
+  const auto a = query("_25._tcp.mx.good.dane.test", kTypeTlsa);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_EQ(a.security, Security::secure);
+  ASSERT_EQ(a.rdata.size(), 2u);
+  for (const auto& rdata : a.rdata) {
+    const auto record = parse_tlsa_rdata(rdata);
+    ASSERT_TRUE(record) << record.error();
+    EXPECT_EQ(record->usage, 3);
+    EXPECT_FALSE(unusable_reason(*record));
+  }
+  const auto mx = query("good.dane.test", kTypeMx);
+  EXPECT_EQ(mx.security, Security::secure);
+  EXPECT_EQ(mx.rdata.size(), 1u);
+}
+
+TEST_F(DnssecLab, ASignedDenialIsSecure) {
+  const auto a = query("nothere.dane.test", kTypeA);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_TRUE(a.nxdomain);
+  EXPECT_EQ(a.security, Security::secure);
+  EXPECT_TRUE(a.rdata.empty());
+}
+
+TEST_F(DnssecLab, ARecordChangedAfterSigningIsBogus) {
+  const auto a = query("_25._tcp.mx.bogus.dane.test", kTypeTlsa);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_EQ(a.security, Security::bogus);
+  EXPECT_FALSE(a.why_bogus.empty());
+  EXPECT_THAT(a.why_bogus, HasSubstr("signature"));
+}
+
+TEST_F(DnssecLab, AnswersOutsideTheTrustAnchorAreInsecure) {
+  const auto a = query("_mta-sts.good.test", kTypeTxt);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_EQ(a.security, Security::insecure);
+  EXPECT_EQ(a.rdata.size(), 1u);
+}
+
+TEST_F(DnssecLab, ADeadlineCancelsTheQuery) {
+  DnssecOptions o = lab_options();
+  o.servers = {"127.0.0.81"};  // nothing answers there
+  auto silent = DnssecResolver::create(io_.get_executor(), o);
+  ASSERT_TRUE(silent) << silent.error();
+  const auto a = run_awaitable<ValidatedAnswer>(io_, [&]() -> asio::awaitable<ValidatedAnswer> {
+    auto answer = co_await with_deadline((*silent)->query("good.dane.test", kTypeMx),
+                                         std::chrono::steady_clock::now() + 300ms);
+    ValidatedAnswer timed_out;
+    timed_out.error = make_error_code(std::errc::timed_out);
+    co_return answer ? std::move(*answer) : timed_out;
+  });
+  EXPECT_TRUE(a.error);
+  // The resolver still works afterwards.
+  EXPECT_EQ(query("good.dane.test", kTypeMx).security, Security::secure);
+}
+
+TEST_F(DnssecLab, DestroyingTheResolverCompletesQueriesInFlight) {
+  DnssecOptions o = lab_options();
+  o.servers = {"127.0.0.81"};
+  auto silent = DnssecResolver::create(io_.get_executor(), o);
+  ASSERT_TRUE(silent) << silent.error();
+  std::unique_ptr<DnssecResolver> owned = std::move(*silent);
+  const auto a = run_awaitable<ValidatedAnswer>(io_, [&]() -> asio::awaitable<ValidatedAnswer> {
+    asio::steady_timer later(io_, 100ms);
+    later.async_wait([&](std::error_code) { owned.reset(); });
+    co_return co_await owned->query("good.dane.test", kTypeMx);
+  });
+  EXPECT_EQ(a.error, asio::error::operation_aborted);
+}
+
+TEST(DnssecResolverCreate, AMissingTrustAnchorSaysSo) {
+  asio::io_context io;
+  DnssecOptions o;
+  o.trust_anchor_file = "/nonexistent/root.key";
+  const auto created = DnssecResolver::create(io.get_executor(), o);
+  ASSERT_FALSE(created);
+  EXPECT_THAT(created.error(), HasSubstr("/nonexistent/root.key"));
+  o = lab_options();
+  o.servers = {"not an address"};
+  EXPECT_FALSE(DnssecResolver::create(io.get_executor(), o));
+}
+
+}  // namespace
+}  // namespace mtasts::dane
