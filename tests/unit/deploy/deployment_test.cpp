@@ -204,16 +204,20 @@ TEST(Dockerfile, BuildsWithTheLibrariesSetupInstallsAndRunsAsNonRoot) {
   const std::string dockerfile = slurp(kSource / "deploy/docker/Dockerfile");
   const std::string setup = slurp(kSource / "scripts/setup-debian.sh");
 
-  // The line after "# libraries the agent links" in setup-debian.sh, and the one after it.
+  // The lines after "# libraries the agent links" in setup-debian.sh, up to the next comment.
   const auto at = setup.find("# libraries the agent links");
   ASSERT_NE(at, std::string::npos);
   std::stringstream libraries(setup.substr(setup.find('\n', at) + 1));
   std::string line;
-  for (int i = 0; i < 2 && std::getline(libraries, line); ++i) {
+  int lines = 0;
+  while (std::getline(libraries, line) && line.find_first_not_of(' ') != std::string::npos &&
+         line[line.find_first_not_of(' ')] != '#') {
+    ++lines;
     std::stringstream words(line);
     for (std::string package; words >> package;)
       EXPECT_THAT(dockerfile, HasSubstr(" " + package)) << "the image build lacks " << package;
   }
+  EXPECT_GE(lines, 3);
 
   // The last USER is not root, the base is bookworm-slim for both stages.
   const std::regex user(R"(\nUSER ([^\n]+))");
