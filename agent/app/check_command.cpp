@@ -108,6 +108,7 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
     // Lookups a deadline cut short are still retried inside c-ares; destroying the
     // resolver ends them, so run() returns now rather than after c-ares' own timeouts.
     tools->resolver.reset();
+    tools->dnssec.reset();
   });
   io.run();
   if (failure) std::rethrow_exception(failure);  // a bug, not a network problem: fail loudly
@@ -118,6 +119,13 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   for (auto& r : reports) {
     r.port25_egress = egress_state;
     evaluate(r, evaluation);
+  }
+
+  // Said once for the run, not as a finding: it is the agent's problem, not the domains'.
+  for (const auto& r : reports) {
+    if (r.dane_unavailable.empty()) continue;
+    err << "mta-sts-agent check: DANE not checked: " << r.dane_unavailable << '\n';
+    break;
   }
 
   bool errors = false;

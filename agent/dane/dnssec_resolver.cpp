@@ -1,5 +1,6 @@
 #include "dane/dnssec_resolver.hpp"
 
+#include <fmt/format.h>
 #include <unbound.h>
 
 #include <asio/error.hpp>
@@ -64,7 +65,19 @@ Result<std::unique_ptr<DnssecResolver>> DnssecResolver::create(asio::any_io_exec
     return failure("cannot read the DNSSEC trust anchor " + options.trust_anchor_file +
                    " (install dns-root-data, or set dane.trust_anchor_file)");
   }
+  // The zone the anchor is for: the owner of its first record ("." for the root's).
+  std::string anchor_zone;
+  for (std::string line; anchor_zone.empty() && std::getline(anchor, line);) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == ';') continue;
+    if (start == 0) anchor_zone = line.substr(0, line.find_first_of(" \t"));
+  }
+  if (anchor_zone.empty()) {
+    return failure("the DNSSEC trust anchor " + options.trust_anchor_file +
+                   " has no DS or DNSKEY record");
+  }
   std::unique_ptr<DnssecResolver> resolver(new DnssecResolver(std::move(executor)));
+  resolver->anchor_zone_ = anchor_zone;
   resolver->ctx_.reset(ub_ctx_create());
   ub_ctx* ctx = resolver->ctx_.get();
   if (ctx == nullptr) return failure("cannot create a libunbound context");
@@ -155,6 +168,34 @@ void DnssecResolver::arm() {
                           });
 }
 
+asio::awaitable<std::string> DnssecResolver::anchor_problem() {
+  constexpr int kTypeDnskey = 48;
+  const auto now = std::chrono::steady_clock::now();
+  const auto keep =
+      anchor_problem_ && anchor_problem_->empty() ? std::chrono::hours(1) : std::chrono::minutes(1);
+  if (anchor_problem_ && now - anchor_checked_ < keep) co_return *anchor_problem_;
+  const ValidatedAnswer keys = co_await query(anchor_zone_, kTypeDnskey);
+  std::string problem;
+  if (keys.error) {
+    problem = fmt::format(
+        "the DNSKEY records of the trust anchor's zone {} could not be looked "
+        "up ({})",
+        anchor_zone_, keys.error_text);
+  } else if (keys.security != Security::secure) {
+    problem = fmt::format(
+        "the DNSKEY records of the trust anchor's zone {} do not validate ({}): "
+        "the DNS servers may strip DNSSEC, or the anchor is out of date",
+        anchor_zone_,
+        keys.why_bogus.empty() ? std::string(to_string(keys.security)) : keys.why_bogus);
+  }
+  // A cancelled look (the check's deadline) says nothing: not remembered.
+  if (keys.error != asio::error::operation_aborted) {
+    anchor_problem_ = problem;
+    anchor_checked_ = std::chrono::steady_clock::now();
+  }
+  co_return problem;
+}
+
 asio::awaitable<ValidatedAnswer> DnssecResolver::query(std::string name, int type) {
   auto pending = std::make_shared<Pending>(executor_);
   pending->owner = this;
@@ -173,8 +214,11 @@ asio::awaitable<ValidatedAnswer> DnssecResolver::query(std::string name, int typ
   // Woken by the answer, by the destructor (done in both), or cancelled from outside: a
   // deadline, with the resolver still here.
   if (!pending->done) {
-    ub_cancel(ctx_.get(), id);
-    pending_.erase(id);
+    // Cancelled, its callback never comes and the entry can go; should libunbound refuse,
+    // the entry stays, so the callback that may still come finds its query alive.
+    if (ub_cancel(ctx_.get(), id) == 0) pending_.erase(id);
+    // Nothing left to wait for: the wait on the descriptor must not keep the loop alive.
+    if (pending_.empty() && waiting_) descriptor_->cancel();
     pending->answer.error = asio::error::operation_aborted;
     pending->answer.error_text = "cancelled";
   }

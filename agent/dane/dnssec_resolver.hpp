@@ -9,9 +9,11 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -61,6 +63,13 @@ class DnssecResolver {
   /// cancelled in libunbound and the awaitable completes with operation_aborted.
   asio::awaitable<ValidatedAnswer> query(std::string name, int type);
 
+  /// Why validation cannot work here, or "" when it does: the trust anchor's own DNSKEY
+  /// RRset must validate as secure. A resolver that strips DNSSEC (many home routers and some
+  /// forwarders do) would make every answer bogus: that is the agent's problem, never a
+  /// finding about a domain. Remembered for a while (a failure for a minute).
+  asio::awaitable<std::string> anchor_problem();
+  const std::string& anchor_zone() const { return anchor_zone_; }
+
  private:
   struct Pending;
   struct CtxDeleter {
@@ -78,6 +87,9 @@ class DnssecResolver {
   std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
   std::map<int, std::shared_ptr<Pending>> pending_;  ///< by libunbound's async id
   bool waiting_ = false;
+  std::string anchor_zone_;  ///< the owner of the trust anchor's first record
+  std::optional<std::string> anchor_problem_;
+  std::chrono::steady_clock::time_point anchor_checked_{};
   /// Expires with the resolver: a wait that completed before destruction still runs its
   /// handler afterwards, which must then leave `this` alone.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

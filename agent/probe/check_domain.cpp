@@ -296,13 +296,28 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
     report.mx.push_back(std::move(host));
   }
 
+  // DANE only where validation works at all: a resolver that strips DNSSEC would make every
+  // domain bogus, which is the agent's problem and no finding about the domain.
+  CheckContext here = context;
+  if (context.dnssec) {
+    auto problem = co_await with_deadline(context.dnssec->anchor_problem(),
+                                          std::min(deadline, Clock::now() + kDaneLookupBudget));
+    report.dane_unavailable =
+        problem ? std::move(*problem)
+                : fmt::format(
+                      "the DNSKEY records of the trust anchor's zone {} did not come "
+                      "within {} s",
+                      context.dnssec->anchor_zone(), kDaneLookupBudget.count());
+    if (!report.dane_unavailable.empty()) here.dnssec = nullptr;
+  }
+
   // 2 and 3. The policy from every address, and every MX address, concurrently.
   report.policy.host = "mta-sts." + d;
   report.mx_probed = options.probe_mx;
   std::vector<asio::awaitable<void>> tasks;
-  tasks.push_back(fetch_policy_everywhere(context, report.policy, options, deadline));
-  if (context.dnssec) tasks.push_back(validate_mx(*context.dnssec, report, deadline));
-  for (auto& host : report.mx) tasks.push_back(probe_mx_host(context, host, options, deadline));
+  tasks.push_back(fetch_policy_everywhere(here, report.policy, options, deadline));
+  if (here.dnssec) tasks.push_back(validate_mx(*here.dnssec, report, deadline));
+  for (auto& host : report.mx) tasks.push_back(probe_mx_host(here, host, options, deadline));
   co_await run_all(std::move(tasks));
 
   // The probes are evidence about the agent's own port 25, for every check.

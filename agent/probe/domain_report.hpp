@@ -135,6 +135,9 @@ struct DomainReport {
   PolicyFacts policy;
   /// DNSSEC of the MX lookup, when DANE is checked (the MX hosts' own are in mx[].dane).
   std::optional<DnssecFacts> dnssec;
+  /// DANE was to be checked but the agent's validation does not work (see
+  /// DnssecResolver::anchor_problem): why. Then nothing of DANE is looked up or judged.
+  std::string dane_unavailable;
   /// What senders reported in TLS-RPT reports of the last days (the daemon's report store);
   /// none in `check` and where no report came.
   std::optional<tlsrpt::RecentReports> sender_reports;

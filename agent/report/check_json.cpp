@@ -159,6 +159,7 @@ Json to_json(const probe::DomainReport& r) {
   }
   out["mx"] = std::move(mx);
   // DNSSEC as DANE senders see the domain; absent when DANE was not checked.
+  if (!r.dane_unavailable.empty()) out["dane_unavailable"] = r.dane_unavailable;
   if (r.dnssec) {
     out["dnssec"] = Json{
         {"mx", dane::to_string(r.dnssec->mx_security)},

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/time.hpp"
+#include "dane/tlsa_record.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
 #include "report/check_json.hpp"
@@ -118,6 +121,24 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
                                 : paint(color, Tone::bad, "NOT covered by the policy"));
     }
     out << '\n';
+    if (host.dane) {
+      // What DANE senders see of the host: DNSSEC of its TLSA records and how many are usable.
+      const auto& d = *host.dane;
+      const auto usable = std::count_if(d.tlsa.begin(), d.tlsa.end(),
+                                        [](const auto& t) { return !dane::unusable_reason(t); });
+      std::string line;
+      if (!d.error.empty()) {
+        line = paint(color, Tone::bad, "DANE unknown: " + printable(d.error));
+      } else if (d.tlsa.empty()) {
+        line = fmt::format("DANE: no TLSA records (addresses {})",
+                           dane::to_string(d.address_security));
+      } else {
+        line = fmt::format("DANE: {} TLSA records ({} usable), {}{}", d.tlsa.size(), usable,
+                           dane::to_string(d.tlsa_security),
+                           d.applies() ? ", applies" : ", ignored by senders");
+      }
+      out << "        " << line << '\n';
+    }
     if (host.lookup.addresses.empty() && r.mx_probed) out << "        (no address)\n";
     for (const auto& probe : host.probes) {
       out << fmt::format("        {:<24} ", probe.endpoint.address().to_string());
@@ -129,8 +150,18 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
       if (probe.tls && !probe.tls->version.empty()) out << "  " << probe.tls->version;
       if (probe.tls && probe.tls->has_certificate)
         out << "  " << certificate_summary(*probe.tls, color);
+      if (probe.dane) {
+        out << "  "
+            << (probe.dane->matched ? paint(color, Tone::good, "DANE match")
+                                    : paint(color, Tone::bad, "DANE: no TLSA match"));
+      }
       out << '\n';
     }
+  }
+  if (r.dnssec) {
+    out << "  dnssec  MX records " << dane::to_string(r.dnssec->mx_security);
+    if (!r.dnssec->error.empty()) out << " (lookup failed: " << printable(r.dnssec->error) << ")";
+    out << '\n';
   }
   print_findings(out, r.findings, color);
   out << fmt::format("checked in {:.2f} s\n", r.seconds);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/duration.hpp"
@@ -317,6 +318,46 @@ TEST(CheckLabDane, WithoutATrustAnchorDaneIsNotChecked) {
   const auto report = check("stale.dane.test", 1);
   EXPECT_FALSE(report.contains("dnssec"));
   EXPECT_FALSE(report.at("mx").at(0).contains("dane"));
+}
+
+}  // namespace dane_lab
+
+namespace dane_lab {
+
+// The root's anchor against the lab's name server, which cannot prove the root's keys: as a
+// resolver that strips DNSSEC would. DANE is not checked, and it says so once; no domain is
+// called bogus for the agent's own problem.
+TEST(CheckLabDane, AnAnchorTheServersCannotProveLeavesDaneUnchecked) {
+  if (!std::filesystem::exists("/usr/share/dns/root.key")) GTEST_SKIP() << "needs dns-root-data";
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", "stale.dane.test"});
+  args.insert(args.end(), {"--dane-trust-anchor", "/usr/share/dns/root.key"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  EXPECT_THAT(run.err, ::testing::HasSubstr("DANE not checked: the DNSKEY records of the trust "
+                                            "anchor's zone . "));
+  const auto report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out << run.err;
+  EXPECT_TRUE(report.contains("dane_unavailable"));
+  EXPECT_FALSE(report.contains("dnssec"));
+  for (const auto& code : codes(report)) {
+    EXPECT_FALSE(code.starts_with("dane_") || code.starts_with("dnssec_")) << code;
+  }
+}
+
+}  // namespace dane_lab
+
+namespace dane_lab {
+
+// At a terminal: each MX host's TLSA records and DNSSEC, and each address's DANE verdict.
+TEST(CheckLabDane, TheTextReportShowsWhatDaneSendersSee) {
+  const auto run =
+      run_process(MTASTS_AGENT_BINARY,
+                  {"check", "stale.dane.test", "--dns-server", "127.0.0.53", "--ca-file",
+                   lab_dir() + "/certs/ca.pem", "--ehlo-name", "probe.lab.test", "--timeout", "20s",
+                   "--color=never", "--dane-trust-anchor", lab_dir() + "/dnssec/trust-anchor.ds"});
+  EXPECT_THAT(run.out, ::testing::HasSubstr("DANE: 1 TLSA records (1 usable), secure, applies"));
+  EXPECT_THAT(run.out, ::testing::HasSubstr("DANE: no TLSA match"));
+  EXPECT_THAT(run.out, ::testing::HasSubstr("dnssec  MX records secure"));
 }
 
 }  // namespace dane_lab

@@ -7,6 +7,7 @@
 
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <filesystem>
 
 #include "common/with_deadline.hpp"
 #include "dane/dnssec_resolver.hpp"
@@ -116,6 +117,20 @@ TEST_F(DnssecLab, DestroyingTheResolverCompletesQueriesInFlight) {
     co_return co_await owned->query("good.dane.test", kTypeMx);
   });
   EXPECT_EQ(a.error, asio::error::operation_aborted);
+}
+
+// Validation works when the anchor zone's own keys validate; the root's anchor against a
+// server that cannot prove the root's keys (as one that strips DNSSEC) does not.
+TEST_F(DnssecLab, TheAnchorsOwnKeysMustValidate) {
+  EXPECT_EQ(resolver_->anchor_zone(), "dane.test.");
+  EXPECT_EQ(run_awaitable<std::string>(io_, [&] { return resolver_->anchor_problem(); }), "");
+  if (!std::filesystem::exists("/usr/share/dns/root.key")) GTEST_SKIP() << "needs dns-root-data";
+  DnssecOptions o = lab_options();
+  o.trust_anchor_file = "/usr/share/dns/root.key";
+  auto rooted = DnssecResolver::create(io_.get_executor(), o);
+  ASSERT_TRUE(rooted) << rooted.error();
+  const auto problem = run_awaitable<std::string>(io_, [&] { return (*rooted)->anchor_problem(); });
+  EXPECT_THAT(problem, HasSubstr("trust anchor's zone ."));
 }
 
 TEST(DnssecResolverCreate, AMissingTrustAnchorSaysSo) {
