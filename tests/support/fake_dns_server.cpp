@@ -18,12 +18,22 @@ FakeDnsServer::FakeDnsServer(asio::io_context& io, Responder respond)
       udp_(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
       tcp_(io),
       buffer_(65535) {
-  // The TCP listener takes the UDP socket's port, as a DNS server has both.
-  const auto port = udp_.local_endpoint().port();
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-  tcp_.open(endpoint.protocol());
-  tcp_.set_option(asio::socket_base::reuse_address(true));
-  tcp_.bind(endpoint);
+  // The TCP listener takes the UDP socket's port, as a DNS server has both. That TCP port
+  // may be in use (another test's connection got it as its local port): then both move to
+  // another port.
+  for (int attempt = 0;; ++attempt) {
+    const auto port = udp_.local_endpoint().port();
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+    tcp_.open(endpoint.protocol());
+    tcp_.set_option(asio::socket_base::reuse_address(true));
+    std::error_code ec;
+    tcp_.bind(endpoint, ec);
+    if (!ec) break;
+    tcp_.close();
+    if (attempt >= 20) throw std::system_error(ec, "bind");
+    asio::ip::udp::socket next(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    udp_ = std::move(next);
+  }
   tcp_.listen();
   receive_udp();
   accept_tcp();
