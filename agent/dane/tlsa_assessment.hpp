@@ -1,7 +1,8 @@
 /// @file
 /// @brief What an MX host's TLSA records mean for senders that do DANE, given the chain the
 /// host presents: per record whether it is usable and whether it matches, and the findings.
-/// Pure apart from OpenSSL's matching (dane_verify); the probe and `lint tlsa` share it.
+/// Pure apart from OpenSSL's matching (dane_verify). `lint tlsa` judges a chain from a file
+/// with it; a check's evaluate() shares the RRset's findings (the probe matched the chain).
 #pragma once
 
 #include <openssl/x509.h>
@@ -36,12 +37,17 @@ struct TlsaAssessment {
   std::vector<Finding> findings;
 };
 
-/// Judges `records` (the host's TLSA RRset) against `chain` (leaf first) for a host reached
-/// by `names` (the MX host first). `subject` names the records in findings
-/// ("_25._tcp.mx.example.net").
 /// The "3 1 1" record of `cert`'s public key; empty when it cannot be encoded.
 std::string dane_ee_record(X509* cert);
 
+/// What the TLSA RRset alone says, whatever the server presents: no usable record
+/// (dane_tlsa_unusable), or a single one (dane_tlsa_single). `subject` names the records
+/// ("_25._tcp.mx.example.net").
+std::vector<Finding> rrset_findings(std::span<const TlsaRecord> records, std::string_view subject);
+
+/// Judges `records` (the host's TLSA RRset) against `chain` (leaf first) for a host reached
+/// by `names` (the MX host first): the RRset's findings, and dane_tlsa_mismatch when no
+/// usable record matches.
 TlsaAssessment assess_tlsa(std::span<const TlsaRecord> records, std::span<X509* const> chain,
                            std::span<const std::string> names, std::string_view subject);
 

@@ -144,4 +144,12 @@ std::optional<std::string> unusable_reason(const TlsaRecord& record) {
   return std::nullopt;
 }
 
+std::size_t count_usable(std::span<const TlsaRecord> records) {
+  std::size_t usable = 0;
+  for (const auto& record : records) {
+    if (!unusable_reason(record)) ++usable;
+  }
+  return usable;
+}
+
 }  // namespace mtasts::dane

@@ -54,4 +54,7 @@ std::string usage_name(std::uint8_t usage);
 /// RFC 6698 §2.1.3).
 std::optional<std::string> unusable_reason(const TlsaRecord& record);
 
+/// How many of `records` senders can use.
+std::size_t count_usable(std::span<const TlsaRecord> records);
+
 }  // namespace mtasts::dane

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/time.hpp"
+#include "dane/tlsa_assessment.hpp"
 #include "mtasts/mx_pattern.hpp"
 #include "mtasts/policy.hpp"
 #include "mtasts/text.hpp"
@@ -588,23 +589,12 @@ void evaluate_dane(DomainReport& r) {
                                                                 : "address records are")));
       continue;
     }
-    const auto usable = static_cast<std::size_t>(std::count_if(
-        d.tlsa.begin(), d.tlsa.end(), [](const auto& t) { return !dane::unusable_reason(t); }));
-    if (usable == 0) {
-      r.findings.push_back(make_finding(
-          FindingCode::dane_tlsa_unusable, d.tlsa_name,
-          fmt::format("none of MX host {}'s {} TLSA records is usable for SMTP ({}): DANE "
-                      "senders encrypt but authenticate nothing",
-                      host.host, d.tlsa.size(), *dane::unusable_reason(d.tlsa.front()))));
-      continue;
-    }
-    if (usable == 1) {
-      r.findings.push_back(make_finding(
-          FindingCode::dane_tlsa_single, d.tlsa_name,
-          fmt::format("MX host {} has a single usable TLSA record: its next certificate with a "
-                      "new key breaks delivery from DANE senders until the record changes",
-                      host.host)));
-    }
+    // What the RRset alone says (shared with `lint tlsa`); with no usable record, senders
+    // encrypt but judge no chain, so nothing more is said.
+    auto rrset = dane::rrset_findings(d.tlsa, d.tlsa_name);
+    const bool none_usable = dane::count_usable(d.tlsa) == 0;
+    for (auto& finding : rrset) r.findings.push_back(std::move(finding));
+    if (none_usable) continue;
     std::vector<std::string> no_starttls, mismatched;
     for (const auto& probe : host.probes) {
       const std::string address = probe.endpoint.address().to_string();

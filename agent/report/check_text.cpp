@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "common/time.hpp"
 #include "dane/tlsa_record.hpp"
 #include "mtasts/idna.hpp"
@@ -124,8 +122,7 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
     if (host.dane) {
       // What DANE senders see of the host: DNSSEC of its TLSA records and how many are usable.
       const auto& d = *host.dane;
-      const auto usable = std::count_if(d.tlsa.begin(), d.tlsa.end(),
-                                        [](const auto& t) { return !dane::unusable_reason(t); });
+      const auto usable = dane::count_usable(d.tlsa);
       std::string line;
       if (!d.error.empty()) {
         line = paint(color, Tone::bad, "DANE unknown: " + printable(d.error));

@@ -31,20 +31,6 @@ const std::string kPipeAddress = "tlsrpt@pipe.reports.test";
 const std::string kImapAddress = "tlsrpt@imap.reports.test";
 const std::string kHttpsRua = "https://reports.test:8462/tlsrpt";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-/// The value of one sample in a Prometheus exposition; -1 when absent.
-double sample(const std::string& metrics, const std::string& series) {
-  const auto at = metrics.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(metrics.substr(at + series.size() + 2));
-}
-
 class TlsRptLab : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,7 +66,7 @@ class TlsRptLab : public ::testing::Test {
     const std::regex line("to=<" + std::regex_replace(to, std::regex(R"(\.)"), R"(\.)") +
                           ">.*status=" + status);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (std::regex_search(read_file(lab_ / "postfix/maillog"), line)) return true;
+      if (std::regex_search(slurp(lab_ / "postfix/maillog"), line)) return true;
       std::this_thread::sleep_for(100ms);
     }
     return false;
@@ -151,13 +137,13 @@ TEST_F(TlsRptLab, ReportsArriveByPostfixPipeByDovecotImapAndByHttps) {
   ASSERT_TRUE(boxed.ok) << boxed.error;
   const auto junk = mail(kPipeAddress, "From: someone@sender.test\r\nSubject: hello\r\n\r\nhi\r\n");
   ASSERT_TRUE(junk.ok) << junk.error;
-  ASSERT_TRUE(delivered(kPipeAddress)) << read_file(lab_ / "postfix/maillog");
-  ASSERT_TRUE(delivered(kImapAddress)) << read_file(lab_ / "postfix/maillog");
-  ASSERT_TRUE(delivered(kPipeAddress, "bounced")) << read_file(lab_ / "postfix/maillog");
+  ASSERT_TRUE(delivered(kPipeAddress)) << slurp(lab_ / "postfix/maillog");
+  ASSERT_TRUE(delivered(kImapAddress)) << slurp(lab_ / "postfix/maillog");
+  ASSERT_TRUE(delivered(kPipeAddress, "bounced")) << slurp(lab_ / "postfix/maillog");
   EXPECT_EQ(dovecot_->messages_in(""), 1u);
   std::vector<std::string> reasons;
   for (const auto& kept : fs::directory_iterator(store_ / "tlsrpt-rejected")) {
-    if (kept.path().extension() == ".reason") reasons.push_back(read_file(kept.path()));
+    if (kept.path().extension() == ".reason") reasons.push_back(slurp(kept.path()));
   }
   EXPECT_EQ(reasons.size(), 1u);
 
@@ -179,7 +165,8 @@ TEST_F(TlsRptLab, ReportsArriveByPostfixPipeByDovecotImapAndByHttps) {
   // Each way in counted once, and the three reporters' sessions exported for the domain.
   std::string metrics;
   const auto counted = [&](const std::string& source) {
-    return sample(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"" + source + "\"}") == 1;
+    return metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"" + source + "\"}") ==
+           1;
   };
   EXPECT_TRUE(daemon_->eventually(
       [&] {
@@ -188,19 +175,19 @@ TEST_F(TlsRptLab, ReportsArriveByPostfixPipeByDovecotImapAndByHttps) {
       },
       30s))
       << metrics << daemon_->log();
-  EXPECT_EQ(sample(metrics,
-                   "mtasts_tlsrpt_failed_sessions_total{domain=\"reported.test\","
-                   "reporter=\"Piped Sender\",result_type=\"certificate-expired\","
-                   "mx=\"mx1.good.test\"}"),
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_tlsrpt_failed_sessions_total{domain=\"reported.test\","
+                         "reporter=\"Piped Sender\",result_type=\"certificate-expired\","
+                         "mx=\"mx1.good.test\"}"),
             5);
-  EXPECT_EQ(sample(metrics,
-                   "mtasts_tlsrpt_sessions_total{domain=\"reported.test\","
-                   "reporter=\"Mailbox Sender\",policy_type=\"sts\",result=\"success\"}"),
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_tlsrpt_sessions_total{domain=\"reported.test\","
+                         "reporter=\"Mailbox Sender\",policy_type=\"sts\",result=\"success\"}"),
             100);
-  EXPECT_EQ(sample(metrics,
-                   "mtasts_tlsrpt_failed_sessions_total{domain=\"reported.test\","
-                   "reporter=\"Posting Sender\",result_type=\"sts-policy-fetch-error\","
-                   "mx=\"mx1.good.test\"}"),
+  EXPECT_EQ(metric_value(metrics,
+                         "mtasts_tlsrpt_failed_sessions_total{domain=\"reported.test\","
+                         "reporter=\"Posting Sender\",result_type=\"sts-policy-fetch-error\","
+                         "mx=\"mx1.good.test\"}"),
             3);
   // Dovecot: the taken message filed away, the inbox empty.
   EXPECT_TRUE(
@@ -231,7 +218,7 @@ TEST_F(TlsRptLab, ReportsArriveByPostfixPipeByDovecotImapAndByHttps) {
   EXPECT_TRUE(daemon_->eventually(
       [&] {
         metrics = get("/metrics");
-        return sample(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"mail\"}") == 2;
+        return metric_value(metrics, "mtasts_agent_tlsrpt_reports_total{source=\"mail\"}") == 2;
       },
       30s))
       << metrics;
