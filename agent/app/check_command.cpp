@@ -10,6 +10,7 @@
 #include "app/lint_command.hpp"
 #include "common/duration.hpp"
 #include "common/run_all.hpp"
+#include "common/server_address.hpp"
 #include "config/config.hpp"
 #include "mtasts/domain_name.hpp"
 #include "mtasts/idna.hpp"
@@ -62,8 +63,23 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
   }
 
   asio::io_context io(1);
-  auto made = probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file,
-                                      options.dane_trust_anchor);
+  std::optional<probe::DaneSetup> dane;
+  if (options.dane || options.dane_trust_anchor || !options.dane_resolver.empty()) {
+    dane = probe::DaneSetup{options.dane_trust_anchor.value_or(
+                                std::string(config::GlobalSettings::kDefaultTrustAnchor)),
+                            options.dane_resolver};
+  }
+  if (!options.dane_resolver.empty()) {
+    auto parsed = parse_server_address(options.dane_resolver);
+    if (!parsed) return usage("--dane-resolver " + parsed.error());
+    if (!parsed->address.is_loopback()) {
+      return usage("--dane-resolver " + options.dane_resolver +
+                   " is not a loopback address: the AD bit is trusted only from a validating "
+                   "resolver on this machine");
+    }
+  }
+  auto made =
+      probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file, dane);
   if (!made) return usage(made.error());
   auto& tools = *made;
   // Domains of one run that share an MX host share its probes (one SMTP session each).

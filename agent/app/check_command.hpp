@@ -20,6 +20,8 @@ struct CheckCommandOptions {
   std::optional<std::string> ca_file;
   /// The DNSSEC trust anchor DANE lookups are validated from; none: DANE is not checked.
   std::optional<std::string> dane_trust_anchor;
+  std::string dane_resolver;  ///< trust this local resolver's AD bit instead
+  bool dane = false;          ///< check DANE with the default trust anchor
   std::string timeout = "60s";
   bool no_mx = false;
   bool deny_private_addresses = false;

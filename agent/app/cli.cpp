@@ -187,6 +187,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                     "Check DANE too (RFC 7672: DNSSEC-validated MX, address and TLSA lookups, "
                     "each MX certificate judged against its TLSA records), validating from this "
                     "trust anchor file of DS or DNSKEY records, e.g. /usr/share/dns/root.key");
+  check->add_flag("--dane", check_options.dane,
+                  "Check DANE too, validating from /usr/share/dns/root.key (dns-root-data)");
+  check->add_option("--dane-resolver", check_options.dane_resolver,
+                    "Check DANE too, trusting the AD bit of this validating resolver on this "
+                    "machine (loopback IP[:PORT]) instead of validating here");
   check
       ->add_option("--timeout", check_options.timeout,
                    "Deadline for each domain's whole check (30s, 2m, 1m30s)")

@@ -283,11 +283,12 @@ class Daemon {
   /// Makes `config` the running configuration. Fails (and changes nothing) when the
   /// resolver or TLS contexts it asks for cannot be made.
   Result<void> apply(config::Config config) {
+    const auto dane = dane_setup(config);
     if (!tools_ || tools_->dns_servers != config.global.dns_servers ||
-        tools_->ca_file != config.global.ca_file ||
+        tools_->ca_file != config.global.ca_file || tools_->dane != dane ||
         tools_->smtp_sharing->reuse() != config.global.mx_probe_reuse) {
       auto made = probe::make_check_tools(io_.get_executor(), config.global.dns_servers,
-                                          config.global.ca_file);
+                                          config.global.ca_file, dane);
       if (!made) return failure(std::move(made.error()));
       auto tools = std::move(*made);
       // Shared MX probes belong to these TLS contexts: a new CA starts afresh.
@@ -295,6 +296,9 @@ class Daemon {
           config.global.mx_probe_reuse, &stats_.smtp_probes_total,
           &stats_.smtp_probes_shared_total);
       tools_ = std::move(tools);
+      // Validation is proven again by the next checks with the new setup.
+      stats_.dane_validation_up.reset();
+      dane_problem_logged_.reset();
     }
     egress_.set_round(config.global.check.interval);
     if (config.global.egress_canaries.empty()) egress_.clear_canaries();
@@ -333,6 +337,40 @@ class Daemon {
     return {};
   }
 
+  /// How DANE validates under `config`, or none: no domain checks DANE, or the default
+  /// trust anchor is not installed (a warning then, not an error: dns-root-data is a
+  /// recommendation, and MTA-STS checks work without it).
+  std::optional<probe::DaneSetup> dane_setup(const config::Config& config) {
+    bool wanted = config.global.check.dane;
+    for (const auto& target : config.targets) wanted = wanted || target.check.dane;
+    if (!wanted) return std::nullopt;
+    const auto& global = config.global;
+    if (!global.dane_trust_anchor_set && global.dane_resolver.empty() &&
+        access(global.dane_trust_anchor.c_str(), R_OK) != 0) {
+      log::warn(
+          "DANE is not checked: no DNSSEC trust anchor (install dns-root-data, or set "
+          "dane_trust_anchor or dane_resolver)",
+          {{"trust_anchor", global.dane_trust_anchor}});
+      return std::nullopt;
+    }
+    return probe::DaneSetup{global.dane_trust_anchor, global.dane_resolver};
+  }
+
+  /// Publishes whether DANE validation works, from a check that tried it, and logs changes.
+  void note_dane_validation(const probe::DomainReport& report) {
+    const bool up = report.dane_unavailable.empty();
+    stats_.dane_validation_up = up;
+    if (dane_problem_logged_ && *dane_problem_logged_ == report.dane_unavailable) return;
+    dane_problem_logged_ = report.dane_unavailable;
+    ++stats_.generation;
+    if (up) {
+      log::info("DANE validation works", {{"anchor", tools_->dnssec->anchor_zone()}});
+    } else {
+      log::error("DANE is not checked: DNSSEC validation does not work here",
+                 {{"problem", report.dane_unavailable}});
+    }
+  }
+
   asio::awaitable<bool> check(std::string domain) {
     auto target = targets_.find(domain);
     if (target == targets_.end()) co_return false;
@@ -348,6 +386,7 @@ class Daemon {
     options.ipv4 = settings.ipv4;
     options.ipv6 = settings.ipv6;
     options.deny_private_addresses = config_.global.deny_private_addresses;
+    options.dane = settings.dane;
     probe::EvaluationOptions evaluation;
     evaluation.own_rua = config_.global.tlsrpt_rua;
     evaluation.expiry_warning =
@@ -358,6 +397,8 @@ class Daemon {
 
     ++stats_.checks_total;
     note_egress();
+    // Only a check with this setup's resolver: a reload may have replaced it meanwhile.
+    if (options.dane && tools->dnssec && tools == tools_) note_dane_validation(report);
     if (!store_.find(domain)) co_return false;  // removed by a reload meanwhile
     if (intake_) {
       report.sender_reports =
@@ -683,6 +724,8 @@ class Daemon {
   /// Port-25 evidence from every check and the canaries; one round = the check interval.
   probe::Port25EgressMonitor egress_{std::chrono::minutes(15)};
   probe::Port25Egress egress_logged_ = probe::Port25Egress::unproven;
+  /// The DANE validation problem last logged ("" when it works); none before the first.
+  std::optional<std::string> dane_problem_logged_;
 };
 
 }  // namespace

@@ -43,6 +43,8 @@ Result<ServerAddress> parse_server_address(std::string_view text) {
   out.ares_form = address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), value)
                                   : fmt::format("{}:{}", address.to_string(), value);
   out.unbound_form = fmt::format("{}@{}", address.to_string(), value);
+  out.address = address;
+  out.port = static_cast<std::uint16_t>(value);
   return out;
 }
 

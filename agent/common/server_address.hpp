@@ -3,6 +3,8 @@
 /// address with an optional port.
 #pragma once
 
+#include <asio/ip/address.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,8 @@ namespace mtasts {
 struct ServerAddress {
   std::string ares_form;     ///< "IP:PORT" or "[IPv6]:PORT", as ares_set_servers_ports_csv takes
   std::string unbound_form;  ///< "IP@PORT", as libunbound's ub_ctx_set_fwd takes
+  asio::ip::address address;
+  std::uint16_t port = 53;
 };
 
 /// Parses "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address (port 53).

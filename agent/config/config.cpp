@@ -52,7 +52,7 @@ void read_number(const YAML::Node& node, const std::string& path, Int& out, Erro
 }
 
 /// What may be set globally and per domain (CheckSettings), one line per key.
-constexpr std::array<Field<CheckSettings>, 8> kCheckFields = {{
+constexpr std::array<Field<CheckSettings>, 9> kCheckFields = {{
     {"interval", [](auto& n, auto& path, CheckSettings& out,
                     Errors& e) { read_duration(n, path, out.interval, e, limits::kInterval); }},
     {"timeout", [](auto& n, auto& path, CheckSettings& out,
@@ -73,6 +73,8 @@ constexpr std::array<Field<CheckSettings>, 8> kCheckFields = {{
                        Errors& e) { read_number<1, 65535>(n, path, out.policy_port, e); }},
     {"smtp_port", [](auto& n, auto& path, CheckSettings& out,
                      Errors& e) { read_number<1, 65535>(n, path, out.smtp_port, e); }},
+    {"dane",
+     [](auto& n, auto& path, CheckSettings& out, Errors& e) { read_bool(n, path, out.dane, e); }},
 }};
 
 /// Applies the check settings present in `map` on top of `out`.
@@ -103,7 +105,7 @@ void read_string_list(const YAML::Node& list, const std::string& path, std::stri
 }
 
 /// What only the global section sets, one line per key.
-constexpr std::array<Field<GlobalSettings>, 8> kGlobalFields = {{
+constexpr std::array<Field<GlobalSettings>, 10> kGlobalFields = {{
     {"concurrency", [](auto& n, auto& path, GlobalSettings& out,
                        Errors& e) { read_number<1, 100000>(n, path, out.concurrency, e); }},
     {"dns_servers",
@@ -155,6 +157,31 @@ constexpr std::array<Field<GlobalSettings>, 8> kGlobalFields = {{
          out.tlsrpt_rua.push_back(text);
          return Result<void>();
        });
+     }},
+    {"dane_trust_anchor",
+     [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
+       if (auto text = scalar(n, path, e)) {
+         if (!std::ifstream(*text)) e.add(n, path, fmt::format("cannot read {}", in_quotes(*text)));
+         out.dane_trust_anchor = *text;
+         out.dane_trust_anchor_set = true;
+       }
+     }},
+    {"dane_resolver",
+     [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
+       if (auto text = scalar(n, path, e)) {
+         auto parsed = parse_server_address(*text);
+         if (!parsed) {
+           e.add(n, path, parsed.error());
+         } else if (!parsed->address.is_loopback()) {
+           // RFC 6698 §4.1: an AD bit is only as good as the path it came over; the agent
+           // trusts it only from a resolver on its own machine.
+           e.add(n, path,
+                 fmt::format("{} is not a loopback address: the AD bit is trusted only from a "
+                             "validating resolver on this machine",
+                             in_quotes(*text)));
+         }
+         out.dane_resolver = *text;
+       }
      }},
 }};
 

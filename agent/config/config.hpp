@@ -49,6 +49,9 @@ struct CheckSettings {
   std::chrono::milliseconds expiry_warning{14LL * 24 * 3600 * 1000};
   std::uint16_t policy_port = 443;  ///< other ports only for labs
   std::uint16_t smtp_port = 25;
+  /// Check DANE (RFC 7672) beside MTA-STS: validated MX, address and TLSA lookups and the
+  /// STARTTLS chain judged by the TLSA records. Needs a working trust anchor (GlobalSettings).
+  bool dane = true;
 };
 
 /// Settings of the agent as a whole.
@@ -70,6 +73,16 @@ struct GlobalSettings {
   /// The rua URIs that reach this agent (its mailbox, its HTTPS listener): domains whose
   /// _smtp._tls record names one expect reports, and get a finding when none come.
   std::vector<std::string> tlsrpt_rua;
+  /// The DNSSEC trust anchor DANE validates from (DS or DNSKEY records in zone-file form).
+  std::string dane_trust_anchor = std::string(kDefaultTrustAnchor);
+  /// False while dane_trust_anchor is the default: a missing file then turns DANE off (with
+  /// a warning) instead of being an error.
+  bool dane_trust_anchor_set = false;
+  /// A validating resolver on this machine (IP[:PORT]) whose AD bit is trusted instead of
+  /// validating from the trust anchor; empty: the agent validates itself.
+  std::string dane_resolver;
+
+  static constexpr std::string_view kDefaultTrustAnchor = "/usr/share/dns/root.key";
 };
 
 struct Target {

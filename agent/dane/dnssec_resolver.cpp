@@ -11,12 +11,14 @@
 #include <fstream>
 
 #include "common/server_address.hpp"
+#include "dns/answer.hpp"
 
 namespace mtasts::dane {
 namespace {
 
 constexpr int kClassIn = 1;
 constexpr int kRcodeServfail = 2;
+constexpr int kRcodeNxdomain = 3;
 
 struct ResultDeleter {
   void operator()(ub_result* result) const noexcept { ub_resolve_free(result); }
@@ -61,20 +63,31 @@ Result<std::unique_ptr<DnssecResolver>> DnssecResolver::create(asio::any_io_exec
   // libunbound reads the anchor only at its first query: check it now, where the error can
   // still be a start-up error.
   std::ifstream anchor(options.trust_anchor_file);
-  if (!anchor) {
+  const bool trusting = !options.trusted_resolver.empty();
+  if (!anchor && !trusting) {
     return failure("cannot read the DNSSEC trust anchor " + options.trust_anchor_file +
-                   " (install dns-root-data, or set dane.trust_anchor_file)");
+                   " (install dns-root-data, or set dane_trust_anchor)");
   }
   // The zone the anchor is for: the owner of its first record ("." for the root's).
   std::string anchor_zone;
-  for (std::string line; anchor_zone.empty() && std::getline(anchor, line);) {
+  for (std::string line; anchor && anchor_zone.empty() && std::getline(anchor, line);) {
     const auto start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == ';') continue;
     if (start == 0) anchor_zone = line.substr(0, line.find_first_of(" \t"));
   }
+  if (anchor_zone.empty() && trusting) anchor_zone = ".";
   if (anchor_zone.empty()) {
     return failure("the DNSSEC trust anchor " + options.trust_anchor_file +
                    " has no DS or DNSKEY record");
+  }
+  if (trusting) {
+    std::unique_ptr<DnssecResolver> resolver(new DnssecResolver(executor));
+    resolver->anchor_zone_ = anchor_zone;
+    resolver->trusted_name_ = options.trusted_resolver;
+    auto trusted = dns::Resolver::create(executor, {.servers = {options.trusted_resolver}});
+    if (!trusted) return failure("dane_resolver " + trusted.error());
+    resolver->trusted_ = std::move(*trusted);
+    return resolver;
   }
   std::unique_ptr<DnssecResolver> resolver(new DnssecResolver(std::move(executor)));
   resolver->anchor_zone_ = anchor_zone;
@@ -181,6 +194,11 @@ asio::awaitable<std::string> DnssecResolver::anchor_problem() {
         "the DNSKEY records of the trust anchor's zone {} could not be looked "
         "up ({})",
         anchor_zone_, keys.error_text);
+  } else if (keys.security != Security::secure && trusted_) {
+    problem = fmt::format(
+        "{} does not set the AD bit on the DNSKEY records of {}: it does not validate "
+        "DNSSEC (or has no trust anchor for the zone)",
+        trusted_name_, anchor_zone_);
   } else if (keys.security != Security::secure) {
     problem = fmt::format(
         "the DNSKEY records of the trust anchor's zone {} do not validate ({}): "
@@ -196,7 +214,38 @@ asio::awaitable<std::string> DnssecResolver::anchor_problem() {
   co_return problem;
 }
 
+asio::awaitable<ValidatedAnswer> DnssecResolver::query_trusted(std::string name, int type) {
+  ValidatedAnswer a;
+  auto [ec, answer] = co_await trusted_->query_authenticated(name, type);
+  if (ec) {
+    a.error = ec;
+    // A validating resolver answers SERVFAIL for bogus data too, and does not say which.
+    a.error_text = fmt::format("{} ({}; a validating resolver also says so for bogus data)",
+                               ec.message(), trusted_name_);
+    co_return a;
+  }
+  a.rcode = dns::answer_rcode(answer);
+  a.nxdomain = a.rcode == kRcodeNxdomain;
+  a.security = dns::answer_authenticated(answer) ? Security::secure : Security::insecure;
+  if (auto parsed = dns::parse_rdata(answer, type, a.rdata)) {
+    a.error = parsed;
+    a.error_text = "malformed answer from " + trusted_name_;
+    co_return a;
+  }
+  std::vector<std::pair<std::string, std::string>> cnames;
+  std::vector<std::string> chain;
+  if (!dns::parse_cnames(answer, cnames)) {
+    a.canonical_name = dns::follow_cnames(name, std::move(cnames), chain, 8);
+  }
+  if (a.rcode != 0 && !a.nxdomain) {
+    a.error = std::make_error_code(std::errc::io_error);
+    a.error_text = fmt::format("RCODE {} from {}", a.rcode, trusted_name_);
+  }
+  co_return a;
+}
+
 asio::awaitable<ValidatedAnswer> DnssecResolver::query(std::string name, int type) {
+  if (trusted_) co_return co_await query_trusted(std::move(name), type);
   auto pending = std::make_shared<Pending>(executor_);
   pending->owner = this;
   int id = 0;

@@ -1,9 +1,9 @@
 /// @file
 /// @brief DNSSEC-validated lookups for DANE with libunbound (Debian's libunbound-dev): the
 /// agent validates itself, from a trust anchor, and never trusts an AD bit from elsewhere
-/// (RFC 7672 §2.1). libunbound resolves on a worker thread of its own and signals results
-/// on a file descriptor; Asio waits on that descriptor, so the callbacks run on the event
-/// loop like every other completion.
+/// (RFC 7672 §2.1) unless the operator names a validating resolver on this machine. libunbound
+/// resolves on a worker thread of its own and signals results on a file descriptor; Asio waits on
+/// that descriptor, so the callbacks run on the event loop like every other completion.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -20,6 +20,7 @@
 
 #include "common/result.hpp"
 #include "dane/dnssec_status.hpp"
+#include "dns/resolver.hpp"
 
 struct ub_ctx;
 struct ub_result;
@@ -34,6 +35,11 @@ struct DnssecOptions {
   /// answer, so any recursive resolver (or an authoritative server of the zones) will do.
   /// Empty: those of /etc/resolv.conf.
   std::vector<std::string> servers;
+  /// A validating resolver on this machine (IP[:PORT]) whose AD bit is trusted instead of
+  /// validating here (README, "DANE"); then `servers` are not used, and the trust anchor
+  /// file, when readable, only names the zone whose DNSKEY proves the resolver validates
+  /// (the root otherwise). Empty: libunbound validates from the trust anchor.
+  std::string trusted_resolver = {};
 };
 
 struct ValidatedAnswer {
@@ -79,11 +85,15 @@ class DnssecResolver {
   static void on_result(void* data, int err, ub_result* result);
   /// Waits for the descriptor while queries are in flight; runs ub_process when readable.
   void arm();
+  /// query() when the AD bit of trusted_ is believed.
+  asio::awaitable<ValidatedAnswer> query_trusted(std::string name, int type);
 
   asio::any_io_executor executor_;
   /// Where libunbound's own log goes (nowhere); outlives the context that writes to it.
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_{nullptr, &std::fclose};
   std::unique_ptr<ub_ctx, CtxDeleter> ctx_;
+  std::unique_ptr<dns::Resolver> trusted_;  ///< the AD-bit mode's resolver (else none)
+  std::string trusted_name_;
   std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
   std::map<int, std::shared_ptr<Pending>> pending_;  ///< by libunbound's async id
   bool waiting_ = false;

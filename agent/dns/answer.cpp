@@ -102,8 +102,12 @@ std::error_code parse_addresses(Answer answer, bool ipv6, std::vector<asio::ip::
   return {};
 }
 
-std::error_code parse_cnames(Answer answer,
-                             std::vector<std::pair<std::string, std::string>>& cnames) {
+namespace {
+
+/// Calls `each(owner, type, rdata)` for every answer-section record; an error for a
+/// truncated or malformed message.
+template <class Each>
+std::error_code walk_answers(Answer answer, Each each) {
   constexpr std::size_t kHeader = 12;
   constexpr std::size_t kFixed = 10;  // type, class, ttl, rdlength
   if (answer.size() < kHeader) return make_ares_error(ARES_EBADRESP);
@@ -124,15 +128,44 @@ std::error_code parse_cnames(Answer answer,
     const std::uint16_t rdlength = read_u16(at + 8);
     at += kFixed;
     if (static_cast<std::size_t>(end - at) < rdlength) return make_ares_error(ARES_EBADRESP);
-    if (type == ns_t_cname) {
-      const unsigned char* rdata = at;
-      std::string target;
-      if (auto ec = expand_name(answer, rdata, target)) return ec;
-      cnames.emplace_back(name, std::move(target));
-    }
+    if (auto ec = each(name, type, at, rdlength)) return ec;
     at += rdlength;
   }
   return {};
+}
+
+}  // namespace
+
+std::error_code parse_cnames(Answer answer,
+                             std::vector<std::pair<std::string, std::string>>& cnames) {
+  return walk_answers(answer,
+                      [&](const std::string& owner, std::uint16_t type, const unsigned char* rdata,
+                          std::uint16_t) -> std::error_code {
+                        if (type != ns_t_cname) return {};
+                        std::string target;
+                        if (auto ec = expand_name(answer, rdata, target)) return ec;
+                        cnames.emplace_back(owner, std::move(target));
+                        return {};
+                      });
+}
+
+std::error_code parse_rdata(Answer answer, int type, std::vector<std::vector<unsigned char>>& out,
+                            std::size_t max_records) {
+  return walk_answers(answer,
+                      [&](const std::string&, std::uint16_t record_type, const unsigned char* rdata,
+                          std::uint16_t length) -> std::error_code {
+                        if (record_type == type && out.size() < max_records)
+                          out.emplace_back(rdata, rdata + length);
+                        return {};
+                      });
+}
+
+int answer_rcode(Answer answer) {
+  return answer.size() < 12 ? -1 : answer[3] & 0x0F;
+}
+
+bool answer_authenticated(Answer answer) {
+  return answer.size() >= 12 && (answer[3] & 0x20) != 0;
 }
 
 bool answers_question(Answer answer, std::string_view name, int type) {

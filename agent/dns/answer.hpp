@@ -34,6 +34,16 @@ std::error_code parse_addresses(Answer answer, bool ipv6, std::vector<asio::ip::
 std::error_code parse_cnames(Answer answer,
                              std::vector<std::pair<std::string, std::string>>& cnames);
 
+/// The RDATA of every answer-section record of `type` (any owner: a CNAME chain's end),
+/// in answer order, at most `max_records`.
+std::error_code parse_rdata(Answer answer, int type, std::vector<std::vector<unsigned char>>& out,
+                            std::size_t max_records = 64);
+
+/// The header's RCODE (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN), or -1 for no header.
+int answer_rcode(Answer answer);
+/// The header's AD bit: a validating resolver says the answer validated (RFC 4035 §3.2.3).
+bool answer_authenticated(Answer answer);
+
 /// True when the answer's question section asks exactly `name` (any case, with or without
 /// the final dot) with `type`, class IN: an answer to another question is not ours.
 bool answers_question(Answer answer, std::string_view name, int type);

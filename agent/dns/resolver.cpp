@@ -25,6 +25,7 @@ namespace {
 
 constexpr int kMaxCnameHops = 8;
 constexpr int kEdnsPayload = 1232;  // the DNS flag day 2020 size: no IP fragmentation
+constexpr unsigned char kFlagAuthenticData = 0x20;  // in the header's fourth byte
 
 void init_library_once() {
   static std::once_flag once;
@@ -247,7 +248,17 @@ void Resolver::update_timer() {
 
 asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver::query(
     std::string name, int type) {
-  auto initiation = [this, &name, type](auto handler) {
+  return send(std::move(name), type, false);
+}
+
+asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>>
+Resolver::query_authenticated(std::string name, int type) {
+  return send(std::move(name), type, true);
+}
+
+asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver::send(
+    std::string name, int type, bool ask_authenticated) {
+  auto initiation = [this, &name, type, ask_authenticated](auto handler) {
     using Handler = decltype(handler);
     auto state = std::make_shared<QueryState<Handler>>(std::move(handler), executor_, name, type);
     if (state->slot.is_connected()) {
@@ -257,7 +268,24 @@ asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver
     }
     // c-ares owns this holder until its callback, which always runs exactly once.
     auto* holder = new std::shared_ptr<QueryState<Handler>>(state);
-    ares_query(channel_.get(), name.c_str(), ns_c_in, type, &on_answer<Handler>, holder);
+    if (!ask_authenticated) {
+      ares_query(channel_.get(), name.c_str(), ns_c_in, type, &on_answer<Handler>, holder);
+    } else {
+      // RFC 6840 §5.7: the AD bit in a query asks a validating resolver to say whether the
+      // answer validated. ares_send hands back any answer, whatever its RCODE.
+      unsigned char* packet = nullptr;
+      int length = 0;
+      const int made =
+          ares_create_query(name.c_str(), ns_c_in, type, 0, 1, &packet, &length, kEdnsPayload);
+      if (made != ARES_SUCCESS || length < 4) {
+        if (packet != nullptr) ares_free_string(packet);
+        on_answer<Handler>(holder, made != ARES_SUCCESS ? made : ARES_EBADQUERY, 0, nullptr, 0);
+        return;
+      }
+      packet[3] |= kFlagAuthenticData;
+      ares_send(channel_.get(), packet, length, &on_answer<Handler>, holder);
+      ares_free_string(packet);
+    }
     note_activity();
   };
   auto token = asio::experimental::as_tuple(asio::use_awaitable);

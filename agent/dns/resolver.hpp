@@ -65,6 +65,11 @@ class Resolver {
   /// One raw query: completes with the answer bytes or an error. Public for tests.
   asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> query(std::string name,
                                                                                 int type);
+  /// The same query with the AD bit set (RFC 6840 §5.7), for a validating resolver to say
+  /// whether the answer validated; completes with any answer, whatever its RCODE (see
+  /// answer_rcode, answer_authenticated).
+  asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> query_authenticated(
+      std::string name, int type);
 
  private:
   struct Watch;
@@ -81,6 +86,8 @@ class Resolver {
   /// Arms the timer for c-ares's next deadline (none: no query in flight).
   void update_timer();
 
+  asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> send(
+      std::string name, int type, bool ask_authenticated);
   template <class T, class Parse>
   asio::awaitable<Lookup<T>> lookup(std::string name, int type, Parse parse);
 

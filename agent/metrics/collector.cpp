@@ -11,6 +11,7 @@
 #include "common/version.hpp"
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
+#include "probe/sender_outlook.hpp"
 
 namespace mtasts::metrics {
 namespace {
@@ -115,6 +116,32 @@ void add_certificate(Samples& out, const std::string& domain, const std::string&
   out.add(Family::cert_valid, {domain, host, role}, as_number(cert.valid));
 }
 
+/// DANE per MX host: the DNSSEC status of its records, its usable TLSA records, whether the
+/// chains matched them.
+void add_mx_dane(Samples& out, const std::string& domain, const probe::DomainReport& r,
+                 const probe::MxHostFacts& mx) {
+  if (!mx.dane || !mx.dane->error.empty()) return;
+  const auto& d = *mx.dane;
+  const auto status =
+      d.address_security == dane::Security::bogus || d.tlsa_security == dane::Security::bogus
+          ? dane::Security::bogus
+      : d.address_security == dane::Security::secure && d.tlsa_security == dane::Security::secure
+          ? dane::Security::secure
+          : dane::Security::insecure;
+  out.add(Family::mx_dnssec_status, {domain, mx.host, dane::to_string(status)}, 1);
+  const bool applies = probe::dane_applies(r, mx);
+  const auto usable = applies ? dane::count_usable(d.tlsa) : 0;
+  out.add(Family::mx_tlsa_usable_records, {domain, mx.host}, static_cast<double>(usable));
+  if (usable == 0) return;
+  bool seen = false, matched = true;
+  for (const auto& probe : mx.probes) {
+    if (!probe.dane) continue;
+    seen = true;
+    matched = matched && probe.dane->matched;
+  }
+  if (seen) out.add(Family::mx_tlsa_match, {domain, mx.host}, as_number(matched));
+}
+
 void add_mx_hosts(Samples& out, const std::string& domain, const probe::DomainReport& r) {
   const bool policy_usable = r.policy.parsed && r.policy.parsed->valid;
   for (std::size_t h = 0; h < r.mx.size(); ++h) {
@@ -150,7 +177,24 @@ void add_mx_hosts(Samples& out, const std::string& domain, const probe::DomainRe
     for (auto version : versions)
       out.add(Family::mx_tls_version_info, {domain, mx.host, version}, 1);
     add_certificate(out, domain, mx.host, "mx", cert);
+    add_mx_dane(out, domain, r, mx);
   }
+}
+
+void add_sender_outlook(Samples& out, const std::string& domain, const probe::DomainReport& r) {
+  const auto outlook = probe::sender_outlook(r);
+  if (!outlook) return;
+  const auto add = [&](std::string_view sender, const probe::SenderView& view) {
+    if (view.policy) {
+      out.add(Family::sender_policy, {domain, sender, probe::to_string(*view.policy)}, 1);
+    }
+    if (view.delivers != probe::Delivery::unknown) {
+      out.add(Family::sender_delivers, {domain, sender},
+              as_number(view.delivers == probe::Delivery::yes));
+    }
+  };
+  add("mta-sts", outlook->mta_sts);
+  if (outlook->dane) add("dane", *outlook->dane);
 }
 
 void add_sender_reports(Samples& out, const std::string& domain,
@@ -233,8 +277,16 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
   }
 
   if (out.wants({Family::mx_policy_match, Family::mx_starttls_success, Family::mx_tls_version_info,
-                 Family::cert_not_after_timestamp_seconds, Family::cert_valid})) {
+                 Family::cert_not_after_timestamp_seconds, Family::cert_valid,
+                 Family::mx_dnssec_status, Family::mx_tlsa_usable_records,
+                 Family::mx_tlsa_match})) {
     add_mx_hosts(out, domain, r);
+  }
+  if (r.dnssec && r.dnssec->error.empty()) {
+    out.add(Family::dnssec_status, {domain, dane::to_string(r.dnssec->mx_security)}, 1);
+  }
+  if (out.wants({Family::sender_policy, Family::sender_delivers})) {
+    add_sender_outlook(out, domain, r);
   }
   out.add(Family::check_duration_seconds, {domain}, r.seconds);
   out.add(Family::check_last_run_timestamp_seconds, {domain},
@@ -279,6 +331,9 @@ void add_agent(Samples& out, const state::DomainStore& store, const AgentStats& 
   }
   if (stats.port25_egress_up) {
     out.add(Family::agent_port25_egress_up, {}, as_number(*stats.port25_egress_up));
+  }
+  if (stats.dane_validation_up) {
+    out.add(Family::agent_dane_validation_up, {}, as_number(*stats.dane_validation_up));
   }
   if (process) {
     out.add(Family::process_cpu_seconds_total, {}, process->cpu_seconds);

@@ -39,6 +39,9 @@ struct AgentStats {
   std::map<std::pair<std::string, std::string>, std::uint64_t> tlsrpt_inputs_total;
   /// Outbound port 25: true working, false presumed blocked, none before any evidence.
   std::optional<bool> port25_egress_up;
+  /// DANE's DNSSEC validation works (the trust anchor's zone validates); none while DANE is
+  /// not checked or no check has tried it yet.
+  std::optional<bool> dane_validation_up;
   /// Counts the changes a scrape must see at once (reloads, the egress state); with the
   /// store's generation it decides when a /metrics render may be served again.
   std::uint64_t generation = 0;

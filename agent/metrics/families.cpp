@@ -55,6 +55,24 @@ constexpr FamilySpec kFamilies[] = {
    "1 when STARTTLS and the TLS handshake succeeded on every address of the MX host in that family (ipv4, ipv6)" FROM_SCHEDULE},
   {mx_tls_version_info, "mtasts_mx_tls_version_info", MetricType::Gauge, "domain,mx,version",
    "1 for each TLS version an MX host negotiated" FROM_SCHEDULE},
+  {dnssec_status, "mtasts_dnssec_status", MetricType::Gauge, "domain,status",
+   "1, with the DNSSEC status (secure, insecure, bogus) of the domain's MX records as validating senders see "
+   "them; absent when DANE is not checked or the lookup failed" FROM_SCHEDULE},
+  {mx_dnssec_status, "mtasts_mx_dnssec_status", MetricType::Gauge, "domain,mx,status",
+   "1, with the DNSSEC status of the MX host's address and TLSA records (secure when both are, bogus when "
+   "either is); absent when DANE is not checked or the lookups failed" FROM_SCHEDULE},
+  {mx_tlsa_usable_records, "mtasts_mx_tlsa_usable_records", MetricType::Gauge, "domain,mx",
+   "TLSA records at _25._tcp.<mx> that DANE senders use (DNSSEC-secure, usage 2 or 3); 0 when there are "
+   "none or they are not secure" FROM_SCHEDULE},
+  {mx_tlsa_match, "mtasts_mx_tlsa_match", MetricType::Gauge, "domain,mx",
+   "1 when the certificate chain of every probed address of the MX host matches a usable TLSA record, 0 when "
+   "one does not; absent where DANE does not apply or no chain was seen" FROM_SCHEDULE},
+  {sender_policy, "mtasts_sender_policy", MetricType::Gauge, "domain,sender,policy",
+   "1, with the policy that senders of a kind apply: sender=dane (DANE senders, e.g. Postfix) or mta-sts "
+   "(MTA-STS senders, e.g. Gmail); policy=dane, enforce, testing or none" FROM_SCHEDULE},
+  {sender_delivers, "mtasts_sender_delivers", MetricType::Gauge, "domain,sender",
+   "1 when senders of the kind would deliver to some MX host under the policy they apply, 0 when they would "
+   "defer; absent when unknown (MX hosts not probed, port 25 blocked)" FROM_SCHEDULE},
   {check_duration_seconds, "mtasts_check_duration_seconds", MetricType::Gauge, "domain",
    "How long the domain's check took" FROM_SCHEDULE},
   {check_last_run_timestamp_seconds, "mtasts_check_last_run_timestamp_seconds", MetricType::Gauge, "domain",
@@ -97,6 +115,9 @@ constexpr FamilySpec kFamilies[] = {
    "refused (for no domain checked here, or over the rate limit), failed (store unavailable)"},
   {agent_port25_egress_up, "mtasts_agent_port25_egress_up", MetricType::Gauge, "",
    "1 when the agent's outbound port 25 works (a connection completed or was refused this round, or a canary answered), 0 when presumed blocked; absent before the first evidence"},
+  {agent_dane_validation_up, "mtasts_agent_dane_validation_up", MetricType::Gauge, "",
+   "1 when DANE's DNSSEC validation works (the trust anchor's zone validates), 0 when it does not and DANE "
+   "is not checked; absent when DANE is off or before the first check"},
   {process_cpu_seconds_total, "process_cpu_seconds_total", MetricType::Counter, "",
    "Total user and system CPU time spent in seconds"},
   {process_resident_memory_bytes, "process_resident_memory_bytes", MetricType::Gauge, "",

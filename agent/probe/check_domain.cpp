@@ -299,15 +299,16 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
   // DANE only where validation works at all: a resolver that strips DNSSEC would make every
   // domain bogus, which is the agent's problem and no finding about the domain.
   CheckContext here = context;
-  if (context.dnssec) {
-    auto problem = co_await with_deadline(context.dnssec->anchor_problem(),
+  if (!options.dane) here.dnssec = nullptr;
+  if (here.dnssec) {
+    auto problem = co_await with_deadline(here.dnssec->anchor_problem(),
                                           std::min(deadline, Clock::now() + kDaneLookupBudget));
     report.dane_unavailable =
         problem ? std::move(*problem)
                 : fmt::format(
                       "the DNSKEY records of the trust anchor's zone {} did not come "
                       "within {} s",
-                      context.dnssec->anchor_zone(), kDaneLookupBudget.count());
+                      here.dnssec->anchor_zone(), kDaneLookupBudget.count());
     if (!report.dane_unavailable.empty()) here.dnssec = nullptr;
   }
 
@@ -347,13 +348,16 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
 Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
                                                      std::vector<std::string> dns_servers,
                                                      std::optional<std::string> ca_file,
-                                                     std::optional<std::string> dane_trust_anchor) {
+                                                     std::optional<DaneSetup> dane) {
   auto tools = std::make_unique<CheckTools>();
-  if (dane_trust_anchor) {
-    auto dnssec = dane::DnssecResolver::create(
-        executor, {.trust_anchor_file = *dane_trust_anchor, .servers = dns_servers});
+  if (dane) {
+    auto dnssec =
+        dane::DnssecResolver::create(executor, {.trust_anchor_file = dane->trust_anchor_file,
+                                                .servers = dns_servers,
+                                                .trusted_resolver = dane->trusted_resolver});
     if (!dnssec) return failure(std::move(dnssec.error()));
     tools->dnssec = std::move(*dnssec);
+    tools->dane = std::move(dane);
   }
   dns::ResolverOptions resolver_options;
   resolver_options.servers = dns_servers;

@@ -35,6 +35,8 @@ struct CheckOptions {
   bool deny_private_addresses = false;
   std::size_t max_mx_hosts = 10;
   std::size_t max_addresses_per_family = 4;
+  /// Check DANE when the context has a DNSSEC resolver (config: dane).
+  bool dane = true;
 };
 
 /// What a check needs that outlives it: one resolver and TLS contexts, shared by checks.
@@ -51,6 +53,15 @@ struct CheckContext {
   dane::DnssecResolver* dnssec = nullptr;
 };
 
+/// Where DANE's DNSSEC validation comes from: the agent validates from a trust anchor file,
+/// or trusts the AD bit of a validating resolver on this machine.
+struct DaneSetup {
+  std::string trust_anchor_file;
+  std::string trusted_resolver;  ///< IP[:PORT]; empty: validate from the trust anchor
+
+  bool operator==(const DaneSetup&) const = default;
+};
+
 /// What a CheckContext refers to, owned: the resolver and both TLS contexts, made from the
 /// resolver addresses (empty: /etc/resolv.conf) and the CA bundle (none: the system store).
 struct CheckTools {
@@ -61,6 +72,7 @@ struct CheckTools {
   std::shared_ptr<asio::ssl::context> smtp_tls;
   std::unique_ptr<SmtpProbeSharing> smtp_sharing;  ///< set by the daemon
   std::unique_ptr<dane::DnssecResolver> dnssec;    ///< none: DANE is not checked
+  std::optional<DaneSetup> dane;                   ///< what `dnssec` was made from
 
   CheckContext context(Port25EgressMonitor* egress = nullptr) {
     return {*resolver, *policy_tls, *smtp_tls, smtp_sharing.get(), egress, dnssec.get()};
@@ -68,11 +80,12 @@ struct CheckTools {
 };
 
 /// The tools, or why they cannot be made (a bad server address, an unreadable CA file or
-/// trust anchor). `dane_trust_anchor`: the DNSSEC trust anchor file DANE validates from
-/// (queries go to `dns_servers`); none: DANE is not checked.
-Result<std::unique_ptr<CheckTools>> make_check_tools(
-    asio::any_io_executor executor, std::vector<std::string> dns_servers,
-    std::optional<std::string> ca_file, std::optional<std::string> dane_trust_anchor = {});
+/// trust anchor). `dane`: how DANE validates (queries go to `dns_servers`); none: DANE is
+/// not checked.
+Result<std::unique_ptr<CheckTools>> make_check_tools(asio::any_io_executor executor,
+                                                     std::vector<std::string> dns_servers,
+                                                     std::optional<std::string> ca_file,
+                                                     std::optional<DaneSetup> dane = {});
 
 /// The facts of one domain, not yet evaluated (findings empty, verdict unknown).
 asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string domain,

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "dane/tlsa_record.hpp"
 #include "mtasts/text.hpp"
 
 namespace mtasts::state {
@@ -277,16 +278,78 @@ std::optional<Policy> policy_at(const Json& j) {
   return p;
 }
 
+Json tlsa_json(const dane::TlsaRecord& t) {
+  return dane::to_presentation(t);
+}
+
+dane::TlsaRecord tlsa_at(const Json& j) {
+  auto record = dane::parse_tlsa_presentation(j.get<std::string>());
+  if (!record) throw std::invalid_argument("TLSA record: " + record.error());
+  return std::move(*record);
+}
+
+Json tlsa_list(const std::vector<dane::TlsaRecord>& list) {
+  Json out = Json::array();
+  for (const auto& t : list) out.push_back(tlsa_json(t));
+  return out;
+}
+
+std::vector<dane::TlsaRecord> tlsa_list_at(const Json& j) {
+  std::vector<dane::TlsaRecord> out;
+  for (const auto& t : j) out.push_back(tlsa_at(t));
+  return out;
+}
+
+Json dane_outcome(const dane::DaneOutcome& o) {
+  Json out = {
+      {"matched", o.matched}, {"error", o.error}, {"error_text", o.error_text}, {"depth", o.depth}};
+  if (o.matched_record) out["matched_record"] = tlsa_json(*o.matched_record);
+  return out;
+}
+
+dane::DaneOutcome dane_outcome_at(const Json& j) {
+  dane::DaneOutcome o;
+  o.matched = j.at("matched").get<bool>();
+  o.error = integer_at<long>(j.at("error"));
+  o.error_text = j.at("error_text").get<std::string>();
+  o.depth = integer_at<int>(j.at("depth"));
+  if (j.contains("matched_record")) o.matched_record = tlsa_at(j.at("matched_record"));
+  return o;
+}
+
+Json dane_host(const probe::DaneHostFacts& d) {
+  return {{"address_security", number(d.address_security)},
+          {"tlsa_name", d.tlsa_name},
+          {"tlsa_security", number(d.tlsa_security)},
+          {"error", d.error},
+          {"why_bogus", d.why_bogus},
+          {"tlsa", tlsa_list(d.tlsa)}};
+}
+
+probe::DaneHostFacts dane_host_at(const Json& j) {
+  probe::DaneHostFacts d;
+  d.address_security = enum_at(j.at("address_security"), dane::Security::bogus);
+  d.tlsa_name = j.at("tlsa_name").get<std::string>();
+  d.tlsa_security = enum_at(j.at("tlsa_security"), dane::Security::bogus);
+  d.error = j.at("error").get<std::string>();
+  d.why_bogus = j.at("why_bogus").get<std::string>();
+  d.tlsa = tlsa_list_at(j.at("tlsa"));
+  return d;
+}
+
 Json probe_json(const net::SmtpProbe& p) {
-  return {{"endpoint", endpoint(p.endpoint)},
-          {"error", number(p.error)},
-          {"stage", number(p.stage)},
-          {"detail", p.detail},
-          {"last_code", p.last_code},
-          {"banner", p.banner},
-          {"starttls_offered", p.starttls_offered},
-          {"tls", tls(p.tls)},
-          {"seconds", p.seconds}};
+  Json out = {{"endpoint", endpoint(p.endpoint)},
+              {"error", number(p.error)},
+              {"stage", number(p.stage)},
+              {"detail", p.detail},
+              {"last_code", p.last_code},
+              {"banner", p.banner},
+              {"starttls_offered", p.starttls_offered},
+              {"tls", tls(p.tls)},
+              {"seconds", p.seconds}};
+  // DANE facts only where DANE was checked: reports saved before it decode as they were.
+  if (p.dane) out["dane"] = dane_outcome(*p.dane);
+  return out;
 }
 
 net::SmtpProbe probe_at(const Json& j) {
@@ -300,6 +363,7 @@ net::SmtpProbe probe_at(const Json& j) {
   p.starttls_offered = j.at("starttls_offered").get<bool>();
   p.tls = tls_at(j.at("tls"));
   p.seconds = j.at("seconds").get<double>();
+  if (j.contains("dane")) p.dane = dane_outcome_at(j.at("dane"));
   return p;
 }
 
@@ -314,14 +378,13 @@ Json encode_report(const probe::DomainReport& r) {
   for (const auto& host : r.mx) {
     Json probes = Json::array();
     for (const auto& p : host.probes) probes.push_back(probe_json(p));
-    mx.push_back({{"host", host.host},
-                  {"preference", host.preference},
-                  {"implicit", host.implicit},
-                  {"lookup", lookup(host.lookup)},
-                  {"probes", probes},
-                  {"policy_match", optional(host.policy_match)}});
+    Json entry = {{"host", host.host},         {"preference", host.preference},
+                  {"implicit", host.implicit}, {"lookup", lookup(host.lookup)},
+                  {"probes", probes},          {"policy_match", optional(host.policy_match)}};
+    if (host.dane) entry["dane"] = dane_host(*host.dane);
+    mx.push_back(std::move(entry));
   }
-  return {
+  Json out = {
       {"format", kReportFormat},
       {"domain", r.domain},
       {"verdict", number(r.verdict)},
@@ -357,6 +420,13 @@ Json encode_report(const probe::DomainReport& r) {
       {"started_ns",
        std::chrono::duration_cast<std::chrono::nanoseconds>(r.started.time_since_epoch()).count()},
       {"seconds", r.seconds}};
+  if (r.dnssec) {
+    out["dnssec"] = {{"mx_security", number(r.dnssec->mx_security)},
+                     {"error", r.dnssec->error},
+                     {"why_bogus", r.dnssec->why_bogus}};
+  }
+  if (!r.dane_unavailable.empty()) out["dane_unavailable"] = r.dane_unavailable;
+  return out;
 }
 
 Result<probe::DomainReport> decode_report(const Json& j) {
@@ -383,6 +453,7 @@ Result<probe::DomainReport> decode_report(const Json& j) {
       host.lookup = lookup_at(h.at("lookup"));
       for (const auto& p : h.at("probes")) host.probes.push_back(probe_at(p));
       host.policy_match = optional_at<std::string>(h.at("policy_match"));
+      if (h.contains("dane")) host.dane = dane_host_at(h.at("dane"));
       r.mx.push_back(std::move(host));
     }
     r.mx_probed = j.at("mx_probed").get<bool>();
@@ -410,6 +481,16 @@ Result<probe::DomainReport> decode_report(const Json& j) {
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::nanoseconds(integer_at<std::int64_t>(j.at("started_ns")))));
     r.seconds = j.at("seconds").get<double>();
+    if (j.contains("dnssec")) {
+      const auto& d = j.at("dnssec");
+      r.dnssec =
+          probe::DnssecFacts{.mx_security = enum_at(d.at("mx_security"), dane::Security::bogus),
+                             .error = d.at("error").get<std::string>(),
+                             .why_bogus = d.at("why_bogus").get<std::string>()};
+    }
+    if (j.contains("dane_unavailable")) {
+      r.dane_unavailable = j.at("dane_unavailable").get<std::string>();
+    }
     return r;
   } catch (const std::exception& e) {  // nlohmann's type and range errors, bad addresses
     return failure(fmt::format("damaged report: {}", e.what()));

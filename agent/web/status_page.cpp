@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "common/time.hpp"
+#include "dane/tlsa_record.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/policy_mode.hpp"
+#include "probe/sender_outlook.hpp"
 #include "web/report_charts.hpp"
 
 namespace mtasts::web {
@@ -43,6 +45,94 @@ std::string senders_cell(const probe::DomainReport& r) {
   const std::uint64_t total = tlsrpt::saturating_add(s.successful, s.failed);
   if (s.failed == 0) return fmt::format("<span class=\"muted\">{} sessions ok</span>", total);
   return fmt::format("<span class=\"s-error\">{} failed</span> of {}", s.failed, total);
+}
+
+/// DANE for the overview: whether DANE senders use it and would deliver.
+std::string dane_cell(const probe::DomainReport& r) {
+  if (!r.dnssec) return "<span class=\"muted\">not checked</span>";
+  const auto outlook = probe::sender_outlook(r);
+  if (!outlook || !outlook->dane) return {};
+  const auto& view = *outlook->dane;
+  if (!view.policy) return "<span class=\"s-warning\">lookup failed</span>";
+  if (*view.policy != probe::SenderPolicy::dane) return "<span class=\"muted\">no TLSA</span>";
+  switch (view.delivers) {
+    case probe::Delivery::yes: return "TLSA matches";
+    case probe::Delivery::no: return "<span class=\"s-error\">senders defer</span>";
+    case probe::Delivery::unknown: return "<span class=\"muted\">TLSA, not probed</span>";
+  }
+  return {};
+}
+
+/// Which policy each kind of sender applies, and whether it would deliver (README, "DANE").
+std::string senders_section(const probe::DomainReport& r) {
+  const auto outlook = probe::sender_outlook(r);
+  if (!outlook) return {};
+  std::string body =
+      "<h2>Which policy senders apply</h2>\n<table id=\"senders\"><thead><tr><th>senders</th>"
+      "<th>policy</th><th>would deliver</th><th>why</th></tr></thead><tbody>\n";
+  const auto row = [&body](std::string_view kind, const probe::SenderView& view) {
+    const auto delivers = probe::to_string(view.delivers);
+    body += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n", kind,
+        view.policy ? std::string(probe::to_string(*view.policy)) : std::string("unknown"),
+        view.delivers == probe::Delivery::no ? "s-error" : "", delivers, html_escape(view.why));
+  };
+  row("MTA-STS (e.g. Gmail, Outlook.com)", outlook->mta_sts);
+  if (outlook->dane) row("DANE (e.g. Postfix, Exim)", *outlook->dane);
+  return body + "</tbody></table>\n";
+}
+
+/// DANE per MX host: DNSSEC status, the TLSA records, and what each address's chain matched.
+std::string dane_section(const probe::DomainReport& r) {
+  if (!r.dnssec) return {};
+  std::string body = "<h2>DANE</h2>\n";
+  if (!r.dnssec->error.empty()) {
+    body += fmt::format("<p>MX records: <span class=\"s-warning\">lookup failed</span> ({})</p>\n",
+                        html_escape(r.dnssec->error));
+  } else {
+    body += fmt::format("<p>MX records: DNSSEC <b>{}</b></p>\n",
+                        dane::to_string(r.dnssec->mx_security));
+  }
+  body +=
+      "<table id=\"dane\"><thead><tr><th>host</th><th>DNSSEC</th><th>TLSA records</th>"
+      "<th>chains</th></tr></thead><tbody>\n";
+  for (const auto& mx : r.mx) {
+    if (!mx.dane) continue;
+    const auto& d = *mx.dane;
+    if (!d.error.empty()) {
+      body += fmt::format(
+          "<tr><td>{}</td><td colspan=\"3\" class=\"s-warning\">lookup failed: {}</td></tr>\n",
+          html_escape(mx.host), html_escape(d.error));
+      continue;
+    }
+    std::string records;
+    for (const auto& t : d.tlsa) {
+      const auto unusable = dane::unusable_reason(t);
+      records += fmt::format(
+          "<code>{}</code>{}<br>", html_escape(dane::to_presentation(t)),
+          unusable ? " <span class=\"muted\">unusable: " + html_escape(*unusable) + "</span>"
+                   : std::string());
+    }
+    if (d.tlsa.empty()) records = "<span class=\"muted\">none</span>";
+    std::string chains;
+    for (const auto& p : mx.probes) {
+      if (!p.dane) continue;
+      chains += fmt::format("{}: {}<br>", html_escape(p.endpoint.address().to_string()),
+                            p.dane->matched ? std::string("matches")
+                                            : "<span class=\"s-error\">no match</span> " +
+                                                  html_escape(p.dane->error_text));
+    }
+    if (chains.empty()) {
+      chains = probe::dane_applies(r, mx) ? "<span class=\"muted\">no chain seen</span>"
+                                          : "<span class=\"muted\">DANE does not apply</span>";
+    }
+    body += fmt::format(
+        "<tr><td>{}</td><td>addresses {} · TLSA {}</td><td>{}<span class=\"muted\">{}</span>"
+        "</td><td>{}</td></tr>\n",
+        html_escape(mx.host), dane::to_string(d.address_security), dane::to_string(d.tlsa_security),
+        records, html_escape(d.tlsa_name), chains);
+  }
+  return body + "</tbody></table>\n";
 }
 
 std::uint64_t reported_failures(const state::DomainEntry& entry) {
@@ -240,13 +330,14 @@ std::string render_status_page(const PageContext& c) {
   }
   body +=
       "<table id=\"domains\"><thead><tr><th>domain</th><th>verdict</th><th>mode</th>"
-      "<th>policy id</th><th>earliest certificate expiry</th><th>active findings</th>"
+      "<th>policy id</th><th>DANE</th><th>earliest certificate expiry</th><th>active findings</th>"
       "<th>senders, 2 days</th><th>checked</th></tr></thead><tbody>\n";
   for (const auto& [domain, entry] : rows) {
     const auto* r = entry->report.get();
-    std::string expiry, findings, checked, mode, id, senders;
+    std::string expiry, findings, checked, mode, id, senders, dane;
     if (r) {
       senders = senders_cell(*r);
+      dane = dane_cell(*r);
       if (auto t = earliest_certificate_expiry(*r)) expiry = when(*t, c.now);
       findings = finding_list(r->findings, false);
       checked = rfc3339(std::chrono::system_clock::to_time_t(r->started));
@@ -255,10 +346,10 @@ std::string render_status_page(const PageContext& c) {
     }
     body += fmt::format(
         "<tr data-domain=\"{0}\"><td><a href=\"/domains/{0}\">{7}</a></td><td>{1}</td><td>{2}</td>"
-        "<td><code>{3}</code></td><td>{4}</td><td>{5}</td><td>{8}</td>"
+        "<td><code>{3}</code></td><td>{9}</td><td>{4}</td><td>{5}</td><td>{8}</td>"
         "<td class=\"muted\">{6}</td></tr>\n",
         html_escape(*domain), verdict_badge(*entry), mode, id, expiry, findings, checked,
-        html_escape(display_name(*domain)), senders);
+        html_escape(display_name(*domain)), senders, dane);
   }
   body += "</tbody></table>\n";
   return page("mta-sts-agent", body);
@@ -299,6 +390,7 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
     body += "</tbody></table>\n";
   }
 
+  body += senders_section(*r);
   body += "<h2>Records and policy</h2>\n<table><tbody>\n";
   body += fmt::format("<tr><th>_mta-sts TXT</th><td>{} <code>{}</code></td></tr>\n",
                       html_escape(probe::to_string(r->sts_status)),
@@ -377,6 +469,7 @@ std::string render_domain_page(const PageContext& c, const std::string& domain,
     }
   }
   body += "</tbody></table>\n";
+  body += dane_section(*r);
 
   if (c.sender_reports) {
     const auto since = std::chrono::system_clock::to_time_t(c.now) - 30 * 86400;

@@ -22,7 +22,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
         {"common", {}},
         {"mtasts", {"common"}},
         {"dns", {"common"}},
-        {"dane", {"common", "mtasts"}},
+        {"dane", {"common", "mtasts", "dns"}},
         {"net", {"common", "mtasts", "dane"}},
         {"probe", {"common", "mtasts", "dns", "dane", "net"}},
         {"report", {"common", "mtasts", "dns", "dane", "net", "probe"}},

@@ -437,19 +437,7 @@ void mx_probe_fails(DomainReport& r, net::SmtpError error, net::SmtpStage stage)
   if (stage <= net::SmtpStage::starttls) probe.tls.reset();
 }
 
-/// The healthy domain with DANE: a signed MX whose host has two DANE-EE records, the first
-/// matching the chain every probe got.
-void with_dane(DomainReport& r) {
-  r.dnssec = DnssecFacts{.mx_security = dane::Security::secure};
-  DaneHostFacts d;
-  d.address_security = dane::Security::secure;
-  d.tlsa_name = "_25._tcp." + r.mx[0].host;
-  d.tlsa_security = dane::Security::secure;
-  d.tlsa = {{3, 1, 1, std::vector<unsigned char>(32, 1)},
-            {3, 1, 1, std::vector<unsigned char>(32, 2)}};
-  r.mx[0].dane = d;
-  for (auto& probe : r.mx[0].probes) probe.dane = dane::DaneOutcome{.matched = true, .depth = 0};
-}
+using support::with_dane;
 
 std::string policy_with(const std::string& lines) {
   return "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n" + lines;

@@ -82,6 +82,34 @@ TEST(ReportCodec, ARoundTripKeepsEveryStoredFact) {
   EXPECT_EQ(decoded->mx[0].probes[1].tls->certificate.sha256[3], 0xab);
 }
 
+// DANE facts are kept too (after a restart the DANE metrics and pages must not vanish), and a
+// report saved before DANE was checked reads without them.
+TEST(ReportCodec, DaneFactsRoundTripAndOlderReportsReadWithout) {
+  auto report = support::healthy_facts("a.example");
+  support::with_dane(report);
+  report.mx[0].dane->why_bogus = "none";
+  report.mx[0].probes[0].dane =
+      dane::DaneOutcome{.matched = true, .depth = 0, .matched_record = report.mx[0].dane->tlsa[0]};
+  probe::evaluate(report, {});
+  const auto encoded = encode_report(report);
+  const auto decoded = decode_report(nlohmann::json::parse(encoded.dump()));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(encode_report(*decoded), encoded);
+  ASSERT_TRUE(decoded->dnssec && decoded->mx[0].dane && decoded->mx[0].probes[0].dane);
+  EXPECT_EQ(decoded->dnssec->mx_security, dane::Security::secure);
+  EXPECT_EQ(decoded->mx[0].dane->tlsa, report.mx[0].dane->tlsa);
+  EXPECT_EQ(decoded->mx[0].probes[0].dane->matched_record, report.mx[0].dane->tlsa[0]);
+
+  const auto older = decode_report(encode_report(evaluated("b.example")));
+  ASSERT_TRUE(older) << older.error();
+  EXPECT_FALSE(older->dnssec);
+  EXPECT_FALSE(older->mx[0].dane);
+
+  auto damaged = encoded;
+  damaged[nlohmann::json::json_pointer("/mx/0/dane/tlsa/0")] = "3 1 1 zz";
+  EXPECT_FALSE(decode_report(damaged));
+}
+
 // Certificate digests are stored as hex; rows written before kept 32 numbers, and still read.
 TEST(ReportCodec, ACertificateDigestIsHexAndTheOldArrayStillReads) {
   auto encoded = encode_report(evaluated("a.example"));
