@@ -174,7 +174,8 @@ asio::awaitable<void> run_probe(asio::ssl::context& context, std::string host,
     if (const STACK_OF(X509)* sent = SSL_get_peer_cert_chain(connection.native_handle())) {
       for (int i = 0; i < sk_X509_num(sent); ++i) chain.push_back(sk_X509_value(sent, i));
     }
-    const std::string names[] = {host};
+    std::vector<std::string> names = {host};
+    if (!options.dane_alias.empty()) names.push_back(options.dane_alias);
     out->dane = dane::verify_chain(chain, options.tlsa, names);
   }
   if (tls_ec) {

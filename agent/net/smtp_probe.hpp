@@ -30,6 +30,9 @@ struct SmtpOptions {
   /// The host's DNSSEC-secure TLSA records (RFC 7672 §2.2): when there are any, the chain the
   /// handshake gets is judged against them as DANE senders judge it (SmtpProbe::dane).
   std::vector<dane::TlsaRecord> tlsa{};
+  /// The name a CNAME'd MX host expands to (secure chain): DANE-TA accepts it as well as the
+  /// host's own name (RFC 7672 §3.2.2). Empty: no CNAME.
+  std::string dane_alias{};
 };
 
 /// Probes `mx_host` at `endpoint` (port 25). `context` should offer TLS versions below 1.2

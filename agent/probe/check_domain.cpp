@@ -169,6 +169,28 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
     co_return d;
   }
   d.address_security = address.security;
+  const std::string canonical =
+      address.canonical_name.empty() ? std::string() : canonical_name(address.canonical_name);
+  if (address.security == dane::Security::secure && !canonical.empty() &&
+      canonical != canonical_name(host)) {
+    // RFC 7672 §2.2.2: a secure CNAME chain: TLSA at the expanded name first, then at the
+    // original name when there is none there.
+    d.canonical_host = canonical;
+    auto expanded =
+        co_await with_deadline(dnssec.query("_25._tcp." + canonical, kTypeTlsa), deadline);
+    if (!expanded) {
+      d.error = fmt::format("no answer within {} s", kDaneLookupBudget.count());
+      co_return d;
+    }
+    if (expanded->error) {
+      d.error = fmt::format("_25._tcp.{}: {}", canonical, why(*expanded));
+      co_return d;
+    }
+    if (!expanded->rdata.empty() || expanded->security == dane::Security::bogus) {
+      tlsa = std::move(*expanded);
+      d.tlsa_name = "_25._tcp." + canonical;
+    }
+  }
   d.tlsa_security = tlsa.security;
   d.why_bogus = address.security == dane::Security::bogus ? address.why_bogus : tlsa.why_bogus;
   for (const auto& rdata : tlsa.rdata) {
@@ -217,6 +239,7 @@ asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, Ch
   net::SmtpOptions smtp;
   smtp.ehlo_name = options.ehlo_name;
   smtp.tlsa = std::move(tlsa);
+  if (host.dane) smtp.dane_alias = host.dane->canonical_host;
   smtp.timeout = remaining(deadline);
   smtp.step_timeout = std::min(smtp.step_timeout, smtp.timeout);
   std::vector<asio::awaitable<void>> tasks;

@@ -85,7 +85,10 @@ struct PolicyFacts {
 /// not checked.
 struct DaneHostFacts {
   dane::Security address_security = dane::Security::insecure;  ///< of its A/AAAA records
-  std::string tlsa_name;                                       ///< "_25._tcp.<host>"
+  std::string tlsa_name;  ///< "_25._tcp.<host>", or of the CNAME target where TLSA is there
+  /// What the host's name expands to through a DNSSEC-secure CNAME chain (RFC 7672 §2.2.2);
+  /// empty when it is no CNAME or the chain is not secure.
+  std::string canonical_host = {};
   dane::Security tlsa_security = dane::Security::insecure;
   std::string error;      ///< a lookup failed (timeout, SERVFAIL): why; the rest is unknown
   std::string why_bogus;  ///< the validator's explanation of a bogus answer

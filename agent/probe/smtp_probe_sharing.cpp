@@ -29,6 +29,7 @@ std::string key_of(const std::string& mx_host, const asio::ip::tcp::endpoint& en
     key += '|';
     key += dane::to_presentation(record);
   }
+  if (!options.dane_alias.empty()) key += "|alias=" + options.dane_alias;
   return key;
 }
 

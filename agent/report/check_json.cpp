@@ -3,6 +3,7 @@
 #include "common/time.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
+#include "probe/sender_outlook.hpp"
 
 namespace mtasts::report {
 namespace {
@@ -146,14 +147,15 @@ Json to_json(const probe::DomainReport& r) {
         records.push_back({{"record", dane::to_presentation(t)},
                            {"usable", !dane::unusable_reason(t).has_value()}});
       }
-      host_json["dane"] =
-          Json{{"applies", d.applies()},
-               {"address_dnssec", dane::to_string(d.address_security)},
-               {"tlsa_name", d.tlsa_name},
-               {"tlsa_dnssec", dane::to_string(d.tlsa_security)},
-               {"tlsa", std::move(records)},
-               {"error", d.error.empty() ? Json(nullptr) : Json(d.error)},
-               {"why_bogus", d.why_bogus.empty() ? Json(nullptr) : Json(d.why_bogus)}};
+      host_json["dane"] = Json{
+          {"applies", probe::dane_applies(r, host)},
+          {"canonical_host", d.canonical_host.empty() ? Json(nullptr) : Json(d.canonical_host)},
+          {"address_dnssec", dane::to_string(d.address_security)},
+          {"tlsa_name", d.tlsa_name},
+          {"tlsa_dnssec", dane::to_string(d.tlsa_security)},
+          {"tlsa", std::move(records)},
+          {"error", d.error.empty() ? Json(nullptr) : Json(d.error)},
+          {"why_bogus", d.why_bogus.empty() ? Json(nullptr) : Json(d.why_bogus)}};
     }
     mx.push_back(std::move(host_json));
   }
@@ -165,6 +167,16 @@ Json to_json(const probe::DomainReport& r) {
         {"mx", dane::to_string(r.dnssec->mx_security)},
         {"error", r.dnssec->error.empty() ? Json(nullptr) : Json(r.dnssec->error)},
         {"why_bogus", r.dnssec->why_bogus.empty() ? Json(nullptr) : Json(r.dnssec->why_bogus)}};
+  }
+  // Which policy each kind of sender applies, and whether it would deliver.
+  if (const auto outlook = probe::sender_outlook(r)) {
+    const auto view = [](const probe::SenderView& v) {
+      return Json{{"policy", v.policy ? Json(probe::to_string(*v.policy)) : Json(nullptr)},
+                  {"delivers", probe::to_string(v.delivers)},
+                  {"why", v.why}};
+    };
+    out["senders"] = Json{{"mta_sts", view(outlook->mta_sts)}};
+    if (outlook->dane) out["senders"]["dane"] = view(*outlook->dane);
   }
   out["null_mx"] = r.null_mx;
   out["mx_probed"] = r.mx_probed;

@@ -6,6 +6,7 @@
 #include "dane/tlsa_record.hpp"
 #include "mtasts/idna.hpp"
 #include "mtasts/text.hpp"
+#include "probe/sender_outlook.hpp"
 #include "report/check_json.hpp"
 #include "report/terminal.hpp"
 
@@ -132,8 +133,9 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
       } else {
         line = fmt::format("DANE: {} TLSA records ({} usable), {}{}", d.tlsa.size(), usable,
                            dane::to_string(d.tlsa_security),
-                           d.applies() ? ", applies" : ", ignored by senders");
+                           probe::dane_applies(r, host) ? ", applies" : ", ignored by senders");
       }
+      if (!d.canonical_host.empty()) line += " (CNAME to " + printable(d.canonical_host) + ")";
       out << "        " << line << '\n';
     }
     if (host.lookup.addresses.empty() && r.mx_probed) out << "        (no address)\n";
@@ -159,6 +161,20 @@ void print_report(std::ostream& out, const probe::DomainReport& r, bool color) {
     out << "  dnssec  MX records " << dane::to_string(r.dnssec->mx_security);
     if (!r.dnssec->error.empty()) out << " (lookup failed: " << printable(r.dnssec->error) << ")";
     out << '\n';
+  }
+  // Which policy each kind of sender applies, and whether it would deliver.
+  if (const auto outlook = probe::sender_outlook(r)) {
+    const auto line = [&](std::string_view kind, const probe::SenderView& view) {
+      const auto policy = view.policy ? probe::to_string(*view.policy) : "unknown";
+      const auto tone = view.delivers == probe::Delivery::yes  ? Tone::good
+                        : view.delivers == probe::Delivery::no ? Tone::bad
+                                                               : Tone::note;
+      out << fmt::format("  senders {:<8} policy {:<8} ", kind, policy)
+          << paint(color, tone, "delivers " + std::string(probe::to_string(view.delivers))) << ": "
+          << printable(view.why) << '\n';
+    };
+    line("MTA-STS", outlook->mta_sts);
+    if (outlook->dane) line("DANE", *outlook->dane);
   }
   print_findings(out, r.findings, color);
   out << fmt::format("checked in {:.2f} s\n", r.seconds);

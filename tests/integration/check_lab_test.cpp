@@ -313,6 +313,47 @@ TEST(CheckLabDane, ARecordChangedAfterSigningIsBogus) {
   EXPECT_THAT(dane.at("why_bogus").get<std::string>(), ::testing::HasSubstr("signature"));
 }
 
+// Usable TLSA, no STARTTLS: DANE senders defer.
+TEST(CheckLabDane, TlsaWithoutStarttlsIsAnError) {
+  const auto [report, dane_codes] = check_dane("nostarttls.dane.test");
+  EXPECT_THAT(dane_codes, ElementsAreArray({"dane_starttls_missing"})) << report.dump(2);
+  EXPECT_EQ(report.at("senders").at("dane").at("delivers"), "no") << report.dump(2);
+}
+
+// RFC 7672 §2.2.2: a CNAME'd MX host's TLSA is looked up at the name it expands to.
+TEST(CheckLabDane, ACnamedMxHostUsesTheTlsaOfItsTarget) {
+  const auto [report, dane_codes] = check_dane("cname.dane.test");
+  EXPECT_TRUE(dane_codes.empty()) << report.dump(2);
+  const auto& dane = report.at("mx").at(0).at("dane");
+  EXPECT_EQ(dane.at("canonical_host"), "mx.good.dane.test") << dane.dump(2);
+  EXPECT_EQ(dane.at("tlsa_name"), "_25._tcp.mx.good.dane.test");
+  EXPECT_TRUE(report.at("mx").at(0).at("addresses").at(0).at("dane").at("matched"));
+}
+
+// TLSA in an unsigned zone: senders ignore it; said as information only.
+TEST(CheckLabDane, TlsaInAnUnsignedZoneIsIgnoredBySenders) {
+  const auto [report, dane_codes] = check_dane("tlsaunsigned.test");
+  EXPECT_THAT(dane_codes, ElementsAreArray({"dane_tlsa_unsigned"})) << report.dump(2);
+  EXPECT_EQ(report.at("senders").at("dane").at("policy"), "none");
+}
+
+// The stale record once more, through the AD bit of the lab's validating resolver.
+TEST(CheckLabDane, TheAdBitOfALocalValidatingResolverServesToo) {
+  auto args = lab_flags();
+  args.insert(args.begin(), {"check", "stale.dane.test"});
+  args.insert(args.end(), {"--dane-resolver", "127.0.0.55", "--dane-trust-anchor",
+                           lab_dir() + "/dnssec/trust-anchor.ds"});
+  const auto run = run_process(MTASTS_AGENT_BINARY, args);
+  const auto report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out << run.err;
+  EXPECT_EQ(report.at("dnssec").at("mx"), "secure") << report.dump(2);
+  EXPECT_THAT(codes(report), ::testing::Contains("dane_tlsa_mismatch"));
+  const auto refused = run_process(MTASTS_AGENT_BINARY,
+                                   {"check", "stale.dane.test", "--dane-resolver", "192.0.2.1"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, ::testing::HasSubstr("not a loopback address"));
+}
+
 // Without a trust anchor nothing of DANE is looked up or said.
 TEST(CheckLabDane, WithoutATrustAnchorDaneIsNotChecked) {
   const auto report = check("stale.dane.test", 1);

@@ -232,6 +232,112 @@ TEST_F(ServeLab, VerdictRulesThroughMetrics) {
   EXPECT_THAT(agent->get("/").response.body, HasSubstr("münchen.test (xn--mnchen-3ya.test)"));
 }
 
+// DANE in the daemon, on the lab's signed zone: each case gives its finding and its series,
+// the sender outlook says who would deliver, and a restart keeps the DANE facts.
+TEST_F(ServeLab, DaneThroughMetricsAndPages) {
+  write_config(
+      "  - good.dane.test\n  - stale.dane.test\n  - bogus.dane.test\n  - nostarttls.dane.test\n"
+      "  - cname.dane.test\n  - tlsaunsigned.test\n",
+      "1m", "  dane_trust_anchor: " + lab_dir() + "/dnssec/trust-anchor.ds\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string m = agent->metrics();
+  std::ofstream(dir_ / "metrics.txt") << m;
+  const auto value = [&m](const std::string& series) { return metric_value(m, series); };
+  const auto finding = [&](const std::string& domain, const std::string& code) {
+    return m.find("mtasts_finding{domain=\"" + domain + "\",code=\"" + code + "\"") !=
+           std::string::npos;
+  };
+  EXPECT_EQ(value("mtasts_agent_dane_validation_up"), 1) << m;
+
+  // Current and next key: DANE applies and matches.
+  EXPECT_EQ(value(R"(mtasts_dnssec_status{domain="good.dane.test",status="secure"})"), 1) << m;
+  EXPECT_EQ(
+      value(
+          R"(mtasts_mx_dnssec_status{domain="good.dane.test",mx="mx.good.dane.test",status="secure"})"),
+      1);
+  EXPECT_EQ(
+      value(R"(mtasts_mx_tlsa_usable_records{domain="good.dane.test",mx="mx.good.dane.test"})"), 2);
+  EXPECT_EQ(value(R"(mtasts_mx_tlsa_match{domain="good.dane.test",mx="mx.good.dane.test"})"), 1);
+  EXPECT_EQ(value(R"(mtasts_sender_policy{domain="good.dane.test",sender="dane",policy="dane"})"),
+            1);
+  EXPECT_EQ(value(R"(mtasts_sender_delivers{domain="good.dane.test",sender="dane"})"), 1);
+
+  // Only the next key: DANE senders defer, while senders without DANE still deliver.
+  EXPECT_TRUE(finding("stale.dane.test", "dane_tlsa_mismatch")) << m;
+  EXPECT_EQ(value(R"(mtasts_mx_tlsa_match{domain="stale.dane.test",mx="mx.stale.dane.test"})"), 0);
+  EXPECT_EQ(value(R"(mtasts_sender_delivers{domain="stale.dane.test",sender="dane"})"), 0);
+  EXPECT_EQ(value(R"(mtasts_sender_delivers{domain="stale.dane.test",sender="mta-sts"})"), 1);
+
+  EXPECT_TRUE(finding("bogus.dane.test", "dnssec_bogus")) << m;
+  EXPECT_EQ(
+      value(
+          R"(mtasts_mx_dnssec_status{domain="bogus.dane.test",mx="mx.bogus.dane.test",status="bogus"})"),
+      1);
+  EXPECT_TRUE(finding("nostarttls.dane.test", "dane_starttls_missing")) << m;
+  EXPECT_EQ(value(R"(mtasts_sender_delivers{domain="nostarttls.dane.test",sender="dane"})"), 0);
+  // A CNAME'd MX host: TLSA at the name it expands to (RFC 7672 §2.2.2).
+  EXPECT_EQ(value(R"(mtasts_mx_tlsa_match{domain="cname.dane.test",mx="mx.cname.dane.test"})"), 1)
+      << m;
+  EXPECT_TRUE(finding("tlsaunsigned.test", "dane_tlsa_unsigned")) << m;
+  EXPECT_EQ(
+      value(
+          R"(mtasts_mx_tlsa_usable_records{domain="tlsaunsigned.test",mx="mx.tlsaunsigned.test"})"),
+      0);
+  EXPECT_EQ(
+      value(R"(mtasts_sender_policy{domain="tlsaunsigned.test",sender="dane",policy="none"})"), 1);
+
+  const auto page = agent->get("/domains/stale.dane.test").response.body;
+  EXPECT_THAT(page, HasSubstr("Which policy senders apply"));
+  EXPECT_THAT(page, HasSubstr("<h2>DANE</h2>"));
+  EXPECT_THAT(page, HasSubstr("no match"));
+  EXPECT_THAT(agent->get("/").response.body, HasSubstr("senders defer"));
+
+  // The DANE facts come back from the state database after a restart.
+  EXPECT_TRUE(agent->eventually([&] { return stored_reports(dir_ / "state") == 6; }, 5s));
+  agent->signal(SIGKILL);
+  agent->wait_exit(5s);
+  agent.reset();
+  auto again = start({}, "log2");
+  const std::string before_checks = again->metrics();
+  EXPECT_EQ(
+      metric_value(before_checks,
+                   R"(mtasts_mx_tlsa_match{domain="stale.dane.test",mx="mx.stale.dane.test"})"),
+      0)
+      << before_checks;
+}
+
+// The operator's own validating resolver, trusted for its AD bit (dane_resolver).
+TEST_F(ServeLab, DaneTrustsTheAdBitOfANamedLocalResolver) {
+  write_config("  - good.dane.test\n  - stale.dane.test\n", "1m",
+               "  dane_resolver: 127.0.0.55\n  dane_trust_anchor: " + lab_dir() +
+                   "/dnssec/trust-anchor.ds\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string m = agent->metrics();
+  EXPECT_EQ(metric_value(m, "mtasts_agent_dane_validation_up"), 1) << m << agent->log();
+  EXPECT_EQ(
+      metric_value(m, R"(mtasts_mx_tlsa_match{domain="good.dane.test",mx="mx.good.dane.test"})"), 1)
+      << m;
+  EXPECT_EQ(
+      metric_value(m, R"(mtasts_mx_tlsa_match{domain="stale.dane.test",mx="mx.stale.dane.test"})"),
+      0);
+}
+
+// A resolver that does not validate (the lab's plain recursive one): DANE is left unchecked,
+// the agent says so once, and no domain gets a DANE finding for it.
+TEST_F(ServeLab, AResolverThatDoesNotValidateTurnsDaneOffNotTheDomains) {
+  write_config("  - stale.dane.test\n", "1m",
+               "  dane_resolver: 127.0.0.54\n  dane_trust_anchor: " + lab_dir() +
+                   "/dnssec/trust-anchor.ds\n");
+  auto agent = start();
+  ASSERT_TRUE(ready(*agent)) << agent->log();
+  const std::string m = agent->metrics();
+  EXPECT_EQ(metric_value(m, "mtasts_agent_dane_validation_up"), 0) << m;
+  EXPECT_EQ(m.find("code=\"dane_"), std::string::npos) << m;
+  EXPECT_THAT(agent->log(), HasSubstr("does not set the AD bit"));
+}
+
 TEST_F(ServeLab, ReloadsChangedBrokenAndTargetFileConfigs) {
   write_config("  - good.test\n", "1m", "");
   std::ofstream(dir_ / "agent.yml", std::ios::app) << "target_files: [\"targets/*.yml\"]\n";

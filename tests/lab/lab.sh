@@ -9,6 +9,7 @@
 # Addresses (on the namespace's loopback, so nothing leaves the machine):
 #   DNS (NSD, authoritative for test. and example.)   127.0.0.53 and fd00:6d74:7374::53
 #   DNS (Unbound, recursive, to NSD for test.)         127.0.0.54
+#   DNS (Unbound, validating with the dane.test anchor) 127.0.0.55
 #   HTTPS policy hosts (nginx, by SNI)                 127.0.0.80 and fd00:6d74:7374::80
 #   SMTP MX hosts (Postfix), one address pair each:
 #     good (STARTTLS, trusted cert)                    127.0.0.25 and fd00:6d74:7374::25
@@ -56,6 +57,7 @@ stop_pidfile() {
 down() {
   stop_pidfile "$LAB_DIR/misbehaving.pid"
   stop_pidfile "$LAB_DIR/unbound/unbound.pid"
+  stop_pidfile "$LAB_DIR/unbound-validating/unbound.pid"
   if [ -f "$LAB_DIR/postfix/main.cf" ]; then
     in_lab postfix -c "$LAB_DIR/postfix" stop >/dev/null 2>&1 || true
   fi
@@ -117,6 +119,14 @@ _25._tcp.mx.stale   IN TLSA 3 1 1 $next
 bogus               IN MX   10 mx.bogus.dane.test.
 mx.bogus            IN A    127.0.0.25
 _25._tcp.mx.bogus   IN TLSA 3 1 1 $current
+; nostarttls.dane.test: usable TLSA, but the MX host offers no STARTTLS
+nostarttls          IN MX   10 mx.nostarttls.dane.test.
+mx.nostarttls       IN A    127.0.0.29
+_25._tcp.mx.nostarttls IN TLSA 3 1 1 $current
+_25._tcp.mx.nostarttls IN TLSA 3 1 1 $next
+; cname.dane.test: the MX host is a CNAME; TLSA is found at the expanded name (RFC 7672 §2.2.2)
+cname               IN MX   10 mx.cname.dane.test.
+mx.cname            IN CNAME mx.good.dane.test.
 ZONE
   local key
   key=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
@@ -205,6 +215,40 @@ stub-zone:
 CONF
   in_lab unbound -c "$dir/unbound.conf"
   wait_for_port Unbound 127.0.0.54 53 "$dir/unbound.log"
+}
+
+# A validating resolver, as an operator runs beside the agent for dane_resolver: it trusts
+# the lab's dane.test key and sets the AD bit on what validates.
+start_validating_dns() {
+  local dir="$LAB_DIR/unbound-validating"
+  mkdir -p "$dir"
+  cat > "$dir/unbound.conf" <<CONF
+server:
+  interface: 127.0.0.55
+  port: 53
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  logfile: "$dir/unbound.log"
+  use-syslog: no
+  verbosity: 0
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  module-config: "validator iterator"
+  trust-anchor-file: "$LAB_DIR/dnssec/trust-anchor.ds"
+  local-zone: "test." nodefault
+  infra-cache-min-rtt: 50
+  infra-keep-probing: no
+stub-zone:
+  name: "test."
+  stub-addr: $DNS_V4
+stub-zone:
+  name: "dane.test."
+  stub-addr: $DNS_V4
+CONF
+  in_lab unbound -c "$dir/unbound.conf"
+  wait_for_port Unbound 127.0.0.55 53 "$dir/unbound.log"
 }
 
 # A policy body for the web root `www/NAME`.
@@ -406,6 +450,7 @@ up() {
     "$HERE/certs.sh" "$LAB_DIR/certs"
   start_dns
   start_recursive_dns
+  start_validating_dns
   start_web
   start_smtp
   start_misbehaving
