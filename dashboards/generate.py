@@ -253,6 +253,31 @@ def fleet():
                 "changes per hour"),
          target('count(mtasts_finding{job=~"$job", code="policy_changed_without_id_change"}) '
                 'or vector(0)', "changed without a new id", ref="B")], bars=True), 12, 10))
+    p.append(L.row("DANE and which policy senders apply"))
+    p.append(L.place(stat(
+        "DANE validation", "Whether each agent's DNSSEC validation works (the trust anchor's "
+        "zone validates); while it does not, DANE is not checked. Empty where DANE is off.",
+        f"mtasts_agent_dane_validation_up{j}", legend="{{instance}}",
+        mappings=[{"type": "value", "options": {"1": {"text": "working", "color": "green"},
+                                                "0": {"text": "BROKEN", "color": "red"}}}],
+        thresholds=steps(("red", None), ("green", 1)), color_mode="background"), 4, 8))
+    p.append(L.place(stat(
+        "DANE senders defer", "Domains to which senders that do DANE would not deliver now (a "
+        "TLSA record that matches no certificate, STARTTLS missing, bogus DNSSEC).",
+        f'count(mtasts_sender_delivers{{job=~"$job", sender="dane"}} == 0) or vector(0)',
+        thresholds=steps(("green", None), ("red", 1)), color_mode="background"), 4, 8))
+    p.append(L.place(table(
+        "Which policy senders apply", "Domains by the policy each kind of sender applies: DANE "
+        "senders (dane where an MX host has DNSSEC-secure TLSA, else none) and MTA-STS senders "
+        "(the policy's mode, none without a valid policy).",
+        f"count by (sender, policy) (mtasts_sender_policy{j})",
+        [("sender", "senders"), ("policy", "policy"), ("Value", "domains")], "domains"), 6, 8))
+    p.append(L.place(table(
+        "MX hosts whose TLSA does not match", "MX hosts whose certificate no usable TLSA record "
+        "matches: DANE senders defer mail to them (MTASTSDaneTlsaMismatch). Usually a renewed "
+        "certificate with a new key.",
+        f"mtasts_mx_tlsa_match{j} == 0", [("domain", "domain"), ("mx", "MX host")], "domain",
+        desc=False, domain_link=True), 10, 8))
     p.append(L.row("What senders reported (TLS-RPT)"))
     p.append(L.place(table(
         "Domains with failures senders reported", "Domains whose senders' TLS-RPT reports of "
@@ -418,6 +443,33 @@ def domain():
     p.append(L.place(table(
         "Labels", "The labels of the domain's target group in the agent's target files.",
         f"mtasts_domain_info{{{d}}}", [("domain", "domain")], "domain"), 16, 8))
+    p.append(L.row("DANE and which policy senders apply"))
+    p.append(L.place(table(
+        "Which policy senders apply", "The policy DANE senders (Postfix, Exim with DANE on) and "
+        "MTA-STS senders (Gmail, Outlook.com) apply to the domain.",
+        f"mtasts_sender_policy{{{d}}}", [("sender", "senders"), ("policy", "policy")],
+        "senders", desc=False), 6, 8))
+    p.append(L.place(state_timeline(
+        "Senders would deliver", "Whether each kind of sender would deliver to some MX host "
+        "under the policy it applies; empty when unknown (MX hosts not probed, port 25 blocked).",
+        f"mtasts_sender_delivers{{{d}}}", "{{sender}}",
+        [{"type": "value", "options": {"1": {"text": "delivers", "color": "green"},
+                                       "0": {"text": "DEFERS", "color": "red"}}}]), 10, 8))
+    p.append(L.place(state_timeline(
+        "TLSA matches per MX host", "Whether the certificate chain of every address of each MX "
+        "host matches a usable TLSA record; empty where DANE does not apply.",
+        f"mtasts_mx_tlsa_match{{{d}}}", "{{mx}}", VALID_MAPPING), 8, 8))
+    p.append(L.place(table(
+        "DNSSEC", "The DNSSEC status of the domain's MX records and of each MX host's address "
+        "and TLSA records (secure, insecure, bogus).",
+        f'label_replace(mtasts_dnssec_status{{{d}}}, "mx", "(MX records)", "", "") or '
+        f"mtasts_mx_dnssec_status{{{d}}}",
+        [("mx", "MX host"), ("status", "DNSSEC")], "MX host", desc=False), 12, 8))
+    p.append(L.place(table(
+        "Usable TLSA records", "TLSA records per MX host that DANE senders use (DNSSEC-secure, "
+        "usage 2 or 3); fewer than 2 means the next key change breaks DANE delivery.",
+        f"mtasts_mx_tlsa_usable_records{{{d}}}", [("mx", "MX host"), ("Value", "records")],
+        "MX host", desc=False), 12, 8))
     p.append(L.row("What senders reported (TLS-RPT)"))
     p.append(L.place(timeseries(
         "Sessions senders reported, per day", "Sessions in the domain's TLS-RPT reports, by "

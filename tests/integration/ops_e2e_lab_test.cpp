@@ -30,8 +30,9 @@ const fs::path kSource = MTASTS_SOURCE_DIR;
 constexpr std::uint16_t kPrometheusPort = 9090;
 constexpr std::uint16_t kAlertmanagerPort = 9093;
 // The lab domains the agent checks, and the one whose dashboard queries are run.
-const std::vector<std::string> kDomains = {"good.test",      "testing.test",       "uncovered.test",
-                                           "mxexpired.test", "sharedexpired.test", "changing.test"};
+const std::vector<std::string> kDomains = {
+    "good.test",          "testing.test",  "uncovered.test",  "mxexpired.test",
+    "sharedexpired.test", "changing.test", "stale.dane.test"};
 const std::string kDrillDownDomain = "testing.test";
 
 /// Drops outgoing TCP SYNs to port 25 inside the lab's namespace while it lives (nftables).
@@ -117,7 +118,8 @@ class OpsEndToEnd : public ::testing::Test {
     std::ofstream config(dir_ / "agent.yml");
     config << "global:\n  dns_servers: [\"127.0.0.53\"]\n  ca_file: " << lab_dir()
            << "/certs/ca.pem\n  ehlo_name: probe.lab.test\n  interval: 3s\n  timeout: 3s\n"
-           << "  retry_interval: 3s\ntargets:\n";
+           << "  retry_interval: 3s\n  dane_trust_anchor: " << lab_dir()
+           << "/dnssec/trust-anchor.ds\ntargets:\n";
     for (const auto& d : kDomains) config << "  - " << d << "\n";
     config.close();
     agent_ = std::make_unique<AgentProcess>(
@@ -255,6 +257,8 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       "mtasts-fleet / State save failures",
       // Only after a policy changed or disappeared: the drill-down domain's never did.
       "mtasts-domain / Previous policy may be applied until",
+      // DANE does not apply to the drill-down domain's MX host (no TLSA records).
+      "mtasts-domain / TLSA matches per MX host",
   };
   // What each panel shows with the lab's data, kept as a test artefact (the README's gallery:
   // Grafana is not packaged for Debian, so no screenshots).
@@ -297,6 +301,8 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
       {"MTASTSCertificateExpired", "host", "expired.mx.good.test"},
       // Senders fail under enforce where every probe succeeds.
       {"MTASTSSendersFailWhereProbesSucceed", "domain", "good.test"},
+      // TLSA for the next key only: DANE senders defer; one alert for the MX host.
+      {"MTASTSDaneTlsaMismatch", "host", "mx.stale.dane.test"},
   };
   for (const auto& alert : shipped_alerts(kSource)) {
     SCOPED_TRACE(alert.name + ": " + alert.expr);
@@ -403,6 +409,7 @@ TEST_F(OpsEndToEnd, PrometheusAndAlertmanagerWithTheShippedRulesAndDashboards) {
           const bool mx_alert =
               name == "MTASTSMXTLSFailing" || name == "MTASTSStartTLSMissing" ||
               name == "MTASTSDomainUnknown" || name == "MTASTSDomainFailingEnforce" ||
+              name == "MTASTSDaneTlsaMismatch" || name == "MTASTSDaneStartTLSMissing" ||
               (name.starts_with("MTASTSCertificate") && a["labels"].value("role", "") == "mx");
           if (mx_alert && a["status"].value("state", "") == "active") return false;
         }
