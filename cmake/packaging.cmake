@@ -36,6 +36,8 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The root's DNSSEC trust anchor: DANE is checked by default when it is installed.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "dns-root-data")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/mta-sts-agent/mta-sts-agent")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/deploy/debian/conffiles;${PROJECT_SOURCE_DIR}/deploy/debian/postinst;${PROJECT_SOURCE_DIR}/deploy/debian/prerm;${PROJECT_SOURCE_DIR}/deploy/debian/postrm")

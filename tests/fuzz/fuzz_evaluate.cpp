@@ -10,6 +10,7 @@
 #include "fuzz_support.hpp"
 #include "metrics/collector.hpp"
 #include "probe/evaluate.hpp"
+#include "probe/sender_outlook.hpp"
 #include "state/domain_store.hpp"
 
 namespace {
@@ -127,6 +128,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     senders.reporters = {bytes.pick({"Provider", "Other"}, 64)};
     r.sender_reports = std::move(senders);
   }
+  if (bytes.flag()) {  // DANE was checked: validated lookups and each probe's DANE verdict
+    const auto security = [&bytes] { return static_cast<mtasts::dane::Security>(bytes.below(3)); };
+    r.dnssec = probe::DnssecFacts{.mx_security = security(),
+                                  .error = bytes.flag() ? "" : "SERVFAIL",
+                                  .why_bogus = bytes.text(40)};
+    for (auto& mx : r.mx) {
+      if (!bytes.flag()) continue;
+      probe::DaneHostFacts d;
+      d.address_security = security();
+      d.tlsa_security = security();
+      d.tlsa_name = "_25._tcp." + mx.host;
+      d.error = bytes.flag() ? "" : "timeout";
+      for (std::size_t n = bytes.below(4); n > 0; --n) {
+        d.tlsa.push_back({static_cast<std::uint8_t>(bytes.below(5)),
+                          static_cast<std::uint8_t>(bytes.below(3)),
+                          static_cast<std::uint8_t>(bytes.below(4)),
+                          std::vector<unsigned char>(bytes.flag() ? 32 : bytes.below(70), 7)});
+      }
+      mx.dane = std::move(d);
+      for (auto& smtp : mx.probes) {
+        if (bytes.flag()) {
+          smtp.dane =
+              mtasts::dane::DaneOutcome{.matched = bytes.flag(), .error_text = bytes.text(40)};
+        }
+      }
+    }
+  }
   probe::EvaluationOptions options;
   options.now = std::chrono::system_clock::from_time_t(1800000000);
   if (bytes.flag()) {
@@ -152,6 +180,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const bool any_error = mtasts::fuzz::has_error(r.findings);
   MTASTS_FUZZ_CHECK(any_error == (r.verdict == probe::Verdict::fail));
+  // Which policy senders apply is derived for any facts, and says why.
+  if (const auto outlook = probe::sender_outlook(r)) {
+    MTASTS_FUZZ_CHECK(!outlook->mta_sts.why.empty());
+    MTASTS_FUZZ_CHECK(outlook->dane.has_value() == r.dnssec.has_value());
+  }
 
   mtasts::state::DomainStore store;
   store.retain({{"example.com", {}}});

@@ -30,9 +30,9 @@ const fs::path kSource = MTASTS_SOURCE_DIR;
 constexpr std::uint16_t kPrometheusPort = 9090;
 constexpr std::uint16_t kAlertmanagerPort = 9093;
 // The lab domains the agent checks, and the one whose dashboard queries are run.
-const std::vector<std::string> kDomains = {
-    "good.test",          "testing.test",  "uncovered.test",  "mxexpired.test",
-    "sharedexpired.test", "changing.test", "stale.dane.test"};
+const std::vector<std::string> kDomains = {"good.test",      "testing.test",       "uncovered.test",
+                                           "mxexpired.test", "sharedexpired.test", "changing.test",
+                                           "stale.dane.test"};
 const std::string kDrillDownDomain = "testing.test";
 
 /// Drops outgoing TCP SYNs to port 25 inside the lab's namespace while it lives (nftables).

@@ -83,6 +83,35 @@ TEST(Config, TlsRptRuaAreReportAddresses) {
               ::testing::ElementsAre(HasSubstr("global.tlsrpt_rua[0]")));
 }
 
+// DANE is on by default (also per domain); a trust anchor that is set must exist, and only a
+// resolver on this machine is trusted for its AD bit.
+TEST(Config, DaneSettings) {
+  const Config defaults = parse_ok("targets: [a.example, {domain: b.example, dane: false}]\n");
+  EXPECT_TRUE(defaults.global.check.dane);
+  EXPECT_TRUE(defaults.targets[0].check.dane);
+  EXPECT_FALSE(defaults.targets[1].check.dane);
+  EXPECT_EQ(defaults.global.dane_trust_anchor, "/usr/share/dns/root.key");
+  EXPECT_FALSE(defaults.global.dane_trust_anchor_set);
+  EXPECT_EQ(defaults.global.dane_resolver, "");
+
+  const Config set = parse_ok(
+      "global:\n  dane_trust_anchor: /dev/null\n  dane_resolver: \"[::1]:5353\"\n"
+      "targets: [a.example]\n");
+  EXPECT_EQ(set.global.dane_trust_anchor, "/dev/null");
+  EXPECT_TRUE(set.global.dane_trust_anchor_set);
+  EXPECT_EQ(set.global.dane_resolver, "[::1]:5353");
+
+  EXPECT_THAT(parse_errors("global:\n  dane_trust_anchor: /nonexistent/root.key\n"
+                           "targets: [a.example]\n"),
+              ::testing::ElementsAre(HasSubstr("cannot read")));
+  EXPECT_THAT(parse_errors("global:\n  dane_resolver: 192.0.2.53\ntargets: [a.example]\n"),
+              ::testing::ElementsAre(HasSubstr("not a loopback address")));
+  EXPECT_THAT(parse_errors("global:\n  dane_resolver: resolver.example\ntargets: [a.example]\n"),
+              ::testing::ElementsAre(HasSubstr("global.dane_resolver")));
+  EXPECT_THAT(parse_errors("global:\n  dane: maybe\ntargets: [a.example]\n"),
+              ::testing::ElementsAre(HasSubstr("global.dane")));
+}
+
 TEST(Config, EgressCanariesAreHostPortPairs) {
   const Config c = parse_ok(
       "global:\n  egress_canaries: [\"smtp.example.net:25\", \"[2001:db8::25]:2525\"]\n"

@@ -171,6 +171,36 @@ TEST(ParseAnswer, TruncatedOrGarbageIsAnErrorNeverACrash) {
   EXPECT_TRUE(parse_cnames(loop, cnames));
 }
 
+// For the AD-bit mode of DANE: the records of one type after a CNAME, the header's RCODE and
+// AD bit, and a truncated answer refused.
+TEST(ParseRdata, TakesTheRecordsOfTheTypeAndTheHeaderFlags) {
+  const Bytes tlsa1 = {3, 1, 1, 0xAA, 0xBB};
+  const Bytes tlsa2 = {2, 0, 1, 0xCC};
+  Bytes m = message("_25._tcp.mx.example", 52,
+                    {{"_25._tcp.mx.example", ns_t_cname, name_rdata("_25._tcp.other.example")},
+                     {"_25._tcp.other.example", 52, tlsa1},
+                     {"_25._tcp.other.example", 52, tlsa2}});
+  std::vector<Bytes> rdata;
+  ASSERT_FALSE(parse_rdata(m, 52, rdata));
+  EXPECT_EQ(rdata, (std::vector<Bytes>{tlsa1, tlsa2}));
+  rdata.clear();
+  ASSERT_FALSE(parse_rdata(m, 52, rdata, 1));
+  EXPECT_EQ(rdata.size(), 1u) << "at most max_records";
+  EXPECT_EQ(answer_rcode(m), 0);
+  EXPECT_FALSE(answer_authenticated(m));
+  m[3] |= 0x20;  // AD
+  EXPECT_TRUE(answer_authenticated(m));
+  m[3] = static_cast<unsigned char>((m[3] & 0xF0) | 3);  // NXDOMAIN
+  EXPECT_EQ(answer_rcode(m), 3);
+  EXPECT_EQ(answer_rcode(Bytes{1, 2, 3}), -1);
+  EXPECT_FALSE(answer_authenticated(Bytes{1, 2, 3}));
+  for (std::size_t cut = 12; cut < m.size(); ++cut) {
+    const Bytes part(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(cut));
+    rdata.clear();
+    EXPECT_TRUE(parse_rdata(part, 52, rdata)) << cut;
+  }
+}
+
 TEST(AnswersQuestion, ComparesNameTypeAndClass) {
   const Bytes m = message("_MTA-STS.Example.com", ns_t_txt, {});
   EXPECT_TRUE(answers_question(m, "_mta-sts.example.com", ns_t_txt));
