@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "common/server_address.hpp"
+#include "common/with_deadline.hpp"
 #include "dns/answer.hpp"
 
 namespace mtasts::dane {
@@ -19,6 +20,8 @@ namespace {
 constexpr int kClassIn = 1;
 constexpr int kRcodeServfail = 2;
 constexpr int kRcodeNxdomain = 3;
+/// How long the trust anchor's own check may take.
+constexpr std::chrono::seconds kAnchorCheckTimeout{5};
 
 struct ResultDeleter {
   void operator()(ub_result* result) const noexcept { ub_resolve_free(result); }
@@ -187,7 +190,17 @@ asio::awaitable<std::string> DnssecResolver::anchor_problem() {
   const auto keep =
       anchor_problem_ && anchor_problem_->empty() ? std::chrono::hours(1) : std::chrono::minutes(1);
   if (anchor_problem_ && now - anchor_checked_ < keep) co_return *anchor_problem_;
-  const ValidatedAnswer keys = co_await query(anchor_zone_, kTypeDnskey);
+  // A bound of its own, remembered like any other answer: DNS servers that swallow DNSSEC
+  // queries must not cost every check its whole DANE budget, a minute long.
+  auto answered = co_await with_deadline(query(anchor_zone_, kTypeDnskey),
+                                         std::chrono::steady_clock::now() + kAnchorCheckTimeout);
+  ValidatedAnswer keys;
+  if (answered) {
+    keys = std::move(*answered);
+  } else {
+    keys.error = std::make_error_code(std::errc::timed_out);
+    keys.error_text = fmt::format("no answer within {} s", kAnchorCheckTimeout.count());
+  }
   std::string problem;
   if (keys.error) {
     problem = fmt::format(

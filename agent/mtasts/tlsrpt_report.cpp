@@ -279,6 +279,10 @@ std::span<const FindingCode> probe_codes_for(ResultType type) {
       sts_record_multiple, sts_record_discarded};
   static constexpr FindingCode kWebPki[] = {policy_cert_untrusted, policy_cert_name_mismatch,
                                             policy_cert_expired, policy_cert_weak};
+  // DANE's (RFC 8460 §4.3.2), seen where the agent checks DANE.
+  static constexpr FindingCode kTlsa[] = {dane_tlsa_mismatch, dane_tlsa_unusable};
+  static constexpr FindingCode kDnssec[] = {dnssec_bogus};
+  static constexpr FindingCode kDaneRequired[] = {dane_starttls_missing};
   switch (type) {
     case ResultType::starttls_not_supported: return kStarttls;
     case ResultType::certificate_host_mismatch: return kHostMismatch;
@@ -288,9 +292,9 @@ std::span<const FindingCode> probe_codes_for(ResultType type) {
     case ResultType::sts_policy_fetch_error: return kFetch;
     case ResultType::sts_policy_invalid: return kInvalid;
     case ResultType::sts_webpki_invalid: return kWebPki;
-    case ResultType::tlsa_invalid:
-    case ResultType::dnssec_invalid:
-    case ResultType::dane_required:
+    case ResultType::tlsa_invalid: return kTlsa;
+    case ResultType::dnssec_invalid: return kDnssec;
+    case ResultType::dane_required: return kDaneRequired;
     case ResultType::other: break;
   }
   return {};

@@ -625,6 +625,12 @@ bool probes_could_see(tlsrpt::ResultType type, const DomainReport& r) {
     case tlsrpt::ResultType::sts_policy_fetch_error:
     case tlsrpt::ResultType::sts_policy_invalid:
     case tlsrpt::ResultType::sts_webpki_invalid: return r.policy_status == PolicyStatus::valid;
+    // DANE's only where the agent checked DANE and its validation worked.
+    case tlsrpt::ResultType::dnssec_invalid: return r.dnssec.has_value();
+    case tlsrpt::ResultType::tlsa_invalid:
+    case tlsrpt::ResultType::dane_required:
+      if (!r.dnssec) return false;
+      [[fallthrough]];
     default: return r.mx_probed && !r.mx.empty() && r.port25_egress != Port25Egress::blocked;
   }
 }

@@ -313,6 +313,14 @@ TEST(CheckLabDane, ARecordChangedAfterSigningIsBogus) {
   EXPECT_THAT(dane.at("why_bogus").get<std::string>(), ::testing::HasSubstr("signature"));
 }
 
+// Two records, neither for the key the server has: a mismatch, and nothing else.
+TEST(CheckLabDane, RecordsForNoKeyOfTheServerAreAMismatch) {
+  const auto [report, dane_codes] = check_dane("wrong.dane.test");
+  EXPECT_THAT(dane_codes, ElementsAreArray({"dane_tlsa_mismatch"})) << report.dump(2);
+  EXPECT_EQ(report.at("senders").at("dane").at("delivers"), "no");
+  EXPECT_EQ(report.at("senders").at("mta_sts").at("delivers"), "yes");
+}
+
 // Usable TLSA, no STARTTLS: DANE senders defer.
 TEST(CheckLabDane, TlsaWithoutStarttlsIsAnError) {
   const auto [report, dane_codes] = check_dane("nostarttls.dane.test");

@@ -119,6 +119,11 @@ _25._tcp.mx.stale   IN TLSA 3 1 1 $next
 bogus               IN MX   10 mx.bogus.dane.test.
 mx.bogus            IN A    127.0.0.25
 _25._tcp.mx.bogus   IN TLSA 3 1 1 $current
+; wrong.dane.test: two usable TLSA records, neither for a key the server has
+wrong               IN MX   10 mx.wrong.dane.test.
+mx.wrong            IN A    127.0.0.25
+_25._tcp.mx.wrong   IN TLSA 3 1 1 502d4adc0eb887e32b524c45ff33e5a21796f6e152e2c969347c64264d824952
+_25._tcp.mx.wrong   IN TLSA 3 1 1 76caaf3e111277dcefff9f9717e5f0c22a2824cf37bdd4c875c8645f3de57b19
 ; nostarttls.dane.test: usable TLSA, but the MX host offers no STARTTLS
 nostarttls          IN MX   10 mx.nostarttls.dane.test.
 mx.nostarttls       IN A    127.0.0.29

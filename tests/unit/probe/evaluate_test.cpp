@@ -1021,11 +1021,33 @@ TEST(EvaluateSenderReports, NothingUnexplainedWhenTheProbesCouldNotLook) {
   EXPECT_THAT(codes(r), Contains("tlsrpt_failures_reported"));
 }
 
-TEST(EvaluateSenderReports, DaneFailuresAreReportedNotJudged) {
+// Without DANE checked here, DANE failures senders report are reported, not judged.
+TEST(EvaluateSenderReports, DaneFailuresAreReportedNotJudgedWithoutDane) {
   DomainReport r = healthy();
   r.sender_reports = senders(100, 5, {{"tlsa-invalid", 5, {}}});
   (void)evaluate(r, {});
   EXPECT_THAT(codes(r), ElementsAre("tlsrpt_failures_reported"));
+}
+
+// With DANE checked: the probe's own DANE finding explains them, or nothing does.
+TEST(EvaluateSenderReports, DaneFailuresAreJudgedWhereDaneIsChecked) {
+  DomainReport matching = healthy();
+  with_dane(matching);
+  matching.sender_reports = senders(100, 5, {{"tlsa-invalid", 5, {}}});
+  (void)evaluate(matching, {});
+  EXPECT_THAT(codes(matching),
+              ElementsAre("tlsrpt_failures_reported", "tlsrpt_failures_unexplained"));
+
+  DomainReport stale = healthy();
+  with_dane(stale);
+  stale.mx[0].probes[0].dane = dane::DaneOutcome{.matched = false, .error_text = "no match"};
+  stale.sender_reports = senders(100, 5, {{"tlsa-invalid", 5, {}}});
+  (void)evaluate(stale, {});
+  EXPECT_THAT(codes(stale), ElementsAre("dane_tlsa_mismatch", "tlsrpt_failures_reported"));
+  const auto reported = std::find_if(stale.findings.begin(), stale.findings.end(), [](auto& f) {
+    return f.code == FindingCode::tlsrpt_failures_reported;
+  });
+  EXPECT_THAT(reported->message, HasSubstr("the probe sees it too: dane_tlsa_mismatch"));
 }
 
 TEST(EvaluateSenderReports, NoFailuresNoFinding) {
