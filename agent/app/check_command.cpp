@@ -70,13 +70,8 @@ int run_check(const CheckCommandOptions& options, std::ostream& out, std::ostrea
                             options.dane_resolver};
   }
   if (!options.dane_resolver.empty()) {
-    auto parsed = parse_server_address(options.dane_resolver);
+    auto parsed = parse_trusted_resolver_address(options.dane_resolver);
     if (!parsed) return usage("--dane-resolver " + parsed.error());
-    if (!parsed->address.is_loopback()) {
-      return usage("--dane-resolver " + options.dane_resolver +
-                   " is not a loopback address: the AD bit is trusted only from a validating "
-                   "resolver on this machine");
-    }
   }
   auto made =
       probe::make_check_tools(io.get_executor(), options.dns_servers, options.ca_file, dane);

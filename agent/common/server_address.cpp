@@ -48,4 +48,15 @@ Result<ServerAddress> parse_server_address(std::string_view text) {
   return out;
 }
 
+Result<ServerAddress> parse_trusted_resolver_address(std::string_view text) {
+  auto parsed = parse_server_address(text);
+  if (parsed && !parsed->address.is_loopback()) {
+    return failure(fmt::format(
+        "\"{}\" is not a loopback address: the AD bit is trusted only from a validating "
+        "resolver on this machine",
+        text));
+  }
+  return parsed;
+}
+
 }  // namespace mtasts

@@ -22,4 +22,8 @@ struct ServerAddress {
 /// Parses "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address (port 53).
 Result<ServerAddress> parse_server_address(std::string_view text);
 
+/// The same for a resolver whose AD bit is trusted (dane_resolver, --dane-resolver): only a
+/// loopback address, as an AD bit is only as good as the path it came over (RFC 6698 §4.1).
+Result<ServerAddress> parse_trusted_resolver_address(std::string_view text);
+
 }  // namespace mtasts

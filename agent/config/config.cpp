@@ -169,16 +169,8 @@ constexpr std::array<Field<GlobalSettings>, 10> kGlobalFields = {{
     {"dane_resolver",
      [](auto& n, auto& path, GlobalSettings& out, Errors& e) {
        if (auto text = scalar(n, path, e)) {
-         auto parsed = parse_server_address(*text);
-         if (!parsed) {
+         if (auto parsed = parse_trusted_resolver_address(*text); !parsed) {
            e.add(n, path, parsed.error());
-         } else if (!parsed->address.is_loopback()) {
-           // RFC 6698 §4.1: an AD bit is only as good as the path it came over; the agent
-           // trusts it only from a resolver on its own machine.
-           e.add(n, path,
-                 fmt::format("{} is not a loopback address: the AD bit is trusted only from a "
-                             "validating resolver on this machine",
-                             in_quotes(*text)));
          }
          out.dane_resolver = *text;
        }

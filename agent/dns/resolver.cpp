@@ -272,7 +272,8 @@ asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> Resolver
       ares_query(channel_.get(), name.c_str(), ns_c_in, type, &on_answer<Handler>, holder);
     } else {
       // RFC 6840 §5.7: the AD bit in a query asks a validating resolver to say whether the
-      // answer validated. ares_send hands back any answer, whatever its RCODE.
+      // answer validated. ares_send hands back NXDOMAIN as an answer (its RCODE tells), while
+      // SERVFAIL and REFUSED end as errors, as with ares_query.
       unsigned char* packet = nullptr;
       int length = 0;
       const int made =

@@ -66,8 +66,8 @@ class Resolver {
   asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> query(std::string name,
                                                                                 int type);
   /// The same query with the AD bit set (RFC 6840 §5.7), for a validating resolver to say
-  /// whether the answer validated; completes with any answer, whatever its RCODE (see
-  /// answer_rcode, answer_authenticated).
+  /// whether the answer validated; completes with NXDOMAIN as an answer (see answer_rcode,
+  /// answer_authenticated), SERVFAIL and REFUSED as errors.
   asio::awaitable<std::pair<std::error_code, std::vector<unsigned char>>> query_authenticated(
       std::string name, int type);
 
