@@ -30,38 +30,13 @@ std::string name_to_string(const X509_NAME* name) {
   return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
-std::time_t to_time(const ASN1_TIME* time) {
+}  // namespace
+
+std::time_t to_time_t(const ASN1_TIME* time) {
   std::tm tm{};
   if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
   return timegm(&tm);
 }
-
-// The index of our ex_data slot on SSL objects, holding the recorded verify errors.
-int verify_errors_index() {
-  static const int index = SSL_get_ex_new_index(
-      0, nullptr, nullptr, nullptr, [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-        delete static_cast<std::vector<long>*>(ptr);
-      });
-  return index;
-}
-
-int record_and_continue(int preverified, X509_STORE_CTX* store) {
-  if (preverified == 0) {
-    auto* ssl =
-        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-    if (ssl != nullptr) {
-      auto* errors = static_cast<std::vector<long>*>(SSL_get_ex_data(ssl, verify_errors_index()));
-      const long code = X509_STORE_CTX_get_error(store);
-      if (errors != nullptr && std::find(errors->begin(), errors->end(), code) == errors->end()) {
-        errors->push_back(code);
-      }
-    }
-  }
-  // Go on with the handshake: the agent reports the problem rather than failing blindly.
-  return 1;
-}
-
-}  // namespace
 
 std::string_view to_string(CertProblem problem) noexcept {
   switch (problem) {
@@ -120,8 +95,8 @@ CertificateFacts describe_certificate(X509* cert, std::string_view host) {
   if (cert == nullptr) return facts;
   facts.subject = name_to_string(X509_get_subject_name(cert));
   facts.issuer = name_to_string(X509_get_issuer_name(cert));
-  facts.not_before = to_time(X509_get0_notBefore(cert));
-  facts.not_after = to_time(X509_get0_notAfter(cert));
+  facts.not_before = to_time_t(X509_get0_notBefore(cert));
+  facts.not_after = to_time_t(X509_get0_notAfter(cert));
   std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   std::vector<std::string_view> others;
@@ -148,44 +123,6 @@ CertificateFacts describe_certificate(X509* cert, std::string_view host) {
     std::copy_n(digest, std::min<std::size_t>(length, facts.sha256.size()), facts.sha256.begin());
   }
   return facts;
-}
-
-void install_verify_recorder(SSL* ssl) {
-  SSL_set_ex_data(ssl, verify_errors_index(), new std::vector<long>());
-  SSL_set_verify(ssl, SSL_VERIFY_PEER, &record_and_continue);
-}
-
-std::vector<long> recorded_verify_errors(SSL* ssl) {
-  const auto* errors =
-      static_cast<const std::vector<long>*>(SSL_get_ex_data(ssl, verify_errors_index()));
-  return errors != nullptr ? *errors : std::vector<long>{};
-}
-
-std::vector<long> weak_chain_errors(SSL* ssl) {
-  // What OpenSSL's chain check adds at security level 2 (x509_vfy.c: check_key_level on every
-  // certificate, check_sig_level on every certificate but the top one), read from the
-  // chain the handshake built: no second verification, which cost a signature check per MX
-  // address.
-  constexpr int kLevel2Bits = 112;
-  std::vector<long> errors;
-  STACK_OF(X509)* chain = SSL_get0_verified_chain(ssl);
-  if (chain == nullptr) chain = SSL_get_peer_cert_chain(ssl);
-  if (chain == nullptr) return errors;
-  const int count = sk_X509_num(chain);
-  for (int i = 0; i < count; ++i) {
-    X509* cert = sk_X509_value(chain, i);
-    if (EVP_PKEY* key = X509_get0_pubkey(cert);
-        key != nullptr && EVP_PKEY_get_security_bits(key) < kLevel2Bits) {
-      errors.push_back(i == 0 ? X509_V_ERR_EE_KEY_TOO_SMALL : X509_V_ERR_CA_KEY_TOO_SMALL);
-    }
-    int signature_bits = -1;
-    const bool top = i == count - 1;  // the trust anchor, whose own signature is not judged
-    if (!top && X509_get_signature_info(cert, nullptr, nullptr, &signature_bits, nullptr) == 1 &&
-        signature_bits >= 0 && signature_bits < kLevel2Bits) {
-      errors.push_back(X509_V_ERR_CA_MD_TOO_WEAK);
-    }
-  }
-  return errors;
 }
 
 }  // namespace mtasts::net

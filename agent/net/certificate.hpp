@@ -73,16 +73,7 @@ inline constexpr unsigned int kHostCheckFlags =
 /// Maps an X509_V_ERR_* code to a CertProblem.
 CertProblem classify_verify_error(long code) noexcept;
 
-/// Collects every verification error of a handshake without aborting it, so the facts
-/// can be read afterwards. Install with `install_verify_recorder(ssl)` before the
-/// handshake; read with `recorded_verify_errors(ssl)`.
-void install_verify_recorder(SSL* ssl);
-
-/// The key and signature errors a verification at OpenSSL security level 2 would report for
-/// the handshake's chain, as a current sender judges it (keys of 2048 bits, no SHA-1): the
-/// SMTP probe negotiates at level 0 to observe old servers, and that level lets weak keys and
-/// signatures verify.
-std::vector<long> weak_chain_errors(SSL* ssl);
-std::vector<long> recorded_verify_errors(SSL* ssl);
+/// An ASN.1 time as seconds since the epoch; 0 when it cannot be read.
+std::time_t to_time_t(const ASN1_TIME* time);
 
 }  // namespace mtasts::net

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "net/chain_verifier.hpp"
+
 namespace mtasts::net {
 namespace {
 
@@ -184,6 +186,7 @@ Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const TlsOptions& o
     SSL_CTX_set_security_level(ctx, 0);
     SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
   }
+  if (!attach_chain_verifier(ctx)) return failure("cannot set up certificate verification");
   std::error_code ec;
   if (options.ca_file) {
     context->load_verify_file(*options.ca_file, ec);
@@ -203,26 +206,18 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsConnectio
   if (ssl == nullptr) {
     co_return std::pair{std::make_error_code(std::errc::not_enough_memory), std::move(facts)};
   }
-  // SNI (RFC 8461 §7.1) and the DNS-ID check (kHostCheckFlags: SAN only, whole-label '*').
-  // SSL_set_tlsext_host_name without its C cast.
+  // SNI (RFC 8461 §7.1); SSL_set_tlsext_host_name without its C cast.
   SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
            static_cast<void*>(const_cast<char*>(host.c_str())));
-  SSL_set_hostflags(ssl, kHostCheckFlags);
-  SSL_set1_host(ssl, host.c_str());
-  install_verify_recorder(ssl);
 
   const std::error_code ec = co_await connection.handshake();
   // The certificate is recorded even when the handshake failed after receiving it.
   if (X509Ptr cert{SSL_get1_peer_certificate(ssl)}) {
     facts.has_certificate = true;
     facts.certificate = describe_certificate(cert.get(), host);
-    std::vector<long> errors = recorded_verify_errors(ssl);
-    if (SSL_get_security_level(ssl) < 2) {
-      // Negotiated low to observe old servers; the chain is judged as senders judge it.
-      const auto weak = weak_chain_errors(ssl);
-      errors.insert(errors.end(), weak.begin(), weak.end());
-    }
-    for (long code : errors) {
+    // The chain and the DNS-ID (kHostCheckFlags: SAN only, whole-label '*'), as a sender at
+    // security level 2 judges them, whatever level was negotiated to observe old servers.
+    for (long code : verify_peer_chain(ssl, host)) {
       const CertProblem problem = classify_verify_error(code);
       auto& problems = facts.certificate.problems;
       if (std::find(problems.begin(), problems.end(), problem) == problems.end()) {

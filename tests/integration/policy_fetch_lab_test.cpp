@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "lab_dir.hpp"
+#include "net/chain_verifier.hpp"
 #include "net/policy_fetch.hpp"
 #include "run_awaitable.hpp"
 
@@ -97,6 +98,19 @@ TEST_P(LabPolicyFetch, CertificateProblemsAreRecordedWithTheirFacts) {
   ASSERT_TRUE(expiring.tls);
   EXPECT_TRUE(expiring.tls->certificate.verified);
   EXPECT_LT(expiring.tls->certificate.not_after, std::time(nullptr) + 6 * 86400);
+}
+
+// Each distinct chain is verified once per context; the name is checked on every fetch.
+TEST_P(LabPolicyFetch, ASecondFetchOfTheSameChainIsNotVerifiedAgain) {
+  ChainVerifier* verifier = chain_verifier_of(context_->native_handle());
+  ASSERT_NE(verifier, nullptr);
+  const PolicyFetch first = fetch("mta-sts.wrongname.test");
+  const auto verified = verifier->verifications();
+  const PolicyFetch second = fetch("mta-sts.wrongname.test");
+  EXPECT_EQ(verifier->verifications(), verified);
+  ASSERT_TRUE(first.tls && second.tls);
+  EXPECT_EQ(first.tls->certificate, second.tls->certificate);
+  EXPECT_THAT(second.tls->certificate.problems, Contains(CertProblem::name_mismatch));
 }
 
 TEST_P(LabPolicyFetch, NothingListeningIsConnectRefused) {
