@@ -95,7 +95,8 @@ TlsConnection::TlsConnection(asio::ip::tcp::socket& socket, asio::ssl::context& 
 }
 
 template <class Step>
-asio::awaitable<std::tuple<std::error_code, int>> TlsConnection::drive(Step step) {
+asio::awaitable<std::tuple<std::error_code, int>> TlsConnection::drive(Step step,
+                                                                       bool send_on_success) {
   if (!ssl_) co_return std::tuple{std::make_error_code(std::errc::not_enough_memory), 0};
   for (;;) {
     ERR_clear_error();
@@ -103,6 +104,7 @@ asio::awaitable<std::tuple<std::error_code, int>> TlsConnection::drive(Step step
     const int result = step(ssl_.get());
     const int saved_errno = errno;
     const int kind = result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_.get(), result);
+    if (result > 0 && !send_on_success) co_return std::tuple{std::error_code{}, result};
     // What OpenSSL wrote goes out now, an alert before a failure too.
     const std::error_code sent = co_await send_output();
     if (result > 0) co_return std::tuple{sent, sent ? 0 : result};
@@ -147,7 +149,9 @@ asio::awaitable<std::error_code> TlsConnection::send_output() {
 }
 
 asio::awaitable<std::error_code> TlsConnection::handshake() {
-  auto [ec, ignored] = co_await drive([](SSL* ssl) { return SSL_do_handshake(ssl); });
+  // TLS 1.3's client Finished is written by the call that completes the handshake; it waits
+  // for the first request and goes out with it, one segment instead of two.
+  auto [ec, ignored] = co_await drive([](SSL* ssl) { return SSL_do_handshake(ssl); }, false);
   co_return ec;
 }
 

@@ -46,6 +46,8 @@ class TlsConnection {
   /// Null when OpenSSL could not make the connection (out of memory).
   SSL* native_handle() const noexcept { return ssl_.get(); }
 
+  /// The client handshake. Its last flight, when the handshake completes by writing one (TLS
+  /// 1.3's Finished), is sent with the next write or read: call one of them after success.
   asio::awaitable<std::error_code> handshake();
   /// As a socket's async_read_some with as_tuple(use_awaitable), so code reading replies
   /// can be written once for the plain and the TLS side of a STARTTLS dialogue.
@@ -67,9 +69,10 @@ class TlsConnection {
     void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
   };
   /// Runs `step` (an SSL_* call returning > 0 on success) until it succeeds or fails,
-  /// waiting for the socket whenever OpenSSL wants to read or write.
+  /// waiting for the socket whenever OpenSSL wants to read or write. What the succeeding
+  /// call wrote is sent before returning, or with `send_on_success` false, by the next call.
   template <class Step>
-  asio::awaitable<std::tuple<std::error_code, int>> drive(Step step);
+  asio::awaitable<std::tuple<std::error_code, int>> drive(Step step, bool send_on_success = true);
   /// Sends everything queued, waiting whenever the socket is full.
   asio::awaitable<std::error_code> send_output();
 
@@ -80,7 +83,8 @@ class TlsConnection {
 
 /// Runs the client handshake on `connection` with SNI and the name check for `host`.
 /// Verification problems do not abort it: they are in the returned facts. The error is
-/// set only when the handshake itself fails (no common version, alert, reset).
+/// set only when the handshake itself fails (no common version, alert, reset). After success
+/// the caller writes (a request, QUIT), which also sends the handshake's last flight.
 asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsConnection& connection,
                                                                     const std::string& host);
 
