@@ -67,9 +67,14 @@ void bound_by_dates(STACK_OF(X509) * chain, std::time_t now, std::time_t& until)
 }
 
 /// The SHA-256 of each certificate, and the level: equal keys, equal verdicts.
-std::string chain_key(STACK_OF(X509) * chain, int security_level) {
+std::string chain_key(STACK_OF(X509) * chain, int security_level,
+                      std::span<const unsigned char> leaf_sha256) {
   std::string key(1, static_cast<char>(security_level));
   for (int i = 0; i < sk_X509_num(chain); ++i) {
+    if (i == 0 && leaf_sha256.size() == 32) {
+      key.append(reinterpret_cast<const char*>(leaf_sha256.data()), leaf_sha256.size());
+      continue;
+    }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (X509_digest(sk_X509_value(chain, i), EVP_sha256(), digest, &length) != 1) return {};
@@ -113,10 +118,11 @@ ChainVerifier::Verdict ChainVerifier::verify_chain(X509_STORE* store, STACK_OF(X
 
 std::vector<long> ChainVerifier::verify(X509_STORE* store, STACK_OF(X509) * chain,
                                         const std::string& host, int security_level,
-                                        std::time_t now) {
+                                        std::time_t now,
+                                        std::span<const unsigned char> leaf_sha256) {
   if (chain == nullptr || sk_X509_num(chain) == 0) return {X509_V_ERR_UNSPECIFIED};
   std::vector<long> errors;
-  const std::string key = chain_key(chain, security_level);
+  const std::string key = chain_key(chain, security_level, leaf_sha256);
   bool known = false;
   {
     const std::lock_guard lock(mutex_);
@@ -187,13 +193,14 @@ ChainVerifier* chain_verifier_of(SSL_CTX* context) {
   return static_cast<ChainVerifier*>(SSL_CTX_get_ex_data(context, verifier_index()));
 }
 
-std::vector<long> verify_peer_chain(SSL* ssl, const std::string& host) {
+std::vector<long> verify_peer_chain(SSL* ssl, const std::string& host,
+                                    std::span<const unsigned char> leaf_sha256) {
   SSL_CTX* context = SSL_get_SSL_CTX(ssl);
   ChainVerifier* verifier = chain_verifier_of(context);
   ChainVerifier once(0);
   return (verifier != nullptr ? *verifier : once)
       .verify(SSL_CTX_get_cert_store(context), SSL_get_peer_cert_chain(ssl), host,
-              SSL_get_security_level(ssl), std::time(nullptr));
+              SSL_get_security_level(ssl), std::time(nullptr), leaf_sha256);
 }
 
 }  // namespace mtasts::net

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <ctime>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,8 +31,11 @@ class ChainVerifier {
   /// purpose; then, when `security_level` is under 2, the keys and signatures a sender at
   /// level 2 refuses (a probe negotiates lower to observe old servers); then the name check
   /// for `host` (RFC 8461 §3.3 and §4.2: kHostCheckFlags). Empty: the chain verifies.
+  /// `leaf_sha256`, when given, is the server certificate's digest, already taken by
+  /// describe_certificate: not taken a second time.
   std::vector<long> verify(X509_STORE* store, STACK_OF(X509) * chain, const std::string& host,
-                           int security_level, std::time_t now);
+                           int security_level, std::time_t now,
+                           std::span<const unsigned char> leaf_sha256 = {});
 
   std::size_t remembered() const;
   /// How often a chain was verified rather than remembered (for tests).
@@ -61,6 +65,7 @@ ChainVerifier* chain_verifier_of(SSL_CTX* context);
 
 /// The verification errors of the chain `ssl` received, judged for `host` (see
 /// ChainVerifier::verify), through the context's verifier.
-std::vector<long> verify_peer_chain(SSL* ssl, const std::string& host);
+std::vector<long> verify_peer_chain(SSL* ssl, const std::string& host,
+                                    std::span<const unsigned char> leaf_sha256 = {});
 
 }  // namespace mtasts::net

@@ -10,6 +10,7 @@
 #include <asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstdint>
+#include <span>
 
 #include "net/chain_verifier.hpp"
 
@@ -221,7 +222,13 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsConnectio
     facts.certificate = describe_certificate(cert.get(), host);
     // The chain and the DNS-ID (kHostCheckFlags: SAN only, whole-label '*'), as a sender at
     // security level 2 judges them, whatever level was negotiated to observe old servers.
-    for (long code : verify_peer_chain(ssl, host)) {
+    // describe_certificate leaves the digest zero only when it could not take it.
+    std::span<const unsigned char> leaf_sha256;
+    const auto& sha256 = facts.certificate.sha256;
+    if (std::any_of(sha256.begin(), sha256.end(), [](auto b) { return b != 0; })) {
+      leaf_sha256 = sha256;
+    }
+    for (long code : verify_peer_chain(ssl, host, leaf_sha256)) {
       const CertProblem problem = classify_verify_error(code);
       auto& problems = facts.certificate.problems;
       if (std::find(problems.begin(), problems.end(), problem) == problems.end()) {

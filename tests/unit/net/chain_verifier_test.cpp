@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "net/certificate.hpp"
 #include "test_certs.hpp"
 
 namespace mtasts::net {
@@ -47,6 +48,19 @@ TEST_F(ChainVerifierTest, VerifiesAChainOnceAndRemembersTheVerdict) {
   EXPECT_THAT(verify(verifier, leaf_, "mta-sts.example.com", now_ + 60), IsEmpty());
   EXPECT_EQ(verifier.verifications(), 1u);
   EXPECT_EQ(verifier.remembered(), 1u);
+}
+
+// The handshake passes the digest describe_certificate took: the same chain, the same verdict.
+TEST_F(ChainVerifierTest, AGivenLeafDigestFindsTheSameVerdict) {
+  ChainVerifier verifier;
+  verify(verifier, leaf_, "mta-sts.example.com", now_);
+  const CertificateFacts facts = describe_certificate(leaf_.cert.get(), "mta-sts.example.com");
+  const std::unique_ptr<STACK_OF(X509), StackDeleter> chain(sk_X509_new_null());
+  sk_X509_push(chain.get(), leaf_.cert.get());
+  EXPECT_THAT(
+      verifier.verify(store_.get(), chain.get(), "mta-sts.example.com", 2, now_, facts.sha256),
+      IsEmpty());
+  EXPECT_EQ(verifier.verifications(), 1u);
 }
 
 TEST_F(ChainVerifierTest, ChecksTheNameEveryTime) {
