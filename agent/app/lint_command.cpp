@@ -312,7 +312,7 @@ int lint_tlsa(const LintOptions& options, std::ostream& out, std::ostream& err) 
   auto assessment = dane::assess_tlsa(records, certs, names, subject);
 
   LintReport report{.heading = subject, .valid = assessment.valid};
-  const auto leaf = net::describe_certificate(certs.front(), names.empty() ? "" : names.front());
+  const auto leaf = net::describe_certificate(certs.front());
   report.fields["certificate"] = {
       {"subject", leaf.subject}, {"issuer", leaf.issuer}, {"chain_length", certs.size()}};
   Json rows = Json::array();

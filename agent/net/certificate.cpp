@@ -8,8 +8,6 @@
 
 #include <algorithm>
 
-#include "mtasts/text.hpp"
-
 namespace mtasts::net {
 namespace {
 
@@ -73,24 +71,7 @@ CertProblem classify_verify_error(long code) noexcept {
   }
 }
 
-namespace {
-
-/// Whether the SAN `name` covers `host`: the same name, or a wildcard for its parent.
-bool covers(std::string_view name, std::string_view host) {
-  const auto equal = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return ascii_lower(x) == ascii_lower(y);
-           });
-  };
-  if (equal(name, host)) return true;
-  const auto dot = host.find('.');
-  return name.starts_with("*.") && dot != std::string_view::npos &&
-         equal(name.substr(2), host.substr(dot + 1));
-}
-
-}  // namespace
-
-CertificateFacts describe_certificate(X509* cert, std::string_view host) {
+CertificateFacts describe_certificate(X509* cert) {
   CertificateFacts facts;
   if (cert == nullptr) return facts;
   facts.subject = name_to_string(X509_get_subject_name(cert));
@@ -99,23 +80,18 @@ CertificateFacts describe_certificate(X509* cert, std::string_view host) {
   facts.not_after = to_time_t(X509_get0_notAfter(cert));
   std::unique_ptr<GENERAL_NAMES, NamesDeleter> names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-  std::vector<std::string_view> others;
-  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+  const int count = names ? sk_GENERAL_NAME_num(names.get()) : 0;
+  facts.dns_names.reserve(
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(count, 0)), kMaxKeptDnsNames));
+  for (int i = 0; i < count; ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type != GEN_DNS) continue;
     const ASN1_IA5STRING* dns = name->d.dNSName;
-    const std::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
-                                static_cast<std::size_t>(ASN1_STRING_length(dns)));
     ++facts.dns_names_total;
-    if (covers(text, host) && facts.dns_names.size() < kMaxKeptDnsNames) {
-      facts.dns_names.emplace_back(text);
-    } else {
-      others.push_back(text);
+    if (facts.dns_names.size() < kMaxKeptDnsNames) {
+      facts.dns_names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                                   static_cast<std::size_t>(ASN1_STRING_length(dns)));
     }
-  }
-  for (auto name : others) {
-    if (facts.dns_names.size() == kMaxKeptDnsNames) break;
-    facts.dns_names.emplace_back(name);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

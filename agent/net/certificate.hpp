@@ -38,8 +38,9 @@ enum class CertProblem : std::uint8_t {
 std::string_view to_string(CertProblem problem) noexcept;
 
 struct CertificateFacts {
-  /// subjectAltName dNSName entries: those that cover the host first, at most
-  /// kMaxKeptDnsNames (a hosting provider's certificate may list hundreds).
+  /// subjectAltName dNSName entries, the first kMaxKeptDnsNames in certificate order (a
+  /// hosting provider's certificate may list hundreds). Not chosen by the host asked for, so
+  /// the facts of one certificate are the same for every domain it serves (kept once).
   std::vector<std::string> dns_names;
   std::size_t dns_names_total = 0;  ///< how many the certificate has
   std::string subject;              ///< one-line RFC 2253 form
@@ -60,9 +61,8 @@ struct CertificateFacts {
 /// Facts of `cert` (the leaf): names, issuer, validity, fingerprint.
 inline constexpr std::size_t kMaxKeptDnsNames = 10;
 
-/// The facts of `cert`; `host` (the name that was asked for) decides which DNS names are
-/// kept when there are more than kMaxKeptDnsNames.
-CertificateFacts describe_certificate(X509* cert, std::string_view host = {});
+/// The facts of `cert`.
+CertificateFacts describe_certificate(X509* cert);
 
 /// How a certificate must name the host it was asked for (RFC 8461 §3.3 and §4.2, RFC 6125):
 /// a DNS-ID in the subjectAltName, '*' only as a whole left-most label, and never the subject

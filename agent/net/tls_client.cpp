@@ -219,7 +219,7 @@ asio::awaitable<std::pair<std::error_code, TlsFacts>> tls_handshake(TlsConnectio
   // The certificate is recorded even when the handshake failed after receiving it.
   if (X509Ptr cert{SSL_get1_peer_certificate(ssl)}) {
     facts.has_certificate = true;
-    facts.certificate = describe_certificate(cert.get(), host);
+    facts.certificate = describe_certificate(cert.get());
     // The chain and the DNS-ID (kHostCheckFlags: SAN only, whole-label '*'), as a sender at
     // security level 2 judges them, whatever level was negotiated to observe old servers.
     // describe_certificate leaves the digest zero only when it could not take it.

@@ -5,6 +5,9 @@
 #include <openssl/x509v3.h>
 
 #include <string>
+#include <vector>
+
+#include "test_certs.hpp"
 
 namespace mtasts::net {
 namespace {
@@ -67,6 +70,20 @@ TEST(DescribeCertificate, NullIsEmpty) {
   const CertificateFacts facts = describe_certificate(nullptr);
   EXPECT_TRUE(facts.dns_names.empty());
   EXPECT_EQ(facts.not_after, 0);
+}
+
+// A hosting provider's certificate serves many domains: its facts must not depend on which
+// domain asked, so the daemon keeps them once (DomainStore interns equal facts).
+TEST(DescribeCertificate, KeepsTheFirstNamesInCertificateOrder) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 12; ++i) names.push_back("mta-sts.d" + std::to_string(i) + ".example");
+  const auto cert = support::make_cert({.cn = "provider", .dns_names = names});
+  const CertificateFacts facts = describe_certificate(cert.cert.get());
+  EXPECT_EQ(facts.dns_names_total, 12U);
+  EXPECT_EQ(facts.dns_names,
+            std::vector<std::string>(names.begin(), names.begin() + kMaxKeptDnsNames));
+  EXPECT_EQ(facts.dns_names.capacity(), kMaxKeptDnsNames);
+  EXPECT_EQ(facts.subject, "CN=provider");
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST_F(ChainVerifierTest, VerifiesAChainOnceAndRemembersTheVerdict) {
 TEST_F(ChainVerifierTest, AGivenLeafDigestFindsTheSameVerdict) {
   ChainVerifier verifier;
   verify(verifier, leaf_, "mta-sts.example.com", now_);
-  const CertificateFacts facts = describe_certificate(leaf_.cert.get(), "mta-sts.example.com");
+  const CertificateFacts facts = describe_certificate(leaf_.cert.get());
   const std::unique_ptr<STACK_OF(X509), StackDeleter> chain(sk_X509_new_null());
   sk_X509_push(chain.get(), leaf_.cert.get());
   EXPECT_THAT(
