@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/heap_optional.hpp"
 #include "dane/dane_verify.hpp"
 #include "net/tls_facts.hpp"
 
@@ -48,7 +49,7 @@ struct SmtpProbe {
   SharedTlsFacts tls;  ///< once the handshake got a certificate (the MTA-STS, PKIX, view)
   /// The same handshake's chain judged against the host's usable, DNSSEC-secure TLSA records
   /// as a DANE sender judges it (RFC 7672 §3); none when DANE does not apply to the host.
-  std::optional<dane::DaneOutcome> dane;
+  HeapOptional<dane::DaneOutcome> dane;
   double seconds = 0;
 };
 

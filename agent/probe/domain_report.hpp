@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/heap_optional.hpp"
 #include "dane/dnssec_status.hpp"
 #include "dane/tlsa_record.hpp"
 #include "dns/answer.hpp"
@@ -116,7 +117,7 @@ struct MxHostFacts {
   AddressLookupFacts lookup;
   std::vector<net::SmtpProbe> probes;       ///< one per address
   std::optional<std::string> policy_match;  ///< the first pattern that covers the host
-  std::optional<DaneHostFacts> dane;        ///< when DANE is checked
+  HeapOptional<DaneHostFacts> dane;         ///< when DANE is checked
 };
 
 struct DomainReport {
@@ -137,13 +138,13 @@ struct DomainReport {
   Port25Egress port25_egress = Port25Egress::unproven;
   PolicyFacts policy;
   /// DNSSEC of the MX lookup, when DANE is checked (the MX hosts' own are in mx[].dane).
-  std::optional<DnssecFacts> dnssec;
+  HeapOptional<DnssecFacts> dnssec;
   /// DANE was to be checked but the agent's validation does not work (see
   /// DnssecResolver::anchor_problem): why. Then nothing of DANE is looked up or judged.
   std::string dane_unavailable;
   /// What senders reported in TLS-RPT reports of the last days (the daemon's report store);
   /// none in `check` and where no report came.
-  std::optional<tlsrpt::RecentReports> sender_reports;
+  HeapOptional<tlsrpt::RecentReports> sender_reports;
 
   // What evaluate() concluded from the facts above.
   RecordStatus sts_status = RecordStatus::not_evaluated;
