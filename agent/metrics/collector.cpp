@@ -216,19 +216,28 @@ void add_sender_reports(Samples& out, const std::string& domain,
 }
 
 void add_domain(Samples& out, const std::string& domain, const state::DomainEntry& entry) {
-  if (ClientMetric* info = out.add(Family::domain_info, {domain}, 1)) {
+  // Each block only where its families are wanted: a scrape renders one family at a time,
+  // and touching every part of 10,000 reports in each pass costs more than the samples.
+  if (out.wants({Family::domain_info})) {
+    ClientMetric* info = out.add(Family::domain_info, {domain}, 1);
     for (const auto& [name, value] : entry.labels) {
       if (name != "domain") info->label.push_back({name, value});
     }
   }
-  if (entry.senders) add_sender_reports(out, domain, *entry.senders);
+  if (entry.senders &&
+      out.wants({Family::tlsrpt_sessions_total, Family::tlsrpt_failed_sessions_total,
+                 Family::tlsrpt_last_report_end_timestamp_seconds})) {
+    add_sender_reports(out, domain, *entry.senders);
+  }
   if (!entry.report) return;
   const probe::DomainReport& r = *entry.report;
 
-  for (auto verdict : {probe::Verdict::ok, probe::Verdict::warning, probe::Verdict::fail,
-                       probe::Verdict::unknown}) {
-    out.add(Family::domain_verdict, {domain, probe::to_string(verdict)},
-            as_number(r.verdict == verdict));
+  if (out.wants({Family::domain_verdict})) {
+    for (auto verdict : {probe::Verdict::ok, probe::Verdict::warning, probe::Verdict::fail,
+                         probe::Verdict::unknown}) {
+      out.add(Family::domain_verdict, {domain, probe::to_string(verdict)},
+              as_number(r.verdict == verdict));
+    }
   }
   // One series per (code, subject): a finding repeated per address is one active problem.
   if (out.wants({Family::finding})) {
@@ -243,7 +252,8 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
   out.add(Family::tlsrpt_record_valid, {domain},
           as_number(r.tlsrpt_status == probe::RecordStatus::valid));
   out.add(Family::policy_valid, {domain}, as_number(r.policy_status == probe::PolicyStatus::valid));
-  if (const auto& policy = r.policy.parsed) {
+  const auto& policy = r.policy.parsed;
+  if (policy && out.wants({Family::policy_info, Family::policy_max_age_seconds})) {
     if (policy->mode) {
       out.add(Family::policy_info, {domain, r.sts_record.id.value_or(""), to_string(*policy->mode)},
               1);
@@ -252,28 +262,35 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
       out.add(Family::policy_max_age_seconds, {domain}, static_cast<double>(*policy->max_age));
     }
   }
-  int http_status = 0;
-  HostCertificate policy_cert;
-  for (const auto& fetch : r.policy.fetches) {
-    if (http_status == 0 && fetch.response) http_status = fetch.response->status;
-    policy_cert.add(fetch.tls);
+  if (out.wants({Family::policy_http_status_code, Family::cert_not_after_timestamp_seconds,
+                 Family::cert_valid})) {
+    int http_status = 0;
+    HostCertificate policy_cert;
+    for (const auto& fetch : r.policy.fetches) {
+      if (http_status == 0 && fetch.response) http_status = fetch.response->status;
+      policy_cert.add(fetch.tls);
+    }
+    if (!r.policy.fetches.empty()) {
+      out.add(Family::policy_http_status_code, {domain}, http_status);
+    }
+    add_certificate(out, domain, r.policy.host, "policy", policy_cert);
   }
-  if (!r.policy.fetches.empty()) {
-    out.add(Family::policy_http_status_code, {domain}, http_status);
-  }
-  add_certificate(out, domain, r.policy.host, "policy", policy_cert);
-  if (entry.history && entry.history->last_change != 0) {
-    out.add(Family::policy_last_change_timestamp_seconds, {domain},
-            static_cast<double>(entry.history->last_change));
-  }
-  if (entry.history && entry.history->mode_since != 0) {
-    out.add(Family::policy_mode_since_timestamp_seconds, {domain},
-            static_cast<double>(entry.history->mode_since));
-  }
-
-  if (entry.history && entry.history->previous_expiry != 0) {
-    out.add(Family::policy_previous_expiry_timestamp_seconds, {domain},
-            static_cast<double>(entry.history->previous_expiry));
+  if (entry.history && out.wants({Family::policy_last_change_timestamp_seconds,
+                                  Family::policy_mode_since_timestamp_seconds,
+                                  Family::policy_previous_expiry_timestamp_seconds})) {
+    const auto& history = *entry.history;
+    if (history.last_change != 0) {
+      out.add(Family::policy_last_change_timestamp_seconds, {domain},
+              static_cast<double>(history.last_change));
+    }
+    if (history.mode_since != 0) {
+      out.add(Family::policy_mode_since_timestamp_seconds, {domain},
+              static_cast<double>(history.mode_since));
+    }
+    if (history.previous_expiry != 0) {
+      out.add(Family::policy_previous_expiry_timestamp_seconds, {domain},
+              static_cast<double>(history.previous_expiry));
+    }
   }
 
   if (out.wants({Family::mx_policy_match, Family::mx_starttls_success, Family::mx_tls_version_info,
@@ -282,7 +299,7 @@ void add_domain(Samples& out, const std::string& domain, const state::DomainEntr
                  Family::mx_tlsa_match})) {
     add_mx_hosts(out, domain, r);
   }
-  if (r.dnssec && r.dnssec->error.empty()) {
+  if (r.dnssec && r.dnssec->error.empty() && out.wants({Family::dnssec_status})) {
     out.add(Family::dnssec_status, {domain, dane::to_string(r.dnssec->mx_security)}, 1);
   }
   if (out.wants({Family::sender_policy, Family::sender_delivers})) {
@@ -361,7 +378,8 @@ void render(const state::DomainStore& store, const AgentStats& stats,
   const auto process = read_process_stats();
   const std::size_t chunk = std::max<std::size_t>(domains_per_chunk, 1);
   for (const auto& spec : metric_families()) {
-    auto it = entries.begin();
+    // The agent's own families have no per-domain samples: no pass over the domains.
+    auto it = is_domain_family(spec.family) ? entries.begin() : entries.end();
     bool first = true;
     do {
       Samples out(spec.family);

@@ -70,6 +70,11 @@ enum class Family : std::uint8_t {
   process_max_fds,
 };
 
+/// Whether `family` has samples per domain (declared before the agent's own).
+constexpr bool is_domain_family(Family family) {
+  return family < Family::agent_build_info;
+}
+
 struct FamilySpec {
   Family family;
   std::string_view name;

@@ -9,6 +9,7 @@
 #include "probe/evaluate.hpp"
 #include "recorded_check.hpp"
 #include "sample_report.hpp"
+#include "tlsrpt/report_store.hpp"
 
 namespace mtasts::metrics {
 namespace {
@@ -26,6 +27,8 @@ TEST(Families, DeclaredInEnumOrderWithUniqueNames) {
     const auto& spec = metric_families()[i];
     EXPECT_EQ(static_cast<std::size_t>(spec.family), i) << spec.name;
     EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+    // A scrape passes over the domains only for these.
+    EXPECT_EQ(is_domain_family(spec.family), spec.labels.starts_with("domain")) << spec.name;
     EXPECT_TRUE(spec.name.starts_with("mtasts_") || spec.name.starts_with("process_")) << spec.name;
     if (spec.type == prometheus::MetricType::Counter) {
       EXPECT_TRUE(spec.name.ends_with("_total")) << spec.name;
@@ -174,6 +177,24 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
     auto r = support::healthy_facts(domain);
     support::record_check(store, std::move(r), 1'800'000'000);
   }
+  // Every kind of sample a pass may skip: a policy history, senders' reports, DANE facts.
+  support::record_check(store,
+                        support::healthy_facts("example.com", "2",
+                                               "version: STSv1\r\nmode: testing\r\nmx: "
+                                               "mx.example.com\r\nmax_age: 86400\r\n"),
+                        1'800'001'000);
+  tlsrpt::ReportSummary report;
+  report.domain = "example.com";
+  report.organization = "Sender";
+  report.policy_type = "sts";
+  report.successful = 9;
+  report.failed = 1;
+  report.end = 1'800'000'500;
+  report.failures = {{"certificate-expired", "mx.example.com", 1}};
+  ASSERT_TRUE(store.add_sender_report(report));
+  auto dane = support::healthy_facts("example.net");
+  support::with_dane(dane);
+  support::record_check(store, std::move(dane), 1'800'001'000);
   AgentStats stats;
   stats.domains = 3;
   const Collector collector(store, stats);
@@ -185,6 +206,13 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
     EXPECT_EQ(streamed.substr(0, streamed.find("# HELP process_")),
               all.substr(0, all.find("# HELP process_")))
         << "chunks of " << chunk;
+  }
+  for (std::string_view sample :
+       {"mtasts_policy_previous_expiry_timestamp_seconds{domain=\"example.com\"}",
+        "mtasts_tlsrpt_failed_sessions_total{domain=\"example.com\"",
+        "mtasts_mx_tlsa_match{domain=\"example.net\"",
+        "mtasts_sender_policy{domain=\"example.net\",sender=\"dane\""}) {
+    EXPECT_THAT(all, HasSubstr(sample));
   }
 }
 
