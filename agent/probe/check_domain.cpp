@@ -302,6 +302,7 @@ asio::awaitable<DomainReport> check_domain(CheckContext& context, std::string do
       auto records = mx.records;
       std::stable_sort(records.begin(), records.end(),
                        [](const auto& a, const auto& b) { return a.preference < b.preference; });
+      report.mx.reserve(std::min(records.size(), options.max_mx_hosts));
       for (const auto& record : records) {
         if (report.mx.size() >= options.max_mx_hosts) break;
         if (record.host.empty()) continue;
