@@ -31,6 +31,7 @@ global:
   concurrency: $C
   interval: 15m
   timeout: 60s
+  dane_trust_anchor: $DIR/nsd/trust-anchor.ds
 target_files: [$DIR/targets.yml]
 CONF
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark's lab: N generated domains in their own network namespace, a realistic fleet
 # (bench_mix.sh: some with four MX hosts on both address families, a third with a warning, one
-# in twenty failing).
+# in twenty failing, a fifth DNSSEC-signed and half of those with TLSA records).
 #   bench_lab.sh up N | shared-mx | down | exec CMD...
 # Each domain dNNNNN.bench.test has a _mta-sts and (mostly) a _smtp._tls TXT record, a policy
 # at https://mta-sts.dNNNNN.bench.test (nginx, certificates of 100 names each, chosen by SNI)
 # and MX hosts mx1-dNNNNN.bench.test.. (Postfix on two IPv4 and two IPv6 addresses, one
-# wildcard certificate). NSD answers for bench.test. `shared-mx` then points every domain at
-# the same two dual-stack MX hosts, mx-a.bench.test and mx-b.bench.test, as a hosting
+# wildcard certificate). NSD answers for bench.test and for signed.bench.test, signed with the
+# key whose DS is $DIR/nsd/trust-anchor.ds (the agent's dane_trust_anchor). `shared-mx` then
+# points every domain at the same two dual-stack MX hosts, mx-a and mx-b, as a hosting
 # provider's domains are.
 set -euo pipefail
 source "$(dirname "$0")/bench_mix.sh"
@@ -67,7 +68,9 @@ certificates() {
       -extfile "$1.ext" -out "$1.pem" 2>/dev/null
     rm -f "$1.csr" "$1.ext"
   }
-  leaf mx "DNS:*.bench.test"
+  leaf mx "DNS:*.bench.test,DNS:*.signed.bench.test"
+  # The MX hosts' next key, published ahead in TLSA as operators should (RFC 7671 §8.1).
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out mx-next.key 2>/dev/null
   # Policy hosts: 100 names per certificate, as a hosting provider would group them.
   local group san i
   for ((group = 0; group * 100 < n; group++)); do
@@ -81,38 +84,62 @@ certificates() {
   cd - >/dev/null
 }
 
+# zone N [shared]: bench.test (unsigned) and signed.bench.test (DNSSEC-signed, with the
+# TLSA records), each domain in its own (bench_mix.sh: MIX_SIGNED).
 zone() {
-  local n=$1 shared=${2:-} i d k address
-  {
-    printf '$ORIGIN bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n'
-    printf '@ IN NS ns.bench.test.\nns IN A %s\n' "$DNS"
-    for ((i = 0; i < n; i++)); do
-      mix "$i"
-      d=$MIX_LABEL
-      if ((MIX_STS_VALID)); then
-        printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d"
-      else
-        printf '_mta-sts.%s IN TXT "v=STSv1; id=2026-11-27;"\n' "$d"
+  local n=$1 shared=${2:-} i d k address out tlsa next dir="$DIR/nsd"
+  tlsa=$(openssl x509 -in "$DIR/certs/mx.pem" -pubkey -noout | openssl pkey -pubin -outform DER |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+  next=$(openssl pkey -in "$DIR/certs/mx-next.key" -pubout -outform DER | openssl dgst -sha256 -r |
+    cut -d' ' -f1)
+  exec 3> "$dir/bench.zone" 4> "$dir/signed.zone"
+  printf '$ORIGIN bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n' >&3
+  printf '@ IN NS ns.bench.test.\nns IN A %s\nsigned IN NS ns.bench.test.\n' "$DNS" >&3
+  printf '$ORIGIN signed.bench.test.\n$TTL 3600\n@ IN SOA ns.bench.test. hostmaster.bench.test. 1 3600 600 86400 300\n' >&4
+  printf '@ IN NS ns.bench.test.\n' >&4
+  for ((i = 0; i < n; i++)); do
+    mix "$i"
+    d=$MIX_LABEL
+    out=3
+    ((MIX_SIGNED)) && out=4
+    if ((MIX_STS_VALID)); then
+      printf '_mta-sts.%s IN TXT "v=STSv1; id=20261127;"\n' "$d" >&$out
+    else
+      printf '_mta-sts.%s IN TXT "v=STSv1; id=2026-11-27;"\n' "$d" >&$out
+    fi
+    ((MIX_TLSRPT)) && printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d" >&$out
+    printf 'mta-sts.%s IN A %s\n' "$d" "$WEB" >&$out
+    ((MIX_DUAL)) && printf 'mta-sts.%s IN AAAA %s\n' "$d" "$WEB6" >&$out
+    if [ -n "$shared" ]; then
+      printf '%s IN MX 10 mx-a\n%s IN MX 20 mx-b\n' "$d" "$d" >&$out
+      continue
+    fi
+    for ((k = 1; k <= MIX_MX_COUNT; k++)); do
+      printf '%s IN MX %d mx%d-%s\n' "$d" $((k * 10)) "$k" "$d" >&$out
+      if ((k % 2)); then address=$MX_A; else address=$MX_B; fi
+      printf 'mx%d-%s IN A %s\n' "$k" "$d" "$address" >&$out
+      if ((MIX_DUAL)); then
+        if ((k % 2)); then address=$MX_A6; else address=$MX_B6; fi
+        printf 'mx%d-%s IN AAAA %s\n' "$k" "$d" "$address" >&$out
       fi
-      ((MIX_TLSRPT)) && printf '_smtp._tls.%s IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@bench.test"\n' "$d"
-      printf 'mta-sts.%s IN A %s\n' "$d" "$WEB"
-      ((MIX_DUAL)) && printf 'mta-sts.%s IN AAAA %s\n' "$d" "$WEB6"
-      if [ -n "$shared" ]; then
-        printf '%s IN MX 10 mx-a.bench.test.\n%s IN MX 20 mx-b.bench.test.\n' "$d" "$d"
-        continue
-      fi
-      for ((k = 1; k <= MIX_MX_COUNT; k++)); do
-        printf '%s IN MX %d mx%d-%s.bench.test.\n' "$d" $((k * 10)) "$k" "$d"
-        if ((k % 2)); then address=$MX_A; else address=$MX_B; fi
-        printf 'mx%d-%s IN A %s\n' "$k" "$d" "$address"
-        if ((MIX_DUAL)); then
-          if ((k % 2)); then address=$MX_A6; else address=$MX_B6; fi
-          printf 'mx%d-%s IN AAAA %s\n' "$k" "$d" "$address"
-        fi
-      done
+      ((MIX_TLSA)) && printf '_25._tcp.mx%d-%s IN TLSA 3 1 1 %s\n_25._tcp.mx%d-%s IN TLSA 3 1 1 %s\n' \
+        "$k" "$d" "$tlsa" "$k" "$d" "$next" >&$out
     done
-    printf 'mx-a IN A %s\nmx-a IN AAAA %s\nmx-b IN A %s\nmx-b IN AAAA %s\n' "$MX_A" "$MX_A6" "$MX_B" "$MX_B6"
-  } > "$DIR/nsd/bench.zone"
+  done
+  # The provider's shared MX hosts (shared-mx), in each zone, so each policy's mx line covers them.
+  for out in 3 4; do
+    printf 'mx-a IN A %s\nmx-a IN AAAA %s\nmx-b IN A %s\nmx-b IN AAAA %s\n' "$MX_A" "$MX_A6" "$MX_B" "$MX_B6" >&$out
+  done
+  exec 3>&- 4>&-
+  # Signed with one key (its DS is the agent's trust anchor), valid from yesterday.
+  if [ ! -f "$dir/trust-anchor.ds" ]; then
+    local key
+    key=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k signed.bench.test)
+    echo "$key" > "$dir/key.name"
+    cp "$dir/$key.ds" "$dir/trust-anchor.ds"
+  fi
+  (cd "$dir" && ldns-signzone -i "$(date -u -d '-1 day' +%Y%m%d)" -f signed.zone.signed \
+    signed.zone "$(cat key.name)")
 }
 
 start_dns() {
@@ -139,6 +166,9 @@ remote-control:
 zone:
   name: "bench.test."
   zonefile: "bench.zone"
+zone:
+  name: "signed.bench.test."
+  zonefile: "signed.zone.signed"
 CONF
   in_lab nsd -c "$dir/nsd.conf"
   wait_for_port "$DNS" 53
@@ -149,10 +179,12 @@ start_web() {
   mkdir -p "$dir"
   # The policy variants (bench_mix.sh); a map picks each domain's (ok unless listed).
   local variant mx max_age
-  for variant in ok short uncovered; do
+  # Signed domains' MX hosts are in signed.bench.test: their policies name that (-signed).
+  for variant in ok short uncovered ok-signed short-signed; do
     mx='*.bench.test' max_age=604800
-    [ "$variant" = short ] && max_age=3600
+    [ "${variant%-signed}" = short ] && max_age=3600
     [ "$variant" = uncovered ] && mx='*.elsewhere.test'
+    [ "${variant#*-}" = signed ] && mx='*.signed.bench.test'
     mkdir -p "$DIR/policies/$variant/.well-known"
     printf 'version: STSv1\r\nmode: enforce\r\nmx: %s\r\nmax_age: %s\r\n' "$mx" "$max_age" \
       > "$DIR/policies/$variant/.well-known/mta-sts.txt"
@@ -182,7 +214,9 @@ http {
 CONF
     for ((i = 0; i < n; i++)); do
       mix "$i"
-      [ "$MIX_POLICY" = ok ] || echo "    mta-sts.$MIX_NAME $MIX_POLICY;"
+      variant=$MIX_POLICY
+      ((MIX_SIGNED)) && [ "$variant" != uncovered ] && variant=$variant-signed
+      [ "$variant" = ok ] || echo "    mta-sts.$MIX_NAME $variant;"
     done
     echo "  }"
     for ((group = 0; group * 100 < n; group++)); do
@@ -288,7 +322,7 @@ shared_mx() {
   zone "$n" shared
   in_lab nsd -c "$DIR/nsd/nsd.conf"
   wait_for_port "$DNS" 53
-  echo "bench lab: $n domains on mx-a.bench.test and mx-b.bench.test"
+  echo "bench lab: $n domains on mx-a and mx-b (.bench.test, or .signed.bench.test for signed domains)"
 }
 
 case "${1:-}" in
