@@ -201,6 +201,17 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
   co_return d;
 }
 
+/// dane_lookups, shared with the other domains' checks of the same MX host.
+asio::awaitable<DaneHostFacts> shared_dane_lookups(CheckContext& context, const std::string& host,
+                                                   const CheckOptions& options,
+                                                   Clock::time_point deadline) {
+  auto lookup = [&]() { return dane_lookups(*context.dnssec, host, options, deadline); };
+  if (!context.smtp_sharing) co_return co_await lookup();
+  const std::string key =
+      fmt::format("{}|{}", to_lower_ascii(host), options.ipv4 ? kTypeA : kTypeAaaa);
+  co_return co_await context.smtp_sharing->dane(key, lookup);
+}
+
 /// The domain's MX RRset as validating senders see it.
 asio::awaitable<void> validate_mx(dane::DnssecResolver& dnssec, DomainReport& report,
                                   Clock::time_point deadline) {
@@ -222,7 +233,7 @@ asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, Ch
   std::vector<dane::TlsaRecord> tlsa;  // usable and secure: what the probes judge chains by
   if (context.dnssec) {
     auto [lookup, dane] = co_await (lookup_mx_addresses(context, host.host, options, deadline) &&
-                                    dane_lookups(*context.dnssec, host.host, options, deadline));
+                                    shared_dane_lookups(context, host.host, options, deadline));
     host.lookup = std::move(lookup);
     host.dane = std::move(dane);
     // Senders that do DANE judge the chain by the usable records; the probe does too.

@@ -42,25 +42,44 @@ void SmtpProbeSharing::sweep(Clock::time_point now) {
     return e.second->result && now - e.second->finished > reuse_;
   });
   std::erase_if(lookups_, [&](const auto& e) { return now - e.second.at > reuse_; });
+  std::erase_if(dane_lookups_, [&](const auto& e) { return now - e.second.at > reuse_; });
+}
+
+template <class Facts>
+asio::awaitable<Facts> SmtpProbeSharing::kept_or_looked_up(
+    KeptLookups<Facts>& kept, std::string key, std::function<asio::awaitable<Facts>()> lookup,
+    bool (*definitive)(const Facts&)) {
+  const auto now = Clock::now();
+  sweep(now);
+  if (auto it = kept.find(key); it != kept.end() && now - it->second.at <= reuse_) {
+    ++lookups_reused_;
+    co_return it->second.facts;
+  }
+  // Lookup keys ("host|families|bound", "dane|host|type") never equal probe keys
+  // ("host|address|port|ehlo").
+  const bool asked_before =
+      reuse_ > Clock::duration::zero() && asked_recently(std::hash<std::string>{}(key), now);
+  Facts facts = co_await lookup();
+  if (asked_before && definitive(facts)) kept[key] = {facts, Clock::now()};
+  co_return facts;
 }
 
 asio::awaitable<AddressLookupFacts> SmtpProbeSharing::addresses(
     const std::string& key, std::function<asio::awaitable<AddressLookupFacts>()> lookup) {
-  const auto now = Clock::now();
-  sweep(now);
-  if (auto it = lookups_.find(key); it != lookups_.end() && now - it->second.at <= reuse_) {
-    ++lookups_reused_;
-    co_return it->second.facts;
-  }
-  // Lookup keys ("host|families|bound") never equal probe keys ("host|address|port|ehlo").
-  const bool asked_before =
-      reuse_ > Clock::duration::zero() && asked_recently(std::hash<std::string>{}(key), now);
-  AddressLookupFacts facts = co_await lookup();
   // A timeout or SERVFAIL is this check's news, not an answer to hand to other domains.
-  const bool definitive = (!facts.v4_asked || dns::is_definitive(facts.v4_failure)) &&
-                          (!facts.v6_asked || dns::is_definitive(facts.v6_failure));
-  if (asked_before && definitive) lookups_[key] = {facts, Clock::now()};
-  co_return facts;
+  constexpr auto definitive = [](const AddressLookupFacts& facts) {
+    return (!facts.v4_asked || dns::is_definitive(facts.v4_failure)) &&
+           (!facts.v6_asked || dns::is_definitive(facts.v6_failure));
+  };
+  return kept_or_looked_up<AddressLookupFacts>(lookups_, key, std::move(lookup), definitive);
+}
+
+asio::awaitable<DaneHostFacts> SmtpProbeSharing::dane(
+    const std::string& key, std::function<asio::awaitable<DaneHostFacts>()> lookup) {
+  // A bogus answer is the validator's verdict (kept); a lookup that failed is not.
+  constexpr auto definitive = [](const DaneHostFacts& facts) { return facts.error.empty(); };
+  return kept_or_looked_up<DaneHostFacts>(dane_lookups_, "dane|" + key, std::move(lookup),
+                                          definitive);
 }
 
 bool SmtpProbeSharing::asked_recently(std::size_t hash, Clock::time_point now) {

@@ -8,8 +8,9 @@
 /// The result of a probe depends only on the MX host name (SNI and the certificate's name),
 /// the address, the port, the EHLO name and the TLS context, never on the domain, so checks
 /// share it: a probe already running is joined, and a finished one is reused for `reuse`.
-/// The MX host's A and AAAA lookups are shared the same way (a finished one reused for
-/// `reuse`): in a hosting provider's fleet they were four of a check's nine lookups.
+/// The MX host's A and AAAA lookups, and its validated lookups for DANE, are shared the same
+/// way (a finished one reused for `reuse`): in a hosting provider's fleet they were four of a
+/// check's nine lookups, and four of its five DNSSEC-validated ones.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -52,11 +53,17 @@ class SmtpProbeSharing {
   asio::awaitable<AddressLookupFacts> addresses(
       const std::string& key, std::function<asio::awaitable<AddressLookupFacts>()> lookup);
 
+  /// An MX host's validated address and TLSA lookups (DANE) as `lookup` finds them, shared
+  /// like addresses(): only answers without a lookup error are reused.
+  asio::awaitable<DaneHostFacts> dane(const std::string& key,
+                                      std::function<asio::awaitable<DaneHostFacts>()> lookup);
+
   Clock::duration reuse() const noexcept { return reuse_; }
   std::uint64_t probes_made() const noexcept { return *made_; }
   std::uint64_t probes_reused() const noexcept { return *reused_; }
   /// Probes running and results kept (for tests and memory accounting).
   std::size_t entries() const noexcept { return entries_.size(); }
+  /// Address and DANE lookups answered from another check's.
   std::uint64_t lookups_reused() const noexcept { return lookups_reused_; }
 
  private:
@@ -72,11 +79,19 @@ class SmtpProbeSharing {
 
   Clock::duration reuse_;
   std::unordered_map<std::string, std::shared_ptr<Shared>> entries_;
+  template <class Facts>
   struct KeptLookup {
-    AddressLookupFacts facts;
+    Facts facts;
     Clock::time_point at;
   };
-  std::unordered_map<std::string, KeptLookup> lookups_;
+  template <class Facts>
+  using KeptLookups = std::unordered_map<std::string, KeptLookup<Facts>>;
+  template <class Facts>
+  asio::awaitable<Facts> kept_or_looked_up(KeptLookups<Facts>& kept, std::string key,
+                                           std::function<asio::awaitable<Facts>()> lookup,
+                                           bool (*definitive)(const Facts&));
+  KeptLookups<AddressLookupFacts> lookups_;
+  KeptLookups<DaneHostFacts> dane_lookups_;
   std::uint64_t lookups_reused_ = 0;
   /// Keys asked for recently, by hash, in a fixed table (512 KiB whatever the fleet): a
   /// result is kept only for keys asked for more than once, so domains with MX hosts of

@@ -222,5 +222,60 @@ TEST_F(SmtpProbeSharingTest, AnMxHostsAddressLookupIsSharedLikeItsProbes) {
   EXPECT_EQ(lookups, 3);
 }
 
+// An MX host's validated lookups for DANE: shared like its addresses, but an answer whose
+// lookup failed (a timeout, SERVFAIL) is nobody else's; a bogus one is the validator's verdict.
+TEST_F(SmtpProbeSharingTest, AnMxHostsDaneLookupsAreSharedUnlessTheyFailed) {
+  int lookups = 0;
+  DaneHostFacts secure;
+  secure.address_security = dane::Security::secure;
+  secure.tlsa_security = dane::Security::secure;
+  secure.tlsa_name = "_25._tcp.mx.shared.test";
+  secure.tlsa.push_back(dane::TlsaRecord{
+      .usage = 3, .selector = 1, .matching = 1, .data = std::vector<unsigned char>(32, 0xab)});
+  DaneHostFacts failed;
+  failed.error = "mx.flaky.test: SERVFAIL";
+  DaneHostFacts bogus;
+  bogus.address_security = dane::Security::bogus;
+  bogus.why_bogus = "signature expired";
+  const auto ask = [&](SmtpProbeSharing& sharing, const std::string& key,
+                       const DaneHostFacts& answer) {
+    return run_awaitable<DaneHostFacts>(io_, [&]() {
+      return sharing.dane(key, [&lookups, answer]() -> asio::awaitable<DaneHostFacts> {
+        ++lookups;
+        co_return answer;
+      });
+    });
+  };
+
+  SmtpProbeSharing sharing(1min);
+  for (int i = 0; i < 4; ++i) {
+    const auto got = ask(sharing, "mx.shared.test|1", secure);
+    EXPECT_TRUE(got.applies());
+    EXPECT_EQ(got.tlsa, secure.tlsa);
+  }
+  EXPECT_EQ(lookups, 2);  // the first (asked once, not kept) and the second (kept)
+  EXPECT_EQ(sharing.lookups_reused(), 2u);
+  // The same host's AAAA-side lookups are their own.
+  lookups = 0;
+  ask(sharing, "mx.shared.test|28", secure);
+  EXPECT_EQ(lookups, 1);
+
+  lookups = 0;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(ask(sharing, "mx.flaky.test|1", failed).error, failed.error);
+  EXPECT_EQ(lookups, 3);
+
+  lookups = 0;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ask(sharing, "mx.bogus.test|1", bogus).why_bogus, "signature expired");
+  }
+  EXPECT_EQ(lookups, 2);
+
+  SmtpProbeSharing no_reuse(0s);
+  lookups = 0;
+  for (int i = 0; i < 3; ++i) ask(no_reuse, "mx.shared.test|1", secure);
+  EXPECT_EQ(lookups, 3);
+}
+
 }  // namespace
 }  // namespace mtasts::probe
