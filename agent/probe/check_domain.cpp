@@ -151,9 +151,9 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
                                             Clock::time_point check_deadline) {
   const auto deadline = std::min(check_deadline, Clock::now() + kDaneLookupBudget);
   DaneHostFacts d;
-  d.tlsa_name = "_25._tcp." + host;
+  const std::string tlsa_name = d.tlsa_name(host);
   auto both = co_await with_deadline(
-      dnssec.query(host, options.ipv4 ? kTypeA : kTypeAaaa) && dnssec.query(d.tlsa_name, kTypeTlsa),
+      dnssec.query(host, options.ipv4 ? kTypeA : kTypeAaaa) && dnssec.query(tlsa_name, kTypeTlsa),
       deadline);
   if (!both) {
     d.error = fmt::format("no answer within {} s", kDaneLookupBudget.count());
@@ -165,7 +165,7 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
     co_return d;
   }
   if (tlsa.error) {
-    d.error = fmt::format("{}: {}", d.tlsa_name, why(tlsa));
+    d.error = fmt::format("{}: {}", tlsa_name, why(tlsa));
     co_return d;
   }
   d.address_security = address.security;
@@ -188,7 +188,7 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
     }
     if (!expanded->rdata.empty() || expanded->security == dane::Security::bogus) {
       tlsa = std::move(*expanded);
-      d.tlsa_name = "_25._tcp." + canonical;
+      d.tlsa_at_canonical = true;
     }
   }
   d.tlsa_security = tlsa.security;
@@ -202,10 +202,13 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
 }
 
 /// dane_lookups, shared with the other domains' checks of the same MX host.
-asio::awaitable<DaneHostFacts> shared_dane_lookups(CheckContext& context, const std::string& host,
-                                                   const CheckOptions& options,
-                                                   Clock::time_point deadline) {
-  auto lookup = [&]() { return dane_lookups(*context.dnssec, host, options, deadline); };
+asio::awaitable<SharedDaneHostFacts> shared_dane_lookups(CheckContext& context,
+                                                         const std::string& host,
+                                                         const CheckOptions& options,
+                                                         Clock::time_point deadline) {
+  auto lookup = [&]() -> asio::awaitable<SharedDaneHostFacts> {
+    co_return share(co_await dane_lookups(*context.dnssec, host, options, deadline));
+  };
   if (!context.smtp_sharing) co_return co_await lookup();
   const std::string key =
       fmt::format("{}|{}", to_lower_ascii(host), options.ipv4 ? kTypeA : kTypeAaaa);
@@ -225,7 +228,7 @@ asio::awaitable<void> validate_mx(dane::DnssecResolver& dnssec, DomainReport& re
     facts.mx_security = answer->security;
     facts.why_bogus = answer->why_bogus;
   }
-  report.dnssec = std::move(facts);
+  report.dnssec = share(std::move(facts));
 }
 
 asio::awaitable<void> probe_mx_host(CheckContext& context, MxHostFacts& host, CheckOptions options,

@@ -2,6 +2,24 @@
 
 namespace mtasts::probe {
 
+std::string DaneHostFacts::tlsa_name(std::string_view host) const {
+  std::string name = "_25._tcp.";
+  name += tlsa_at_canonical ? std::string_view(canonical_host) : host;
+  return name;
+}
+
+SharedDaneHostFacts share(DaneHostFacts facts) {
+  static const auto unsigned_zone = std::make_shared<const DaneHostFacts>();
+  if (facts == *unsigned_zone) return unsigned_zone;
+  return std::make_shared<const DaneHostFacts>(std::move(facts));
+}
+
+SharedDnssecFacts share(DnssecFacts facts) {
+  static const auto unsigned_zone = std::make_shared<const DnssecFacts>();
+  if (facts == *unsigned_zone) return unsigned_zone;
+  return std::make_shared<const DnssecFacts>(std::move(facts));
+}
+
 std::string_view to_string(RecordStatus status) noexcept {
   switch (status) {
     case RecordStatus::not_evaluated: return "";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,10 +87,11 @@ struct PolicyFacts {
 /// not checked.
 struct DaneHostFacts {
   dane::Security address_security = dane::Security::insecure;  ///< of its A/AAAA records
-  std::string tlsa_name;  ///< "_25._tcp.<host>", or of the CNAME target where TLSA is there
   /// What the host's name expands to through a DNSSEC-secure CNAME chain (RFC 7672 §2.2.2);
   /// empty when it is no CNAME or the chain is not secure.
   std::string canonical_host = {};
+  /// The TLSA RRset is the CNAME target's (_25._tcp.<canonical_host>), not the host's own.
+  bool tlsa_at_canonical = false;
   dane::Security tlsa_security = dane::Security::insecure;
   std::string error;      ///< a lookup failed (timeout, SERVFAIL): why; the rest is unknown
   std::string why_bogus;  ///< the validator's explanation of a bogus answer
@@ -101,14 +103,29 @@ struct DaneHostFacts {
     return error.empty() && address_security == dane::Security::secure &&
            tlsa_security == dane::Security::secure && !tlsa.empty();
   }
+  /// Where the TLSA RRset was looked up: "_25._tcp.<host>", or of the CNAME target.
+  std::string tlsa_name(std::string_view host) const;
+
+  bool operator==(const DaneHostFacts&) const = default;
 };
+
+/// Immutable once looked up, and shared: by the domains whose checks share an MX host, and
+/// (share()) by every host of an unsigned zone, whose facts are all the same.
+using SharedDaneHostFacts = std::shared_ptr<const DaneHostFacts>;
+SharedDaneHostFacts share(DaneHostFacts facts);
 
 /// The domain's DNSSEC as DANE senders see it: the validated MX lookup.
 struct DnssecFacts {
   dane::Security mx_security = dane::Security::insecure;
   std::string error = {};  ///< the validated MX lookup failed: why
   std::string why_bogus = {};
+
+  bool operator==(const DnssecFacts&) const = default;
 };
+
+/// As SharedDaneHostFacts: the facts of every domain in an unsigned zone are one object.
+using SharedDnssecFacts = std::shared_ptr<const DnssecFacts>;
+SharedDnssecFacts share(DnssecFacts facts);
 
 struct MxHostFacts {
   std::string host;
@@ -117,7 +134,7 @@ struct MxHostFacts {
   AddressLookupFacts lookup;
   std::vector<net::SmtpProbe> probes;       ///< one per address
   std::optional<std::string> policy_match;  ///< the first pattern that covers the host
-  HeapOptional<DaneHostFacts> dane;         ///< when DANE is checked
+  SharedDaneHostFacts dane;                 ///< when DANE is checked
 };
 
 struct DomainReport {
@@ -138,7 +155,7 @@ struct DomainReport {
   Port25Egress port25_egress = Port25Egress::unproven;
   PolicyFacts policy;
   /// DNSSEC of the MX lookup, when DANE is checked (the MX hosts' own are in mx[].dane).
-  HeapOptional<DnssecFacts> dnssec;
+  SharedDnssecFacts dnssec;
   /// DANE was to be checked but the agent's validation does not work (see
   /// DnssecResolver::anchor_problem): why. Then nothing of DANE is looked up or judged.
   std::string dane_unavailable;

@@ -560,9 +560,10 @@ void evaluate_dane(DomainReport& r) {
   for (const auto& host : r.mx) {
     if (!host.dane) continue;
     const DaneHostFacts& d = *host.dane;
+    const std::string tlsa_name = d.tlsa_name(host.host);
     if (!d.error.empty()) {
       r.findings.push_back(make_finding(
-          FindingCode::dane_dns_error, d.tlsa_name,
+          FindingCode::dane_dns_error, tlsa_name,
           fmt::format("the DNSSEC-validated lookup for MX host {} failed ({}); whether DANE "
                       "senders use it is unknown",
                       host.host, d.error)));
@@ -571,7 +572,7 @@ void evaluate_dane(DomainReport& r) {
     if (d.address_security == dane::Security::bogus || d.tlsa_security == dane::Security::bogus) {
       const bool addresses = d.address_security == dane::Security::bogus;
       r.findings.push_back(make_finding(
-          FindingCode::dnssec_bogus, addresses ? host.host : d.tlsa_name,
+          FindingCode::dnssec_bogus, addresses ? host.host : tlsa_name,
           fmt::format("the {} of MX host {} fail DNSSEC validation ({}): validating senders "
                       "defer mail to it",
                       addresses ? "address records" : "TLSA records", host.host,
@@ -581,7 +582,7 @@ void evaluate_dane(DomainReport& r) {
     if (d.tlsa.empty()) continue;
     if (!d.applies()) {
       r.findings.push_back(make_finding(
-          FindingCode::dane_tlsa_unsigned, d.tlsa_name,
+          FindingCode::dane_tlsa_unsigned, tlsa_name,
           fmt::format("MX host {} publishes {} TLSA records, but its {} not DNSSEC-signed: "
                       "senders ignore them",
                       host.host, d.tlsa.size(),
@@ -591,7 +592,7 @@ void evaluate_dane(DomainReport& r) {
     }
     // What the RRset alone says (shared with `lint tlsa`); with no usable record, senders
     // encrypt but judge no chain, so nothing more is said.
-    auto rrset = dane::rrset_findings(d.tlsa, d.tlsa_name);
+    auto rrset = dane::rrset_findings(d.tlsa, tlsa_name);
     const bool none_usable = dane::count_usable(d.tlsa) == 0;
     for (auto& finding : rrset) r.findings.push_back(std::move(finding));
     if (none_usable) continue;
@@ -615,7 +616,7 @@ void evaluate_dane(DomainReport& r) {
           FindingCode::dane_tlsa_mismatch, host.host,
           fmt::format("no usable TLSA record at {} matches the certificate MX host {} presents "
                       "({}): DANE senders defer mail to it",
-                      d.tlsa_name, host.host, fmt::join(mismatched, "; "))));
+                      tlsa_name, host.host, fmt::join(mismatched, "; "))));
     }
   }
 }
@@ -626,7 +627,7 @@ bool probes_could_see(tlsrpt::ResultType type, const DomainReport& r) {
     case tlsrpt::ResultType::sts_policy_invalid:
     case tlsrpt::ResultType::sts_webpki_invalid: return r.policy_status == PolicyStatus::valid;
     // DANE's only where the agent checked DANE and its validation worked.
-    case tlsrpt::ResultType::dnssec_invalid: return r.dnssec.has_value();
+    case tlsrpt::ResultType::dnssec_invalid: return r.dnssec != nullptr;
     case tlsrpt::ResultType::tlsa_invalid:
     case tlsrpt::ResultType::dane_required:
       if (!r.dnssec) return false;

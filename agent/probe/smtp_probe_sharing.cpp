@@ -74,12 +74,14 @@ asio::awaitable<AddressLookupFacts> SmtpProbeSharing::addresses(
   return kept_or_looked_up<AddressLookupFacts>(lookups_, key, std::move(lookup), definitive);
 }
 
-asio::awaitable<DaneHostFacts> SmtpProbeSharing::dane(
-    const std::string& key, std::function<asio::awaitable<DaneHostFacts>()> lookup) {
+asio::awaitable<SharedDaneHostFacts> SmtpProbeSharing::dane(
+    const std::string& key, std::function<asio::awaitable<SharedDaneHostFacts>()> lookup) {
   // A bogus answer is the validator's verdict (kept); a lookup that failed is not.
-  constexpr auto definitive = [](const DaneHostFacts& facts) { return facts.error.empty(); };
-  return kept_or_looked_up<DaneHostFacts>(dane_lookups_, "dane|" + key, std::move(lookup),
-                                          definitive);
+  constexpr auto definitive = [](const SharedDaneHostFacts& facts) {
+    return facts && facts->error.empty();
+  };
+  return kept_or_looked_up<SharedDaneHostFacts>(dane_lookups_, "dane|" + key, std::move(lookup),
+                                                definitive);
 }
 
 bool SmtpProbeSharing::asked_recently(std::size_t hash, Clock::time_point now) {

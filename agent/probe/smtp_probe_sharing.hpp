@@ -55,8 +55,8 @@ class SmtpProbeSharing {
 
   /// An MX host's validated address and TLSA lookups (DANE) as `lookup` finds them, shared
   /// like addresses(): only answers without a lookup error are reused.
-  asio::awaitable<DaneHostFacts> dane(const std::string& key,
-                                      std::function<asio::awaitable<DaneHostFacts>()> lookup);
+  asio::awaitable<SharedDaneHostFacts> dane(
+      const std::string& key, std::function<asio::awaitable<SharedDaneHostFacts>()> lookup);
 
   Clock::duration reuse() const noexcept { return reuse_; }
   std::uint64_t probes_made() const noexcept { return *made_; }
@@ -91,7 +91,7 @@ class SmtpProbeSharing {
                                            std::function<asio::awaitable<Facts>()> lookup,
                                            bool (*definitive)(const Facts&));
   KeptLookups<AddressLookupFacts> lookups_;
-  KeptLookups<DaneHostFacts> dane_lookups_;
+  KeptLookups<SharedDaneHostFacts> dane_lookups_;
   std::uint64_t lookups_reused_ = 0;
   /// Keys asked for recently, by hash, in a fixed table (512 KiB whatever the fleet): a
   /// result is kept only for keys asked for more than once, so domains with MX hosts of

@@ -151,7 +151,7 @@ Json to_json(const probe::DomainReport& r) {
           {"applies", probe::dane_applies(r, host)},
           {"canonical_host", d.canonical_host.empty() ? Json(nullptr) : Json(d.canonical_host)},
           {"address_dnssec", dane::to_string(d.address_security)},
-          {"tlsa_name", d.tlsa_name},
+          {"tlsa_name", d.tlsa_name(host.host)},
           {"tlsa_dnssec", dane::to_string(d.tlsa_security)},
           {"tlsa", std::move(records)},
           {"error", d.error.empty() ? Json(nullptr) : Json(d.error)},

@@ -317,19 +317,29 @@ dane::DaneOutcome dane_outcome_at(const Json& j) {
   return o;
 }
 
-Json dane_host(const probe::DaneHostFacts& d) {
+Json dane_host(const probe::DaneHostFacts& d, const std::string& host) {
   return {{"address_security", number(d.address_security)},
-          {"tlsa_name", d.tlsa_name},
+          {"canonical_host", d.canonical_host},
+          {"tlsa_name", d.tlsa_name(host)},
           {"tlsa_security", number(d.tlsa_security)},
           {"error", d.error},
           {"why_bogus", d.why_bogus},
           {"tlsa", tlsa_list(d.tlsa)}};
 }
 
-probe::DaneHostFacts dane_host_at(const Json& j) {
+probe::DaneHostFacts dane_host_at(const Json& j, const std::string& host) {
   probe::DaneHostFacts d;
   d.address_security = enum_at(j.at("address_security"), dane::Security::bogus);
-  d.tlsa_name = j.at("tlsa_name").get<std::string>();
+  // Rows of agents before canonical_host was stored name only where the TLSA records were.
+  const auto tlsa_name = j.at("tlsa_name").get<std::string>();
+  constexpr std::string_view kPrefix = "_25._tcp.";
+  if (j.contains("canonical_host")) d.canonical_host = j.at("canonical_host").get<std::string>();
+  if (d.canonical_host.empty() && tlsa_name.starts_with(kPrefix) &&
+      tlsa_name.substr(kPrefix.size()) != host) {
+    d.canonical_host = tlsa_name.substr(kPrefix.size());
+  }
+  d.tlsa_at_canonical = !d.canonical_host.empty() && d.tlsa_name(host) != tlsa_name &&
+                        tlsa_name == std::string(kPrefix) + d.canonical_host;
   d.tlsa_security = enum_at(j.at("tlsa_security"), dane::Security::bogus);
   d.error = j.at("error").get<std::string>();
   d.why_bogus = j.at("why_bogus").get<std::string>();
@@ -381,7 +391,7 @@ Json encode_report(const probe::DomainReport& r) {
     Json entry = {{"host", host.host},         {"preference", host.preference},
                   {"implicit", host.implicit}, {"lookup", lookup(host.lookup)},
                   {"probes", probes},          {"policy_match", optional(host.policy_match)}};
-    if (host.dane) entry["dane"] = dane_host(*host.dane);
+    if (host.dane) entry["dane"] = dane_host(*host.dane, host.host);
     mx.push_back(std::move(entry));
   }
   Json out = {
@@ -453,7 +463,7 @@ Result<probe::DomainReport> decode_report(const Json& j) {
       host.lookup = lookup_at(h.at("lookup"));
       for (const auto& p : h.at("probes")) host.probes.push_back(probe_at(p));
       host.policy_match = optional_at<std::string>(h.at("policy_match"));
-      if (h.contains("dane")) host.dane = dane_host_at(h.at("dane"));
+      if (h.contains("dane")) host.dane = probe::share(dane_host_at(h.at("dane"), host.host));
       r.mx.push_back(std::move(host));
     }
     r.mx_probed = j.at("mx_probed").get<bool>();
@@ -483,10 +493,10 @@ Result<probe::DomainReport> decode_report(const Json& j) {
     r.seconds = j.at("seconds").get<double>();
     if (j.contains("dnssec")) {
       const auto& d = j.at("dnssec");
-      r.dnssec =
+      r.dnssec = probe::share(
           probe::DnssecFacts{.mx_security = enum_at(d.at("mx_security"), dane::Security::bogus),
                              .error = d.at("error").get<std::string>(),
-                             .why_bogus = d.at("why_bogus").get<std::string>()};
+                             .why_bogus = d.at("why_bogus").get<std::string>()});
     }
     if (j.contains("dane_unavailable")) {
       r.dane_unavailable = j.at("dane_unavailable").get<std::string>();

@@ -130,7 +130,7 @@ std::string dane_section(const probe::DomainReport& r) {
         "<tr><td>{}</td><td>addresses {} · TLSA {}</td><td>{}<span class=\"muted\">{}</span>"
         "</td><td>{}</td></tr>\n",
         html_escape(mx.host), dane::to_string(d.address_security), dane::to_string(d.tlsa_security),
-        records, html_escape(d.tlsa_name), chains);
+        records, html_escape(d.tlsa_name(mx.host)), chains);
   }
   return body + "</tbody></table>\n";
 }

@@ -130,15 +130,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (bytes.flag()) {  // DANE was checked: validated lookups and each probe's DANE verdict
     const auto security = [&bytes] { return static_cast<mtasts::dane::Security>(bytes.below(3)); };
-    r.dnssec = probe::DnssecFacts{.mx_security = security(),
-                                  .error = bytes.flag() ? "" : "SERVFAIL",
-                                  .why_bogus = bytes.text(40)};
+    r.dnssec = probe::share(probe::DnssecFacts{.mx_security = security(),
+                                               .error = bytes.flag() ? "" : "SERVFAIL",
+                                               .why_bogus = bytes.text(40)});
     for (auto& mx : r.mx) {
       if (!bytes.flag()) continue;
       probe::DaneHostFacts d;
       d.address_security = security();
       d.tlsa_security = security();
-      d.tlsa_name = "_25._tcp." + mx.host;
+      if (bytes.flag()) {  // a secure CNAME, with the TLSA records at its target or not
+        d.canonical_host = "target.example";
+        d.tlsa_at_canonical = bytes.flag();
+      }
       d.error = bytes.flag() ? "" : "timeout";
       for (std::size_t n = bytes.below(4); n > 0; --n) {
         d.tlsa.push_back({static_cast<std::uint8_t>(bytes.below(5)),
@@ -146,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           static_cast<std::uint8_t>(bytes.below(4)),
                           std::vector<unsigned char>(bytes.flag() ? 32 : bytes.below(70), 7)});
       }
-      mx.dane = std::move(d);
+      mx.dane = probe::share(std::move(d));
       for (auto& smtp : mx.probes) {
         if (bytes.flag()) {
           smtp.dane =
@@ -183,7 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Which policy senders apply is derived for any facts, and says why.
   if (const auto outlook = probe::sender_outlook(r)) {
     MTASTS_FUZZ_CHECK(!outlook->mta_sts.why.empty());
-    MTASTS_FUZZ_CHECK(outlook->dane.has_value() == r.dnssec.has_value());
+    MTASTS_FUZZ_CHECK(outlook->dane.has_value() == (r.dnssec != nullptr));
   }
 
   mtasts::state::DomainStore store;

@@ -229,7 +229,6 @@ TEST_F(SmtpProbeSharingTest, AnMxHostsDaneLookupsAreSharedUnlessTheyFailed) {
   DaneHostFacts secure;
   secure.address_security = dane::Security::secure;
   secure.tlsa_security = dane::Security::secure;
-  secure.tlsa_name = "_25._tcp.mx.shared.test";
   secure.tlsa.push_back(dane::TlsaRecord{
       .usage = 3, .selector = 1, .matching = 1, .data = std::vector<unsigned char>(32, 0xab)});
   DaneHostFacts failed;
@@ -239,19 +238,24 @@ TEST_F(SmtpProbeSharingTest, AnMxHostsDaneLookupsAreSharedUnlessTheyFailed) {
   bogus.why_bogus = "signature expired";
   const auto ask = [&](SmtpProbeSharing& sharing, const std::string& key,
                        const DaneHostFacts& answer) {
-    return run_awaitable<DaneHostFacts>(io_, [&]() {
-      return sharing.dane(key, [&lookups, answer]() -> asio::awaitable<DaneHostFacts> {
+    return run_awaitable<SharedDaneHostFacts>(io_, [&]() {
+      return sharing.dane(key, [&lookups, answer]() -> asio::awaitable<SharedDaneHostFacts> {
         ++lookups;
-        co_return answer;
+        co_return share(answer);
       });
     });
   };
 
   SmtpProbeSharing sharing(1min);
+  SharedDaneHostFacts kept;
   for (int i = 0; i < 4; ++i) {
     const auto got = ask(sharing, "mx.shared.test|1", secure);
-    EXPECT_TRUE(got.applies());
-    EXPECT_EQ(got.tlsa, secure.tlsa);
+    EXPECT_TRUE(got->applies());
+    EXPECT_EQ(got->tlsa, secure.tlsa);
+    if (i == 1) kept = got;
+    if (i > 1) {
+      EXPECT_EQ(got, kept);  // the kept object itself, not a copy
+    }
   }
   EXPECT_EQ(lookups, 2);  // the first (asked once, not kept) and the second (kept)
   EXPECT_EQ(sharing.lookups_reused(), 2u);
@@ -262,12 +266,12 @@ TEST_F(SmtpProbeSharingTest, AnMxHostsDaneLookupsAreSharedUnlessTheyFailed) {
 
   lookups = 0;
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(ask(sharing, "mx.flaky.test|1", failed).error, failed.error);
+    EXPECT_EQ(ask(sharing, "mx.flaky.test|1", failed)->error, failed.error);
   EXPECT_EQ(lookups, 3);
 
   lookups = 0;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(ask(sharing, "mx.bogus.test|1", bogus).why_bogus, "signature expired");
+    EXPECT_EQ(ask(sharing, "mx.bogus.test|1", bogus)->why_bogus, "signature expired");
   }
   EXPECT_EQ(lookups, 2);
 

@@ -84,15 +84,24 @@ inline probe::DomainReport healthy_facts(const std::string& domain = "example.co
 /// The healthy domain with DANE: a signed MX whose host has two DANE-EE records, the first
 /// matching the chain every probe got.
 inline void with_dane(probe::DomainReport& r) {
-  r.dnssec = probe::DnssecFacts{.mx_security = dane::Security::secure};
+  r.dnssec = probe::share(probe::DnssecFacts{.mx_security = dane::Security::secure});
   probe::DaneHostFacts d;
   d.address_security = dane::Security::secure;
-  d.tlsa_name = "_25._tcp." + r.mx[0].host;
   d.tlsa_security = dane::Security::secure;
   d.tlsa = {{3, 1, 1, std::vector<unsigned char>(32, 1)},
             {3, 1, 1, std::vector<unsigned char>(32, 2)}};
-  r.mx[0].dane = d;
+  r.mx[0].dane = probe::share(d);
   for (auto& probe : r.mx[0].probes) probe.dane = dane::DaneOutcome{.matched = true, .depth = 0};
+}
+
+/// A shared, immutable part of a report (SharedDaneHostFacts, SharedDnssecFacts) made this
+/// report's own to change: for tests that vary one fact.
+template <class T>
+T& edit(std::shared_ptr<const T>& shared) {
+  auto own = std::make_shared<T>(*shared);
+  T& facts = *own;
+  shared = std::move(own);
+  return facts;
 }
 
 }  // namespace mtasts::support

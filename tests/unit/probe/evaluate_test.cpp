@@ -25,6 +25,7 @@ std::vector<std::string> codes(const DomainReport& r) {
   return out;
 }
 
+using support::edit;
 using support::served;
 
 /// A healthy domain: record, TLS-RPT, policy over both families, one covered MX.
@@ -913,7 +914,7 @@ const std::vector<Row> kRows = {
     {"DaneOnlyPkixUsages",
      [](DomainReport& r) {
        with_dane(r);
-       for (auto& t : r.mx[0].dane->tlsa) t.usage = 1;
+       for (auto& t : edit(r.mx[0].dane).tlsa) t.usage = 1;
        for (auto& probe : r.mx[0].probes) probe.dane.reset();
      },
      {"dane_tlsa_unusable"},
@@ -921,14 +922,14 @@ const std::vector<Row> kRows = {
     {"DaneSingleRecord",
      [](DomainReport& r) {
        with_dane(r);
-       r.mx[0].dane->tlsa.resize(1);
+       edit(r.mx[0].dane).tlsa.resize(1);
      },
      {"dane_tlsa_single"},
      Verdict::warning},
     {"DaneTlsaInAnUnsignedZone",
      [](DomainReport& r) {
        with_dane(r);
-       r.mx[0].dane->tlsa_security = dane::Security::insecure;
+       edit(r.mx[0].dane).tlsa_security = dane::Security::insecure;
        for (auto& probe : r.mx[0].probes) probe.dane.reset();
      },
      {"dane_tlsa_unsigned"},
@@ -944,15 +945,15 @@ const std::vector<Row> kRows = {
     {"DnssecBogusTlsa",
      [](DomainReport& r) {
        with_dane(r);
-       r.mx[0].dane->tlsa_security = dane::Security::bogus;
-       r.mx[0].dane->why_bogus = "signature crypto failed";
+       edit(r.mx[0].dane).tlsa_security = dane::Security::bogus;
+       edit(r.mx[0].dane).why_bogus = "signature crypto failed";
      },
      {"dnssec_bogus"},
      Verdict::fail},
     {"DaneLookupFailed",
      [](DomainReport& r) {
        with_dane(r);
-       r.dnssec->error = "SERVFAIL";
+       edit(r.dnssec).error = "SERVFAIL";
      },
      {"dane_dns_error"},
      Verdict::unknown},

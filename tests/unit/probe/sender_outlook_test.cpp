@@ -9,6 +9,7 @@
 namespace mtasts::probe {
 namespace {
 
+using support::edit;
 using support::with_dane;
 
 DomainReport evaluated(DomainReport r) {
@@ -115,7 +116,7 @@ TEST(SenderOutlook, AStaleTlsaRecordStopsDaneSendersOnly) {
 TEST(SenderOutlook, DaneAppliesToSecureHostsOfAnInsecureMxRrset) {
   DomainReport r = support::healthy_facts();
   with_dane(r);
-  r.dnssec->mx_security = dane::Security::insecure;
+  edit(r.dnssec).mx_security = dane::Security::insecure;
   EXPECT_TRUE(dane_applies(r, r.mx[0]));
   EXPECT_EQ(sender_outlook(evaluated(r))->dane->policy, SenderPolicy::dane);
 }
@@ -123,7 +124,7 @@ TEST(SenderOutlook, DaneAppliesToSecureHostsOfAnInsecureMxRrset) {
 TEST(SenderOutlook, BogusMxRecordsStopDaneSenders) {
   DomainReport r = support::healthy_facts();
   with_dane(r);
-  r.dnssec->mx_security = dane::Security::bogus;
+  edit(r.dnssec).mx_security = dane::Security::bogus;
   const auto outlook = sender_outlook(evaluated(r));
   ASSERT_TRUE(outlook && outlook->dane);
   EXPECT_FALSE(outlook->dane->policy);
@@ -134,7 +135,7 @@ TEST(SenderOutlook, BogusMxRecordsStopDaneSenders) {
 TEST(SenderOutlook, UnsignedTlsaLeavesDaneSendersOpportunistic) {
   DomainReport r = support::healthy_facts();
   with_dane(r);
-  r.mx[0].dane->tlsa_security = dane::Security::insecure;
+  edit(r.mx[0].dane).tlsa_security = dane::Security::insecure;
   r.mx[0].probes[0].dane.reset();
   const auto outlook = sender_outlook(evaluated(r));
   ASSERT_TRUE(outlook && outlook->dane);
@@ -145,7 +146,7 @@ TEST(SenderOutlook, UnsignedTlsaLeavesDaneSendersOpportunistic) {
 TEST(SenderOutlook, AFailedValidatedLookupLeavesDaneUnknown) {
   DomainReport r = support::healthy_facts();
   with_dane(r);
-  r.mx[0].dane->error = "SERVFAIL";
+  edit(r.mx[0].dane).error = "SERVFAIL";
   const auto outlook = sender_outlook(evaluated(r));
   ASSERT_TRUE(outlook && outlook->dane);
   EXPECT_FALSE(outlook->dane->policy);
@@ -155,7 +156,7 @@ TEST(SenderOutlook, AFailedValidatedLookupLeavesDaneUnknown) {
 TEST(SenderOutlook, OnlyUnusableRecordsStillRequireTls) {
   DomainReport r = support::healthy_facts();
   with_dane(r);
-  for (auto& t : r.mx[0].dane->tlsa) t.usage = 1;  // PKIX-EE: unusable for SMTP (§3.1.3)
+  for (auto& t : edit(r.mx[0].dane).tlsa) t.usage = 1;  // PKIX-EE: unusable for SMTP (§3.1.3)
   r.mx[0].probes[0].dane.reset();
   r.mx[0].probes[0].error = net::SmtpError::starttls_missing;
   r.mx[0].probes[0].stage = net::SmtpStage::starttls;

@@ -16,6 +16,7 @@
 namespace mtasts::state {
 namespace {
 
+using support::edit;
 using ::testing::HasSubstr;
 
 class StateDatabaseTest : public ::testing::Test {
@@ -87,7 +88,7 @@ TEST(ReportCodec, ARoundTripKeepsEveryStoredFact) {
 TEST(ReportCodec, DaneFactsRoundTripAndOlderReportsReadWithout) {
   auto report = support::healthy_facts("a.example");
   support::with_dane(report);
-  report.mx[0].dane->why_bogus = "none";
+  edit(report.mx[0].dane).why_bogus = "none";
   report.mx[0].probes[0].dane =
       dane::DaneOutcome{.matched = true, .depth = 0, .matched_record = report.mx[0].dane->tlsa[0]};
   probe::evaluate(report, {});
@@ -108,6 +109,40 @@ TEST(ReportCodec, DaneFactsRoundTripAndOlderReportsReadWithout) {
   auto damaged = encoded;
   damaged[nlohmann::json::json_pointer("/mx/0/dane/tlsa/0")] = "3 1 1 zz";
   EXPECT_FALSE(decode_report(damaged));
+}
+
+// An MX host that is a secure CNAME keeps where its TLSA records were (the target's) across
+// a restart; rows of agents that stored only the TLSA name still read so. Hosts of unsigned
+// zones read back as the one shared object their checks made.
+TEST(ReportCodec, ATlsaRrsetAtTheCnameTargetRoundTrips) {
+  auto report = support::healthy_facts("a.example");
+  support::with_dane(report);
+  auto& d = edit(report.mx[0].dane);
+  d.canonical_host = "mx.provider.example";
+  d.tlsa_at_canonical = true;
+  probe::evaluate(report, {});
+  auto encoded = encode_report(report);
+  EXPECT_EQ(encoded[nlohmann::json::json_pointer("/mx/0/dane/tlsa_name")],
+            "_25._tcp.mx.provider.example");
+  auto decoded = decode_report(nlohmann::json::parse(encoded.dump()));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(*decoded->mx[0].dane, *report.mx[0].dane);
+
+  encoded["mx"][0]["dane"].erase("canonical_host");  // as an older agent wrote it
+  decoded = decode_report(encoded);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_TRUE(decoded->mx[0].dane->tlsa_at_canonical);
+  EXPECT_EQ(decoded->mx[0].dane->tlsa_name(decoded->mx[0].host), "_25._tcp.mx.provider.example");
+
+  auto plain = support::healthy_facts("b.example");
+  plain.dnssec = probe::share(probe::DnssecFacts{});
+  for (auto& host : plain.mx) host.dane = probe::share(probe::DaneHostFacts{});
+  probe::evaluate(plain, {});
+  const auto read = decode_report(encode_report(plain));
+  ASSERT_TRUE(read) << read.error();
+  EXPECT_EQ(read->dnssec, plain.dnssec);  // the same object, not an equal one
+  EXPECT_EQ(read->mx[0].dane, plain.mx[0].dane);
+  EXPECT_EQ(read->mx[0].dane->tlsa_name(read->mx[0].host), "_25._tcp." + read->mx[0].host);
 }
 
 // Certificate digests are stored as hex; rows written before kept 32 numbers, and still read.
