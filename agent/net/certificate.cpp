@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace mtasts::net {
 namespace {
@@ -71,9 +72,11 @@ CertProblem classify_verify_error(long code) noexcept {
   }
 }
 
-CertificateFacts describe_certificate(X509* cert) {
+namespace {
+
+/// Everything of describe_certificate but the digest.
+CertificateFacts describe_uncached(X509* cert) {
   CertificateFacts facts;
-  if (cert == nullptr) return facts;
   facts.subject = name_to_string(X509_get_subject_name(cert));
   facts.issuer = name_to_string(X509_get_issuer_name(cert));
   facts.not_before = to_time_t(X509_get0_notBefore(cert));
@@ -93,11 +96,49 @@ CertificateFacts describe_certificate(X509* cert) {
                                    static_cast<std::size_t>(ASN1_STRING_length(dns)));
     }
   }
+  return facts;
+}
+
+/// The descriptions of recently seen certificates, by SHA-256 of the DER: a hosting
+/// provider's policy and MX certificates come back in thousands of handshakes a round, and
+/// decoding a subjectAltName of a hundred names each time was a fortieth of a check's CPU.
+/// Forgotten all at once when full (a fleet of distinct certificates gains nothing anyway).
+class RecentDescriptions {
+ public:
+  static constexpr std::size_t kCapacity = 256;
+
+  const CertificateFacts* find(const std::array<unsigned char, 32>& sha256) const {
+    const auto it = kept_.find(key(sha256));
+    return it == kept_.end() ? nullptr : &it->second;
+  }
+  void remember(const CertificateFacts& facts) {
+    if (kept_.size() >= kCapacity) kept_.clear();
+    kept_.emplace(key(facts.sha256), facts);
+  }
+
+ private:
+  static std::string key(const std::array<unsigned char, 32>& sha256) {
+    return {reinterpret_cast<const char*>(sha256.data()), sha256.size()};
+  }
+  std::unordered_map<std::string, CertificateFacts> kept_;
+};
+
+}  // namespace
+
+CertificateFacts describe_certificate(X509* cert) {
+  if (cert == nullptr) return {};
+  std::array<unsigned char, 32> sha256{};
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (X509_digest(cert, EVP_sha256(), digest, &length) == 1) {
-    std::copy_n(digest, std::min<std::size_t>(length, facts.sha256.size()), facts.sha256.begin());
+  if (X509_digest(cert, EVP_sha256(), digest, &length) != 1 || length != sha256.size()) {
+    return describe_uncached(cert);  // the digest stays zero: "could not take it"
   }
+  std::copy_n(digest, sha256.size(), sha256.begin());
+  thread_local RecentDescriptions recent;
+  if (const CertificateFacts* kept = recent.find(sha256)) return *kept;
+  CertificateFacts facts = describe_uncached(cert);
+  facts.sha256 = sha256;
+  recent.remember(facts);
   return facts;
 }
 

@@ -86,5 +86,23 @@ TEST(DescribeCertificate, KeepsTheFirstNamesInCertificateOrder) {
   EXPECT_EQ(facts.subject, "CN=provider");
 }
 
+// Descriptions are remembered by the certificate's digest: certificates described in turn,
+// more of them than are remembered, each get their own facts every time.
+TEST(DescribeCertificate, RememberedDescriptionsBelongToTheirCertificate) {
+  std::vector<support::KeyedCert> certs;
+  std::vector<CertificateFacts> first;
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = "mx" + std::to_string(i) + ".example";
+    certs.push_back(support::make_cert({.cn = name, .dns_names = {name}}));
+    first.push_back(describe_certificate(certs.back().cert.get()));
+    EXPECT_EQ(first.back().dns_names, std::vector<std::string>{name});
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < certs.size(); i += 7) {
+      EXPECT_EQ(describe_certificate(certs[i].cert.get()), first[i]) << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mtasts::net
