@@ -172,9 +172,15 @@ namespace {
 
 TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   state::DomainStore store;
-  store.retain({{"example.com", {{"team", "mail"}}}, {"example.net", {}}, {"new.example", {}}});
+  // Label values that need escaping (a target file's labels are the operator's text), and
+  // sample values that are not integers: render writes the text itself, collect() goes
+  // through prometheus-cpp's serializer, and the two must agree byte for byte.
+  store.retain({{"example.com", {{"team", "mail"}, {"note", "say \"hi\" \\ to\nall"}}},
+                {"example.net", {}},
+                {"new.example", {}}});
   for (const char* domain : {"example.com", "example.net"}) {
     auto r = support::healthy_facts(domain);
+    r.seconds = 1.0 / 3;
     support::record_check(store, std::move(r), 1'800'000'000);
   }
   // Every kind of sample a pass may skip: a policy history, senders' reports, DANE facts.
@@ -194,6 +200,7 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   ASSERT_TRUE(store.add_sender_report(report));
   auto dane = support::healthy_facts("example.net");
   support::with_dane(dane);
+  dane.seconds = 1.0 / 3;
   support::record_check(store, std::move(dane), 1'800'001'000);
   AgentStats stats;
   stats.domains = 3;
@@ -209,6 +216,7 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
   }
   for (std::string_view sample :
        {"mtasts_policy_previous_expiry_timestamp_seconds{domain=\"example.com\"}",
+        "note=\"say \\\"hi\\\" \\\\ to\\nall\"", " 0.3333333333333333\n",
         "mtasts_tlsrpt_failed_sessions_total{domain=\"example.com\"",
         "mtasts_mx_tlsa_match{domain=\"example.net\"",
         "mtasts_sender_policy{domain=\"example.net\",sender=\"dane\""}) {
