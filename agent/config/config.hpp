@@ -64,8 +64,8 @@ struct GlobalSettings {
   /// Refuse loopback, RFC 1918, link-local and ULA targets (for customer-supplied domains).
   bool deny_private_addresses = false;
   /// How long the result of a STARTTLS probe of an MX address, and of the MX host's address
-  /// lookup, is reused for other domains with the same MX host (0: only a probe still
-  /// running is joined).
+  /// and DANE lookups, is reused for other domains with the same MX host (0: only a probe
+  /// still running is joined).
   std::chrono::milliseconds mx_probe_reuse{60000};
   /// Known-good SMTP servers greeted every minute to prove outbound port 25 works (or is
   /// blocked) where the fleet's own MX hosts are too few to tell. Empty: the fleet decides.
