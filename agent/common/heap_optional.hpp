@@ -1,8 +1,9 @@
 /// @file
 /// @brief std::optional's interface with the value on the heap: one pointer wide when empty.
-/// For facts that most reports do not have (DANE, DNSSEC, senders' reports) but that would
-/// otherwise take their full size inline in every report the daemon keeps (10,000 domains).
-/// Copies are deep, like std::optional's.
+/// For facts that most reports do not have (a probe's DANE outcome, senders' reports) but
+/// that would otherwise take their full size inline in every report the daemon keeps (10,000
+/// domains). Copies are deep, like std::optional's. Facts that many reports hold alike are
+/// shared instead (SharedDaneHostFacts, SharedTlsFacts).
 #pragma once
 
 #include <memory>
