@@ -144,44 +144,72 @@ std::string why(const dane::ValidatedAnswer& a) {
 /// need its TLSA records), and must keep most of the check's time.
 constexpr std::chrono::seconds kDaneLookupBudget{10};
 
+/// The TLSA records of `rdata` that are records at all (an RDATA under 3 bytes is not;
+/// senders cannot use it either), at most kMaxTlsaRecords.
+void add_tlsa(DaneHostFacts& d, const std::vector<std::vector<unsigned char>>& rdata) {
+  for (const auto& one : rdata) {
+    if (d.tlsa.size() >= kMaxTlsaRecords) break;
+    if (auto record = dane::parse_tlsa_rdata(one)) d.tlsa.push_back(std::move(*record));
+  }
+}
+
+/// The TLSA RRset at `name` asked for without validation, for a host whose addresses are
+/// not DNSSEC-secure: senders do not use DANE for it (RFC 7672 §2.2.2), and its TLSA records,
+/// at or below the same unsigned zone, are insecure too. Asked only to tell an operator who
+/// published some that senders ignore them: a lookup that fails says nothing, and finds none.
+asio::awaitable<std::vector<std::vector<unsigned char>>> unvalidated_tlsa(
+    dns::Resolver& resolver, const std::string& name, Clock::time_point deadline) {
+  std::vector<std::vector<unsigned char>> rdata;
+  auto answer = co_await with_deadline(resolver.query(name, kTypeTlsa), deadline);
+  if (!answer || answer->first) co_return rdata;
+  if (dns::parse_rdata(answer->second, kTypeTlsa, rdata, kMaxTlsaRecords)) rdata.clear();
+  co_return rdata;
+}
+
 /// What DANE senders look up for an MX host (RFC 7672 §2.2): its address records and its
-/// TLSA RRset at _25._tcp.<host>, validated.
-asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const std::string& host,
-                                            const CheckOptions& options,
+/// TLSA RRset at _25._tcp.<host>, validated. The TLSA lookup follows the address lookup: for
+/// the hosts of unsigned zones (most) it needs no validation.
+asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, dns::Resolver& resolver,
+                                            const std::string& host, const CheckOptions& options,
                                             Clock::time_point check_deadline) {
   const auto deadline = std::min(check_deadline, Clock::now() + kDaneLookupBudget);
   DaneHostFacts d;
   const std::string tlsa_name = d.tlsa_name(host);
-  auto both = co_await with_deadline(
-      dnssec.query(host, options.ipv4 ? kTypeA : kTypeAaaa) && dnssec.query(tlsa_name, kTypeTlsa),
-      deadline);
-  if (!both) {
+  const auto out_of_time = [&d]() -> DaneHostFacts& {
     d.error = fmt::format("no answer within {} s", kDaneLookupBudget.count());
-    co_return d;
-  }
-  auto& [address, tlsa] = *both;
+    return d;
+  };
+  auto found =
+      co_await with_deadline(dnssec.query(host, options.ipv4 ? kTypeA : kTypeAaaa), deadline);
+  if (!found) co_return out_of_time();
+  const dane::ValidatedAnswer& address = *found;
   if (address.error) {
     d.error = fmt::format("{}: {}", host, why(address));
-    co_return d;
-  }
-  if (tlsa.error) {
-    d.error = fmt::format("{}: {}", tlsa_name, why(tlsa));
     co_return d;
   }
   d.address_security = address.security;
   const std::string canonical =
       address.canonical_name.empty() ? std::string() : canonical_name(address.canonical_name);
-  if (address.security == dane::Security::secure && !canonical.empty() &&
-      canonical != canonical_name(host)) {
+  const bool aliased = !canonical.empty() && canonical != canonical_name(host);
+  if (address.security == dane::Security::insecure && !aliased) {
+    d.tlsa_security = dane::Security::insecure;
+    add_tlsa(d, co_await unvalidated_tlsa(resolver, tlsa_name, deadline));
+    co_return d;
+  }
+  auto tlsa_found = co_await with_deadline(dnssec.query(tlsa_name, kTypeTlsa), deadline);
+  if (!tlsa_found) co_return out_of_time();
+  dane::ValidatedAnswer tlsa = std::move(*tlsa_found);
+  if (tlsa.error) {
+    d.error = fmt::format("{}: {}", tlsa_name, why(tlsa));
+    co_return d;
+  }
+  if (address.security == dane::Security::secure && aliased) {
     // RFC 7672 §2.2.2: a secure CNAME chain: TLSA at the expanded name first, then at the
     // original name when there is none there.
     d.canonical_host = canonical;
     auto expanded =
         co_await with_deadline(dnssec.query("_25._tcp." + canonical, kTypeTlsa), deadline);
-    if (!expanded) {
-      d.error = fmt::format("no answer within {} s", kDaneLookupBudget.count());
-      co_return d;
-    }
+    if (!expanded) co_return out_of_time();
     if (expanded->error) {
       d.error = fmt::format("_25._tcp.{}: {}", canonical, why(*expanded));
       co_return d;
@@ -193,11 +221,7 @@ asio::awaitable<DaneHostFacts> dane_lookups(dane::DnssecResolver& dnssec, const 
   }
   d.tlsa_security = tlsa.security;
   d.why_bogus = address.security == dane::Security::bogus ? address.why_bogus : tlsa.why_bogus;
-  for (const auto& rdata : tlsa.rdata) {
-    if (d.tlsa.size() >= kMaxTlsaRecords) break;
-    // An RDATA under 3 bytes is no record at all; senders cannot use it either.
-    if (auto record = dane::parse_tlsa_rdata(rdata)) d.tlsa.push_back(std::move(*record));
-  }
+  add_tlsa(d, tlsa.rdata);
   co_return d;
 }
 
@@ -207,7 +231,8 @@ asio::awaitable<SharedDaneHostFacts> shared_dane_lookups(CheckContext& context,
                                                          const CheckOptions& options,
                                                          Clock::time_point deadline) {
   auto lookup = [&]() -> asio::awaitable<SharedDaneHostFacts> {
-    co_return share(co_await dane_lookups(*context.dnssec, host, options, deadline));
+    co_return share(
+        co_await dane_lookups(*context.dnssec, context.resolver, host, options, deadline));
   };
   if (!context.smtp_sharing) co_return co_await lookup();
   const std::string key =
