@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 namespace mtasts::net {
@@ -106,21 +107,27 @@ CertificateFacts describe_uncached(X509* cert) {
 class RecentDescriptions {
  public:
   static constexpr std::size_t kCapacity = 256;
+  using Digest = std::array<unsigned char, 32>;
 
-  const CertificateFacts* find(const std::array<unsigned char, 32>& sha256) const {
-    const auto it = kept_.find(key(sha256));
+  const CertificateFacts* find(const Digest& sha256) const {
+    const auto it = kept_.find(sha256);
     return it == kept_.end() ? nullptr : &it->second;
   }
   void remember(const CertificateFacts& facts) {
     if (kept_.size() >= kCapacity) kept_.clear();
-    kept_.emplace(key(facts.sha256), facts);
+    kept_.emplace(facts.sha256, facts);
   }
 
  private:
-  static std::string key(const std::array<unsigned char, 32>& sha256) {
-    return {reinterpret_cast<const char*>(sha256.data()), sha256.size()};
-  }
-  std::unordered_map<std::string, CertificateFacts> kept_;
+  /// A digest's first bytes are as good a hash as any (no key to build per handshake).
+  struct DigestHash {
+    std::size_t operator()(const Digest& digest) const noexcept {
+      std::size_t hash = 0;
+      std::memcpy(&hash, digest.data(), sizeof hash);
+      return hash;
+    }
+  };
+  std::unordered_map<Digest, CertificateFacts, DigestHash> kept_;
 };
 
 }  // namespace

@@ -560,10 +560,11 @@ void evaluate_dane(DomainReport& r) {
   for (const auto& host : r.mx) {
     if (!host.dane) continue;
     const DaneHostFacts& d = *host.dane;
-    const std::string tlsa_name = d.tlsa_name(host.host);
+    // Only the hosts with findings need the name (most hosts are in unsigned zones).
+    const auto tlsa_name = [&d, &host] { return d.tlsa_name(host.host); };
     if (!d.error.empty()) {
       r.findings.push_back(make_finding(
-          FindingCode::dane_dns_error, tlsa_name,
+          FindingCode::dane_dns_error, tlsa_name(),
           fmt::format("the DNSSEC-validated lookup for MX host {} failed ({}); whether DANE "
                       "senders use it is unknown",
                       host.host, d.error)));
@@ -572,7 +573,7 @@ void evaluate_dane(DomainReport& r) {
     if (d.address_security == dane::Security::bogus || d.tlsa_security == dane::Security::bogus) {
       const bool addresses = d.address_security == dane::Security::bogus;
       r.findings.push_back(make_finding(
-          FindingCode::dnssec_bogus, addresses ? host.host : tlsa_name,
+          FindingCode::dnssec_bogus, addresses ? host.host : tlsa_name(),
           fmt::format("the {} of MX host {} fail DNSSEC validation ({}): validating senders "
                       "defer mail to it",
                       addresses ? "address records" : "TLSA records", host.host,
@@ -582,7 +583,7 @@ void evaluate_dane(DomainReport& r) {
     if (d.tlsa.empty()) continue;
     if (!d.applies()) {
       r.findings.push_back(make_finding(
-          FindingCode::dane_tlsa_unsigned, tlsa_name,
+          FindingCode::dane_tlsa_unsigned, tlsa_name(),
           fmt::format("MX host {} publishes {} TLSA records, but its {} not DNSSEC-signed: "
                       "senders ignore them",
                       host.host, d.tlsa.size(),
@@ -592,7 +593,7 @@ void evaluate_dane(DomainReport& r) {
     }
     // What the RRset alone says (shared with `lint tlsa`); with no usable record, senders
     // encrypt but judge no chain, so nothing more is said.
-    auto rrset = dane::rrset_findings(d.tlsa, tlsa_name);
+    auto rrset = dane::rrset_findings(d.tlsa, tlsa_name());
     const bool none_usable = dane::count_usable(d.tlsa) == 0;
     for (auto& finding : rrset) r.findings.push_back(std::move(finding));
     if (none_usable) continue;
@@ -616,7 +617,7 @@ void evaluate_dane(DomainReport& r) {
           FindingCode::dane_tlsa_mismatch, host.host,
           fmt::format("no usable TLSA record at {} matches the certificate MX host {} presents "
                       "({}): DANE senders defer mail to it",
-                      tlsa_name, host.host, fmt::join(mismatched, "; "))));
+                      tlsa_name(), host.host, fmt::join(mismatched, "; "))));
     }
   }
 }

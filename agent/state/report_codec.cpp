@@ -338,8 +338,8 @@ probe::DaneHostFacts dane_host_at(const Json& j, const std::string& host) {
       tlsa_name.substr(kPrefix.size()) != host) {
     d.canonical_host = tlsa_name.substr(kPrefix.size());
   }
-  d.tlsa_at_canonical = !d.canonical_host.empty() && d.tlsa_name(host) != tlsa_name &&
-                        tlsa_name == std::string(kPrefix) + d.canonical_host;
+  d.tlsa_at_canonical =
+      !d.canonical_host.empty() && tlsa_name == std::string(kPrefix) + d.canonical_host;
   d.tlsa_security = enum_at(j.at("tlsa_security"), dane::Security::bogus);
   d.error = j.at("error").get<std::string>();
   d.why_bogus = j.at("why_bogus").get<std::string>();
