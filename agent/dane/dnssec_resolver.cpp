@@ -1,6 +1,7 @@
 #include "dane/dnssec_resolver.hpp"
 
 #include <fmt/format.h>
+#include <unbound-event.h>
 #include <unbound.h>
 
 #include <asio/error.hpp>
@@ -22,10 +23,11 @@ constexpr int kRcodeServfail = 2;
 constexpr int kRcodeNxdomain = 3;
 /// How long the trust anchor's own check may take.
 constexpr std::chrono::seconds kAnchorCheckTimeout{5};
-
-struct ResultDeleter {
-  void operator()(ub_result* result) const noexcept { ub_resolve_free(result); }
-};
+/// libunbound's `sec` argument to a ub_resolve_event callback.
+constexpr int kBogus = 1;
+constexpr int kSecure = 2;
+/// CNAMEs followed in one answer, as the c-ares resolver's bound.
+constexpr std::size_t kMaxCnameChain = 8;
 
 }  // namespace
 
@@ -36,29 +38,29 @@ struct DnssecResolver::Pending {
       : event(executor, asio::steady_timer::time_point::max()) {}
   asio::steady_timer event;
   ValidatedAnswer answer;
+  std::string name;
+  int type = 0;
   bool done = false;
   int id = 0;
   DnssecResolver* owner = nullptr;
 };
 
 void DnssecResolver::CtxDeleter::operator()(ub_ctx* ctx) const noexcept {
-  ub_ctx_delete(ctx);  // stops the worker thread; pending callbacks are not called
+  ub_ctx_delete(ctx);  // frees its events; callbacks of cancelled queries are not called
 }
 
 DnssecResolver::DnssecResolver(asio::any_io_executor executor) : executor_(std::move(executor)) {}
 
 DnssecResolver::~DnssecResolver() {
   for (auto& [id, pending] : pending_) {
+    // Deleting the context answers what is in flight with SERVFAIL unless cancelled.
+    if (ctx_) ub_cancel(ctx_.get(), id);
     pending->answer.error = asio::error::operation_aborted;
     pending->answer.error_text = "the DNSSEC resolver was stopped";
     pending->done = true;
     pending->event.cancel();
   }
   pending_.clear();
-  if (descriptor_) {
-    descriptor_->cancel();
-    descriptor_->release();  // libunbound owns the descriptor and closes it
-  }
 }
 
 Result<std::unique_ptr<DnssecResolver>> DnssecResolver::create(asio::any_io_executor executor,
@@ -92,9 +94,10 @@ Result<std::unique_ptr<DnssecResolver>> DnssecResolver::create(asio::any_io_exec
     resolver->trusted_ = std::move(*trusted);
     return resolver;
   }
-  std::unique_ptr<DnssecResolver> resolver(new DnssecResolver(std::move(executor)));
+  std::unique_ptr<DnssecResolver> resolver(new DnssecResolver(executor));
   resolver->anchor_zone_ = anchor_zone;
-  resolver->ctx_.reset(ub_ctx_create());
+  resolver->events_ = std::make_unique<UnboundEventBase>(std::move(executor));
+  resolver->ctx_.reset(ub_ctx_create_ub_event(resolver->events_->get()));
   ub_ctx* ctx = resolver->ctx_.get();
   if (ctx == nullptr) return failure("cannot create a libunbound context");
   const auto option = [ctx](const char* name, const std::string& value) -> Result<void> {
@@ -141,56 +144,53 @@ Result<std::unique_ptr<DnssecResolver>> DnssecResolver::create(asio::any_io_exec
   if (const int rc = ub_ctx_add_ta_file(ctx, options.trust_anchor_file.c_str()); rc != 0) {
     return failure("DNSSEC trust anchor " + options.trust_anchor_file + ": " + ub_strerror(rc));
   }
-  // A worker thread of libunbound's does the resolving; results arrive on ub_fd.
-  if (const int rc = ub_ctx_async(ctx, 1); rc != 0) {
-    return failure(std::string("libunbound cannot resolve asynchronously: ") + ub_strerror(rc));
-  }
-  resolver->descriptor_ =
-      std::make_unique<asio::posix::stream_descriptor>(resolver->executor_, ub_fd(ctx));
   return resolver;
 }
 
-void DnssecResolver::on_result(void* data, int err, ub_result* raw) {
-  const std::unique_ptr<ub_result, ResultDeleter> result(raw);
+void DnssecResolver::on_answer(void* data, int rcode, void* packet, int length, int security,
+                               char* why_bogus, int /*rate_limited*/) noexcept {
   auto* pending = static_cast<Pending*>(data);
   ValidatedAnswer& a = pending->answer;
-  if (err != 0 || !result) {
-    a.error = std::make_error_code(std::errc::io_error);
-    a.error_text = ub_strerror(err);
-  } else {
-    a.rcode = result->rcode;
-    a.nxdomain = result->nxdomain != 0;
-    a.security = result->secure != 0  ? Security::secure
-                 : result->bogus != 0 ? Security::bogus
+  try {
+    // A nonzero rcode is libunbound's own failure (SERVFAIL mostly): the packet is not
+    // an answer then. A bogus answer comes with rcode 0, security 1 and the reason.
+    const dns::Answer answer(
+        static_cast<const unsigned char*>(packet),
+        packet != nullptr && length > 0 ? static_cast<std::size_t>(length) : 0);
+    a.rcode = rcode != 0 ? rcode : dns::answer_rcode(answer);
+    a.nxdomain = a.rcode == kRcodeNxdomain;
+    a.security = security == kSecure  ? Security::secure
+                 : security == kBogus ? Security::bogus
                                       : Security::insecure;
-    if (result->why_bogus != nullptr) a.why_bogus = result->why_bogus;
-    if (result->canonname != nullptr) a.canonical_name = result->canonname;
-    for (int i = 0; result->havedata != 0 && result->data[i] != nullptr; ++i) {
-      const auto* bytes = reinterpret_cast<const unsigned char*>(result->data[i]);
-      a.rdata.emplace_back(bytes, bytes + result->len[i]);
-    }
-    // A bogus answer is SERVFAIL too, but it is an answer: the validation failed.
-    if (a.security != Security::bogus && a.rcode == kRcodeServfail) {
+    if (why_bogus != nullptr) a.why_bogus = why_bogus;
+    if (rcode != 0 || answer.empty()) {
       a.error = std::make_error_code(std::errc::io_error);
-      a.error_text = "SERVFAIL";
+      a.error_text = rcode == kRcodeServfail || answer.empty() ? std::string("SERVFAIL")
+                                                               : fmt::format("RCODE {}", rcode);
+    } else if (auto parsed = dns::parse_rdata(answer, pending->type, a.rdata)) {
+      a.error = parsed;
+      a.error_text = "malformed answer from libunbound";
+    } else {
+      std::vector<std::pair<std::string, std::string>> cnames;
+      std::vector<std::string> chain;
+      if (!dns::parse_cnames(answer, cnames)) {
+        a.canonical_name =
+            dns::follow_cnames(pending->name, std::move(cnames), chain, kMaxCnameChain);
+      }
+      // A bogus answer may carry SERVFAIL too, but it is an answer: the validation failed.
+      if (a.security != Security::bogus && a.rcode == kRcodeServfail) {
+        a.error = std::make_error_code(std::errc::io_error);
+        a.error_text = "SERVFAIL";
+      }
     }
+  } catch (const std::exception& e) {  // out of memory; never through libunbound's frames
+    a.error = std::make_error_code(std::errc::not_enough_memory);
+    a.error_text = e.what();
   }
   pending->done = true;
   pending->event.cancel();
-  pending->owner->pending_.erase(pending->id);  // the waiting coroutine still holds it
-}
-
-void DnssecResolver::arm() {
-  if (waiting_ || pending_.empty()) return;
-  waiting_ = true;
-  descriptor_->async_wait(asio::posix::stream_descriptor::wait_read,
-                          [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
-                            if (alive.expired()) return;
-                            waiting_ = false;
-                            if (ec) return;
-                            ub_process(ctx_.get());  // runs on_result for each answer ready
-                            arm();
-                          });
+  // Answered inside ub_resolve_event (from libunbound's cache), the query was never listed.
+  if (pending->id != 0) pending->owner->pending_.erase(pending->id);
 }
 
 asio::awaitable<std::string> DnssecResolver::anchor_problem() {
@@ -270,17 +270,19 @@ asio::awaitable<ValidatedAnswer> DnssecResolver::query(std::string name, int typ
   if (trusted_) co_return co_await query_trusted(std::move(name), type);
   auto pending = std::make_shared<Pending>(executor_);
   pending->owner = this;
+  pending->name = std::move(name);
+  pending->type = type;
   int id = 0;
-  if (const int rc = ub_resolve_async(ctx_.get(), name.c_str(), type, kClassIn, pending.get(),
-                                      &DnssecResolver::on_result, &id);
+  if (const int rc = ub_resolve_event(ctx_.get(), pending->name.c_str(), type, kClassIn,
+                                      pending.get(), &DnssecResolver::on_answer, &id);
       rc != 0) {
     pending->answer.error = std::make_error_code(std::errc::io_error);
     pending->answer.error_text = ub_strerror(rc);
     co_return std::move(pending->answer);
   }
+  if (pending->done) co_return std::move(pending->answer);  // answered from the cache
   pending->id = id;
   pending_[id] = pending;
-  arm();
   co_await pending->event.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   // Woken by the answer, by the destructor (done in both), or cancelled from outside: a
   // deadline, with the resolver still here.
@@ -288,8 +290,6 @@ asio::awaitable<ValidatedAnswer> DnssecResolver::query(std::string name, int typ
     // Cancelled, its callback never comes and the entry can go; should libunbound refuse,
     // the entry stays, so the callback that may still come finds its query alive.
     if (ub_cancel(ctx_.get(), id) == 0) pending_.erase(id);
-    // Nothing left to wait for: the wait on the descriptor must not keep the loop alive.
-    if (pending_.empty() && waiting_) descriptor_->cancel();
     pending->answer.error = asio::error::operation_aborted;
     pending->answer.error_text = "cancelled";
   }

@@ -2,13 +2,12 @@
 /// @brief DNSSEC-validated lookups for DANE with libunbound (Debian's libunbound-dev): the
 /// agent validates itself, from a trust anchor, and never trusts an AD bit from elsewhere
 /// (RFC 7672 §2.1) unless the operator names a validating resolver on this machine. libunbound
-/// resolves on a worker thread of its own and signals results on a file descriptor; Asio waits on
-/// that descriptor, so the callbacks run on the event loop like every other completion.
+/// resolves on the agent's event loop through its pluggable event API (UnboundEventBase), so
+/// its sockets, timers and callbacks are the loop's like c-ares's: no thread, no pipe.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
-#include <asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -20,10 +19,10 @@
 
 #include "common/result.hpp"
 #include "dane/dnssec_status.hpp"
+#include "dane/unbound_event_base.hpp"
 #include "dns/resolver.hpp"
 
 struct ub_ctx;
-struct ub_result;
 
 namespace mtasts::dane {
 
@@ -82,27 +81,24 @@ class DnssecResolver {
     void operator()(ub_ctx* ctx) const noexcept;
   };
   explicit DnssecResolver(asio::any_io_executor executor);
-  static void on_result(void* data, int err, ub_result* result);
-  /// Waits for the descriptor while queries are in flight; runs ub_process when readable.
-  void arm();
+  /// libunbound's ub_event_callback_type: the answer as a DNS message, on the loop.
+  static void on_answer(void* data, int rcode, void* packet, int length, int security,
+                        char* why_bogus, int rate_limited) noexcept;
   /// query() when the AD bit of trusted_ is believed.
   asio::awaitable<ValidatedAnswer> query_trusted(std::string name, int type);
 
   asio::any_io_executor executor_;
   /// Where libunbound's own log goes (nowhere); outlives the context that writes to it.
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_{nullptr, &std::fclose};
+  /// Outlives the context, which frees its events through it.
+  std::unique_ptr<UnboundEventBase> events_;
   std::unique_ptr<ub_ctx, CtxDeleter> ctx_;
   std::unique_ptr<dns::Resolver> trusted_;  ///< the AD-bit mode's resolver (else none)
   std::string trusted_name_;
-  std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
   std::map<int, std::shared_ptr<Pending>> pending_;  ///< by libunbound's async id
-  bool waiting_ = false;
   std::string anchor_zone_;  ///< the owner of the trust anchor's first record
   std::optional<std::string> anchor_problem_;
   std::chrono::steady_clock::time_point anchor_checked_{};
-  /// Expires with the resolver: a wait that completed before destruction still runs its
-  /// handler afterwards, which must then leave `this` alone.
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace mtasts::dane

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <filesystem>
@@ -86,6 +89,66 @@ TEST_F(DnssecLab, AnswersOutsideTheTrustAnchorAreInsecure) {
   ASSERT_FALSE(a.error) << a.error_text;
   EXPECT_EQ(a.security, Security::insecure);
   EXPECT_EQ(a.rdata.size(), 1u);
+}
+
+TEST_F(DnssecLab, AnAliasIsFollowedAndNamed) {
+  const auto a = query("mx.cname.dane.test", kTypeA);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_EQ(a.security, Security::secure);
+  EXPECT_EQ(a.canonical_name, "mx.good.dane.test");
+  ASSERT_EQ(a.rdata.size(), 1u);
+  EXPECT_EQ(a.rdata[0], (std::vector<unsigned char>{127, 0, 0, 25}));
+  EXPECT_TRUE(query("mx.good.dane.test", kTypeA).canonical_name.empty());
+}
+
+// NSD truncates the answer over UDP; libunbound asks again over TCP, through the events it
+// adds to the agent's loop for writing and then reading.
+TEST_F(DnssecLab, AnAnswerTooLargeForUdpComesOverTcp) {
+  const auto a = query("large.dane.test", kTypeTxt);
+  ASSERT_FALSE(a.error) << a.error_text;
+  EXPECT_EQ(a.security, Security::secure);
+  ASSERT_EQ(a.rdata.size(), 1u);
+  EXPECT_EQ(a.rdata[0].size(), 6u * 256u);
+}
+
+std::size_t thread_count() {
+  return static_cast<std::size_t>(
+      std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                    std::filesystem::directory_iterator()));
+}
+
+// libunbound resolves on the caller's event loop: queries in flight together all complete
+// there, and no thread of libunbound's appears.
+TEST_F(DnssecLab, ConcurrentQueriesResolveOnTheCallersLoop) {
+  const std::size_t threads = thread_count();
+  const std::vector<std::string> hosts = {"good", "stale", "wrong", "nostarttls", "mx.cname"};
+  std::vector<ValidatedAnswer> answers(hosts.size() * 2);
+  const auto all = run_awaitable<bool>(io_, [&]() -> asio::awaitable<bool> {
+    std::size_t left = answers.size();
+    asio::steady_timer all_done(io_, asio::steady_timer::time_point::max());
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      const std::string name =
+          i % 2 == 0 ? hosts[i / 2] + ".dane.test" : "_25._tcp.mx." + hosts[i / 2] + ".dane.test";
+      asio::co_spawn(
+          io_,
+          [&, i, name]() -> asio::awaitable<void> {
+            answers[i] = co_await resolver_->query(name, i % 2 == 0 ? kTypeMx : kTypeTlsa);
+            if (--left == 0) all_done.cancel();
+          },
+          asio::detached);
+    }
+    co_await all_done.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    co_return left == 0;
+  });
+  EXPECT_TRUE(all);
+  EXPECT_EQ(thread_count(), threads);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_FALSE(answers[i].error) << answers[i].error_text;
+    EXPECT_EQ(answers[i].security, Security::secure);
+    // mx.cname.dane.test is an alias: its MX and TLSA names exist only at the target's.
+    EXPECT_EQ(answers[i].rdata.empty(), hosts[i / 2] == "mx.cname");
+  }
 }
 
 TEST_F(DnssecLab, ADeadlineCancelsTheQuery) {

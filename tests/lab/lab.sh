@@ -100,6 +100,9 @@ sign_dane_zone() {
   local current next
   current=$(spki_sha256 "$certs/mx-good.pem")
   next=$(spki_sha256 "$certs/mx-next.key" key)
+  # Six strings of 255 characters: with its signature, more than a 1232-byte UDP answer.
+  local large
+  large=$(for i in 1 2 3 4 5 6; do printf '"%0255d" ' "$i"; done)
   cat > "$dir/dane.test.zone" <<ZONE
 \$ORIGIN dane.test.
 \$TTL 300
@@ -132,6 +135,8 @@ _25._tcp.mx.nostarttls IN TLSA 3 1 1 $next
 ; cname.dane.test: the MX host is a CNAME; TLSA is found at the expanded name (RFC 7672 §2.2.2)
 cname               IN MX   10 mx.cname.dane.test.
 mx.cname            IN CNAME mx.good.dane.test.
+; large.dane.test: an answer too large for UDP, which validators fetch again over TCP
+large               IN TXT  $large
 ZONE
   local key
   key=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k dane.test)
