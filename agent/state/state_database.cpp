@@ -215,8 +215,13 @@ Result<void> StateDatabase::save_row(const std::string& domain, const probe::Pol
                                      const probe::DomainReport* report, const DailyVerdicts* days) {
   sqlite3_stmt* s = handles_->upsert.get();
   const std::string days_text = days ? days->encode() : std::string();
-  const std::string history_text = history ? encode_history(*history).dump() : std::string();
-  const std::string report_text = report ? encode_report(*report).dump() : std::string();
+  // Names, records and policies are what domains publish, bytes that need not be UTF-8:
+  // each invalid byte is stored as U+FFFD (the strict default would throw, and stop saving).
+  const auto text = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const std::string history_text = history ? text(encode_history(*history)) : std::string();
+  const std::string report_text = report ? text(encode_report(*report)) : std::string();
   sqlite3_reset(s);
   sqlite3_bind_text(s, 1, domain.data(), static_cast<int>(domain.size()), SQLITE_STATIC);
   if (history) {

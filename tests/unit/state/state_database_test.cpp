@@ -202,6 +202,31 @@ TEST_F(StateDatabaseTest, KeepsReportsAndHistoriesAcrossAReopen) {
   EXPECT_EQ(db->load(notices).size(), 1u);
 }
 
+// What a hostile domain publishes is bytes, not UTF-8 (a TXT record, a policy's mx lines, a
+// certificate's names): saved with each invalid byte as U+FFFD, never an exception that would
+// stop the saving of every domain.
+TEST_F(StateDatabaseTest, BytesThatAreNotUtf8AreSavedReplaced) {
+  std::vector<std::string> notices;
+  auto r = evaluated("hostile.example");
+  r.sts.records = {"v=STSv1; id=\xff\xfe;"};
+  r.policy.parsed->mx = {"mx.\xc3(.example"};
+  {
+    auto db = open(notices);
+    ASSERT_TRUE(db);
+    const probe::PolicyHistory history{.id = "\xff"};
+    ASSERT_TRUE(db->save({{&r, &history}}));
+  }
+  auto db = open(notices);
+  ASSERT_TRUE(db);
+  const auto stored = db->load(notices);
+  EXPECT_TRUE(notices.empty()) << notices.front();
+  ASSERT_TRUE(stored.at("hostile.example").report);
+  const auto& back = *stored.at("hostile.example").report;
+  EXPECT_EQ(back.sts.records, std::vector<std::string>{"v=STSv1; id=\uFFFD\uFFFD;"});
+  EXPECT_EQ(back.policy.parsed->mx, std::vector<std::string>{"mx.\uFFFD(.example"});
+  EXPECT_EQ(stored.at("hostile.example").history->id, "\uFFFD");
+}
+
 TEST_F(StateDatabaseTest, KeepsTheDailyVerdicts) {
   std::vector<std::string> notices;
   DailyVerdicts days;
