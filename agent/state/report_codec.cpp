@@ -9,6 +9,7 @@
 
 #include "dane/tlsa_record.hpp"
 #include "mtasts/text.hpp"
+#include "state/json_writer.hpp"
 
 namespace mtasts::state {
 namespace {
@@ -17,7 +18,7 @@ using Json = nlohmann::json;
 
 /// Enums are stored as numbers (compact); kReportFormat changes when one changes.
 template <class Enum>
-Json number(Enum value) {
+int number(Enum value) {
   return static_cast<int>(value);
 }
 
@@ -53,18 +54,24 @@ Enum enum_at(const Json& j, Enum last) {
   return static_cast<Enum>(n);
 }
 
-Json endpoint(const asio::ip::tcp::endpoint& e) {
-  return Json::array({e.address().to_string(), e.port()});
+void write_endpoint(JsonWriter& w, const asio::ip::tcp::endpoint& e) {
+  w.begin_array().value(e.address().to_string()).value(e.port()).end_array();
 }
 
 asio::ip::tcp::endpoint endpoint_at(const Json& j) {
   return {asio::ip::make_address(j.at(0).get<std::string>()), integer_at<std::uint16_t>(j.at(1))};
 }
 
-Json addresses(const std::vector<asio::ip::address>& list) {
-  Json out = Json::array();
-  for (const auto& a : list) out.push_back(a.to_string());
-  return out;
+void write_addresses(JsonWriter& w, const std::vector<asio::ip::address>& list) {
+  w.begin_array();
+  for (const auto& a : list) w.value(a.to_string());
+  w.end_array();
+}
+
+void write_strings(JsonWriter& w, const std::vector<std::string>& list) {
+  w.begin_array();
+  for (const auto& text : list) w.value(text);
+  w.end_array();
 }
 
 std::vector<asio::ip::address> addresses_at(const Json& j) {
@@ -73,12 +80,13 @@ std::vector<asio::ip::address> addresses_at(const Json& j) {
   return out;
 }
 
-Json findings(const std::vector<Finding>& list) {
-  Json out = Json::array();
+void write_findings(JsonWriter& w, const std::vector<Finding>& list) {
+  w.begin_array();
   for (const auto& f : list) {
-    out.push_back(Json::array({number(f.code), number(f.severity), f.subject, f.message}));
+    w.begin_array().value(number(f.code)).value(number(f.severity)).value(f.subject);
+    w.value(f.message).end_array();
   }
-  return out;
+  w.end_array();
 }
 
 std::vector<Finding> findings_at(const Json& j) {
@@ -91,10 +99,10 @@ std::vector<Finding> findings_at(const Json& j) {
   return out;
 }
 
-Json fields(const std::vector<TagValueField>& list) {
-  Json out = Json::array();
-  for (const auto& f : list) out.push_back(Json::array({f.name, f.value}));
-  return out;
+void write_fields(JsonWriter& w, const std::vector<TagValueField>& list) {
+  w.begin_array();
+  for (const auto& f : list) w.begin_array().value(f.name).value(f.value).end_array();
+  w.end_array();
 }
 
 std::vector<TagValueField> fields_at(const Json& j) {
@@ -104,8 +112,12 @@ std::vector<TagValueField> fields_at(const Json& j) {
 }
 
 template <class T>
-Json optional(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
+void write_optional(JsonWriter& w, const std::optional<T>& value) {
+  if (value) {
+    w.value(*value);
+  } else {
+    w.null();
+  }
 }
 
 template <class T>
@@ -114,12 +126,12 @@ std::optional<T> optional_at(const Json& j) {
   return j.get<T>();
 }
 
-Json txt(const probe::TxtLookupFacts& t) {
-  return {{"name", t.name},
-          {"failure", number(t.failure)},
-          {"error", t.error},
-          {"records", t.records},
-          {"cname_chain", t.cname_chain}};
+void write_txt(JsonWriter& w, const probe::TxtLookupFacts& t) {
+  w.begin_object().member("name", t.name).member("failure", number(t.failure));
+  w.member("error", t.error);
+  write_strings(w.key("records"), t.records);
+  write_strings(w.key("cname_chain"), t.cname_chain);
+  w.end_object();
 }
 
 probe::TxtLookupFacts txt_at(const Json& j) {
@@ -128,13 +140,12 @@ probe::TxtLookupFacts txt_at(const Json& j) {
           j.at("cname_chain").get<std::vector<std::string>>()};
 }
 
-Json lookup(const probe::AddressLookupFacts& l) {
-  return {{"v4_asked", l.v4_asked},
-          {"v6_asked", l.v6_asked},
-          {"v4_failure", number(l.v4_failure)},
-          {"v6_failure", number(l.v6_failure)},
-          {"addresses", addresses(l.addresses)},
-          {"refused", addresses(l.refused)}};
+void write_lookup(JsonWriter& w, const probe::AddressLookupFacts& l) {
+  w.begin_object().member("v4_asked", l.v4_asked).member("v6_asked", l.v6_asked);
+  w.member("v4_failure", number(l.v4_failure)).member("v6_failure", number(l.v6_failure));
+  write_addresses(w.key("addresses"), l.addresses);
+  write_addresses(w.key("refused"), l.refused);
+  w.end_object();
 }
 
 probe::AddressLookupFacts lookup_at(const Json& j) {
@@ -176,24 +187,22 @@ std::array<unsigned char, 32> sha256_at(const Json& j) {
   return out;
 }
 
-Json tls(const net::SharedTlsFacts& t) {
-  if (!t) return nullptr;
+void write_tls(JsonWriter& w, const net::SharedTlsFacts& t) {
+  if (!t) {
+    w.null();
+    return;
+  }
   const auto& c = t->certificate;
-  Json problems = Json::array();
-  for (auto p : c.problems) problems.push_back(number(p));
-  return {{"version", t->version},
-          {"cipher", t->cipher},
-          {"has_certificate", t->has_certificate},
-          {"dns_names", c.dns_names},
-          {"dns_names_total", c.dns_names_total},
-          {"subject", c.subject},
-          {"issuer", c.issuer},
-          {"not_before", c.not_before},
-          {"not_after", c.not_after},
-          {"sha256", to_hex(c.sha256)},
-          {"verified", c.verified},
-          {"problems", problems},
-          {"error", c.error}};
+  w.begin_object().member("version", t->version).member("cipher", t->cipher);
+  w.member("has_certificate", t->has_certificate);
+  write_strings(w.key("dns_names"), c.dns_names);
+  w.member("dns_names_total", c.dns_names_total).member("subject", c.subject);
+  w.member("issuer", c.issuer).member("not_before", c.not_before);
+  w.member("not_after", c.not_after).member("sha256", to_hex(c.sha256));
+  w.member("verified", c.verified);
+  w.key("problems").begin_array();
+  for (auto p : c.problems) w.value(number(p));
+  w.end_array().member("error", c.error).end_object();
 }
 
 net::SharedTlsFacts tls_at(const Json& j) {
@@ -217,21 +226,25 @@ net::SharedTlsFacts tls_at(const Json& j) {
   return std::make_shared<const net::TlsFacts>(std::move(t));
 }
 
-Json fetch(const net::PolicyFetch& f) {
-  Json response = nullptr;
+void write_fetch(JsonWriter& w, const net::PolicyFetch& f) {
+  w.begin_object();
+  write_endpoint(w.key("endpoint"), f.endpoint);
+  w.member("error", number(f.error)).member("stage", number(f.stage));
+  w.member("detail", f.detail);
+  write_tls(w.key("tls"), f.tls);
+  w.key("response");
   if (f.response) {
     // The body is not kept: the parsed policy and its hash are (a body may be 64 KiB).
-    response = {{"status", f.response->status},
-                {"reason", f.response->reason},
-                {"headers", f.response->headers}};
+    w.begin_object().member("status", f.response->status);
+    w.member("reason", f.response->reason).key("headers").begin_array();
+    for (const auto& [name, value] : f.response->headers) {
+      w.begin_array().value(name).value(value).end_array();
+    }
+    w.end_array().end_object();
+  } else {
+    w.null();
   }
-  return {{"endpoint", endpoint(f.endpoint)},
-          {"error", number(f.error)},
-          {"stage", number(f.stage)},
-          {"detail", f.detail},
-          {"tls", tls(f.tls)},
-          {"response", response},
-          {"seconds", f.seconds}};
+  w.member("seconds", f.seconds).end_object();
 }
 
 net::PolicyFetch fetch_at(const Json& j) {
@@ -252,15 +265,24 @@ net::PolicyFetch fetch_at(const Json& j) {
   return f;
 }
 
-Json policy(const std::optional<Policy>& p) {
-  if (!p) return nullptr;
-  return {{"valid", p->valid},
-          {"version", optional(p->version)},
-          {"mode", p->mode ? number(*p->mode) : Json(nullptr)},
-          {"max_age", optional(p->max_age)},
-          {"mx", p->mx},
-          {"extensions", fields(p->extensions)},
-          {"findings", findings(p->findings)}};
+void write_policy(JsonWriter& w, const std::optional<Policy>& p) {
+  if (!p) {
+    w.null();
+    return;
+  }
+  w.begin_object().member("valid", p->valid);
+  write_optional(w.key("version"), p->version);
+  w.key("mode");
+  if (p->mode) {
+    w.value(number(*p->mode));
+  } else {
+    w.null();
+  }
+  write_optional(w.key("max_age"), p->max_age);
+  write_strings(w.key("mx"), p->mx);
+  write_fields(w.key("extensions"), p->extensions);
+  write_findings(w.key("findings"), p->findings);
+  w.end_object();
 }
 
 std::optional<Policy> policy_at(const Json& j) {
@@ -278,20 +300,16 @@ std::optional<Policy> policy_at(const Json& j) {
   return p;
 }
 
-Json tlsa_json(const dane::TlsaRecord& t) {
-  return dane::to_presentation(t);
-}
-
 dane::TlsaRecord tlsa_at(const Json& j) {
   auto record = dane::parse_tlsa_presentation(j.get<std::string>());
   if (!record) throw std::invalid_argument("TLSA record: " + record.error());
   return std::move(*record);
 }
 
-Json tlsa_list(const std::vector<dane::TlsaRecord>& list) {
-  Json out = Json::array();
-  for (const auto& t : list) out.push_back(tlsa_json(t));
-  return out;
+void write_tlsa_list(JsonWriter& w, const std::vector<dane::TlsaRecord>& list) {
+  w.begin_array();
+  for (const auto& t : list) w.value(dane::to_presentation(t));
+  w.end_array();
 }
 
 std::vector<dane::TlsaRecord> tlsa_list_at(const Json& j) {
@@ -300,11 +318,11 @@ std::vector<dane::TlsaRecord> tlsa_list_at(const Json& j) {
   return out;
 }
 
-Json dane_outcome(const dane::DaneOutcome& o) {
-  Json out = {
-      {"matched", o.matched}, {"error", o.error}, {"error_text", o.error_text}, {"depth", o.depth}};
-  if (o.matched_record) out["matched_record"] = tlsa_json(*o.matched_record);
-  return out;
+void write_dane_outcome(JsonWriter& w, const dane::DaneOutcome& o) {
+  w.begin_object().member("matched", o.matched).member("error", o.error);
+  w.member("error_text", o.error_text).member("depth", o.depth);
+  if (o.matched_record) w.member("matched_record", dane::to_presentation(*o.matched_record));
+  w.end_object();
 }
 
 dane::DaneOutcome dane_outcome_at(const Json& j) {
@@ -317,14 +335,13 @@ dane::DaneOutcome dane_outcome_at(const Json& j) {
   return o;
 }
 
-Json dane_host(const probe::DaneHostFacts& d, const std::string& host) {
-  return {{"address_security", number(d.address_security)},
-          {"canonical_host", d.canonical_host},
-          {"tlsa_name", d.tlsa_name(host)},
-          {"tlsa_security", number(d.tlsa_security)},
-          {"error", d.error},
-          {"why_bogus", d.why_bogus},
-          {"tlsa", tlsa_list(d.tlsa)}};
+void write_dane_host(JsonWriter& w, const probe::DaneHostFacts& d, const std::string& host) {
+  w.begin_object().member("address_security", number(d.address_security));
+  w.member("canonical_host", d.canonical_host).member("tlsa_name", d.tlsa_name(host));
+  w.member("tlsa_security", number(d.tlsa_security)).member("error", d.error);
+  w.member("why_bogus", d.why_bogus);
+  write_tlsa_list(w.key("tlsa"), d.tlsa);
+  w.end_object();
 }
 
 probe::DaneHostFacts dane_host_at(const Json& j, const std::string& host) {
@@ -347,19 +364,17 @@ probe::DaneHostFacts dane_host_at(const Json& j, const std::string& host) {
   return d;
 }
 
-Json probe_json(const net::SmtpProbe& p) {
-  Json out = {{"endpoint", endpoint(p.endpoint)},
-              {"error", number(p.error)},
-              {"stage", number(p.stage)},
-              {"detail", p.detail},
-              {"last_code", p.last_code},
-              {"banner", p.banner},
-              {"starttls_offered", p.starttls_offered},
-              {"tls", tls(p.tls)},
-              {"seconds", p.seconds}};
+void write_probe(JsonWriter& w, const net::SmtpProbe& p) {
+  w.begin_object();
+  write_endpoint(w.key("endpoint"), p.endpoint);
+  w.member("error", number(p.error)).member("stage", number(p.stage));
+  w.member("detail", p.detail).member("last_code", p.last_code).member("banner", p.banner);
+  w.member("starttls_offered", p.starttls_offered);
+  write_tls(w.key("tls"), p.tls);
+  w.member("seconds", p.seconds);
   // DANE facts only where DANE was checked: reports saved before it decode as they were.
-  if (p.dane) out["dane"] = dane_outcome(*p.dane);
-  return out;
+  if (p.dane) write_dane_outcome(w.key("dane"), *p.dane);
+  w.end_object();
 }
 
 net::SmtpProbe probe_at(const Json& j) {
@@ -379,64 +394,66 @@ net::SmtpProbe probe_at(const Json& j) {
 
 }  // namespace
 
-Json encode_report(const probe::DomainReport& r) {
-  Json misplaced = Json::array();
-  for (const auto& m : r.misplaced_lookups) misplaced.push_back(txt(m));
-  Json fetches = Json::array();
-  for (const auto& f : r.policy.fetches) fetches.push_back(fetch(f));
-  Json mx = Json::array();
+std::string report_text(const probe::DomainReport& r) {
+  std::string out;
+  out.reserve(4096);
+  JsonWriter w(out);
+  w.begin_object().member("format", kReportFormat).member("domain", r.domain);
+  w.member("verdict", number(r.verdict));
+  write_findings(w.key("findings"), r.findings);
+  write_txt(w.key("sts"), r.sts);
+  w.key("misplaced_lookups").begin_array();
+  for (const auto& m : r.misplaced_lookups) write_txt(w, m);
+  w.end_array();
+  write_txt(w.key("tlsrpt"), r.tlsrpt);
+  w.member("mx_failure", number(r.mx_failure)).member("mx_error", r.mx_error);
+  w.member("null_mx", r.null_mx).key("mx").begin_array();
   for (const auto& host : r.mx) {
-    Json probes = Json::array();
-    for (const auto& p : host.probes) probes.push_back(probe_json(p));
-    Json entry = {{"host", host.host},         {"preference", host.preference},
-                  {"implicit", host.implicit}, {"lookup", lookup(host.lookup)},
-                  {"probes", probes},          {"policy_match", optional(host.policy_match)}};
-    if (host.dane) entry["dane"] = dane_host(*host.dane, host.host);
-    mx.push_back(std::move(entry));
+    w.begin_object().member("host", host.host).member("preference", host.preference);
+    w.member("implicit", host.implicit);
+    write_lookup(w.key("lookup"), host.lookup);
+    w.key("probes").begin_array();
+    for (const auto& p : host.probes) write_probe(w, p);
+    w.end_array();
+    write_optional(w.key("policy_match"), host.policy_match);
+    if (host.dane) write_dane_host(w.key("dane"), *host.dane, host.host);
+    w.end_object();
   }
-  Json out = {
-      {"format", kReportFormat},
-      {"domain", r.domain},
-      {"verdict", number(r.verdict)},
-      {"findings", findings(r.findings)},
-      {"sts", txt(r.sts)},
-      {"misplaced_lookups", misplaced},
-      {"tlsrpt", txt(r.tlsrpt)},
-      {"mx_failure", number(r.mx_failure)},
-      {"mx_error", r.mx_error},
-      {"null_mx", r.null_mx},
-      {"mx", mx},
-      {"mx_probed", r.mx_probed},
-      {"port25_egress", number(r.port25_egress)},
-      {"policy",
-       {{"host", r.policy.host},
-        {"lookup", lookup(r.policy.lookup)},
-        {"fetches", fetches},
-        {"parsed", policy(r.policy.parsed)},
-        {"body_sha256", r.policy.body_sha256}}},
-      {"sts_status", probe::to_string(r.sts_status)},
-      {"sts_record",
-       {{"valid", r.sts_record.valid},
-        {"id", optional(r.sts_record.id)},
-        {"extensions", fields(r.sts_record.extensions)},
-        {"findings", findings(r.sts_record.findings)}}},
-      {"tlsrpt_status", probe::to_string(r.tlsrpt_status)},
-      {"tlsrpt_record",
-       {{"valid", r.tlsrpt_record.valid},
-        {"rua", r.tlsrpt_record.rua},
-        {"extensions", fields(r.tlsrpt_record.extensions)},
-        {"findings", findings(r.tlsrpt_record.findings)}}},
-      {"policy_status", probe::to_string(r.policy_status)},
-      {"started_ns",
-       std::chrono::duration_cast<std::chrono::nanoseconds>(r.started.time_since_epoch()).count()},
-      {"seconds", r.seconds}};
+  w.end_array().member("mx_probed", r.mx_probed);
+  w.member("port25_egress", number(r.port25_egress));
+  w.key("policy").begin_object().member("host", r.policy.host);
+  write_lookup(w.key("lookup"), r.policy.lookup);
+  w.key("fetches").begin_array();
+  for (const auto& f : r.policy.fetches) write_fetch(w, f);
+  w.end_array();
+  write_policy(w.key("parsed"), r.policy.parsed);
+  w.member("body_sha256", r.policy.body_sha256).end_object();
+  w.member("sts_status", probe::to_string(r.sts_status));
+  w.key("sts_record").begin_object().member("valid", r.sts_record.valid);
+  write_optional(w.key("id"), r.sts_record.id);
+  write_fields(w.key("extensions"), r.sts_record.extensions);
+  write_findings(w.key("findings"), r.sts_record.findings);
+  w.end_object().member("tlsrpt_status", probe::to_string(r.tlsrpt_status));
+  w.key("tlsrpt_record").begin_object().member("valid", r.tlsrpt_record.valid);
+  write_strings(w.key("rua"), r.tlsrpt_record.rua);
+  write_fields(w.key("extensions"), r.tlsrpt_record.extensions);
+  write_findings(w.key("findings"), r.tlsrpt_record.findings);
+  w.end_object().member("policy_status", probe::to_string(r.policy_status));
+  w.member(
+      "started_ns",
+      std::chrono::duration_cast<std::chrono::nanoseconds>(r.started.time_since_epoch()).count());
+  w.member("seconds", r.seconds);
   if (r.dnssec) {
-    out["dnssec"] = {{"mx_security", number(r.dnssec->mx_security)},
-                     {"error", r.dnssec->error},
-                     {"why_bogus", r.dnssec->why_bogus}};
+    w.key("dnssec").begin_object().member("mx_security", number(r.dnssec->mx_security));
+    w.member("error", r.dnssec->error).member("why_bogus", r.dnssec->why_bogus).end_object();
   }
-  if (!r.dane_unavailable.empty()) out["dane_unavailable"] = r.dane_unavailable;
+  if (!r.dane_unavailable.empty()) w.member("dane_unavailable", r.dane_unavailable);
+  w.end_object();
   return out;
+}
+
+Json encode_report(const probe::DomainReport& r) {
+  return Json::parse(report_text(r));
 }
 
 Result<probe::DomainReport> decode_report(const Json& j) {
@@ -507,19 +524,21 @@ Result<probe::DomainReport> decode_report(const Json& j) {
   }
 }
 
+std::string history_text(const probe::PolicyHistory& h) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().member("id", h.id).member("body_sha256", h.body_sha256);
+  w.member("first_seen", h.first_seen).member("last_change", h.last_change);
+  w.member("unannounced_change_since", h.unannounced_change_since);
+  w.member("needless_id_change_at", h.needless_id_change_at).member("mode", h.mode);
+  w.member("mode_since", h.mode_since).member("max_age", h.max_age);
+  w.member("gone_since", h.gone_since).member("previous_expiry", h.previous_expiry);
+  w.member("reports_expected_since", h.reports_expected_since).end_object();
+  return out;
+}
+
 Json encode_history(const probe::PolicyHistory& h) {
-  return {{"id", h.id},
-          {"body_sha256", h.body_sha256},
-          {"first_seen", h.first_seen},
-          {"last_change", h.last_change},
-          {"unannounced_change_since", h.unannounced_change_since},
-          {"needless_id_change_at", h.needless_id_change_at},
-          {"mode", h.mode},
-          {"mode_since", h.mode_since},
-          {"max_age", h.max_age},
-          {"gone_since", h.gone_since},
-          {"previous_expiry", h.previous_expiry},
-          {"reports_expected_since", h.reports_expected_since}};
+  return Json::parse(history_text(h));
 }
 
 Result<probe::PolicyHistory> decode_history(const Json& j) {

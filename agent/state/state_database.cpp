@@ -216,22 +216,19 @@ Result<void> StateDatabase::save_row(const std::string& domain, const probe::Pol
   sqlite3_stmt* s = handles_->upsert.get();
   const std::string days_text = days ? days->encode() : std::string();
   // Names, records and policies are what domains publish, bytes that need not be UTF-8:
-  // each invalid byte is stored as U+FFFD (the strict default would throw, and stop saving).
-  const auto text = [](const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  const std::string history_text = history ? text(encode_history(*history)) : std::string();
-  const std::string report_text = report ? text(encode_report(*report)) : std::string();
+  // the texts hold each invalid byte as U+FFFD.
+  const std::string history_json = history ? history_text(*history) : std::string();
+  const std::string report_json = report ? report_text(*report) : std::string();
   sqlite3_reset(s);
   sqlite3_bind_text(s, 1, domain.data(), static_cast<int>(domain.size()), SQLITE_STATIC);
   if (history) {
-    sqlite3_bind_text(s, 2, history_text.data(), static_cast<int>(history_text.size()),
+    sqlite3_bind_text(s, 2, history_json.data(), static_cast<int>(history_json.size()),
                       SQLITE_STATIC);
   } else {
     sqlite3_bind_null(s, 2);
   }
   if (report) {
-    sqlite3_bind_text(s, 3, report_text.data(), static_cast<int>(report_text.size()),
+    sqlite3_bind_text(s, 3, report_json.data(), static_cast<int>(report_json.size()),
                       SQLITE_STATIC);
   } else {
     sqlite3_bind_null(s, 3);

@@ -1,6 +1,7 @@
 // libFuzzer target: the agent's own files read back at start, as a corrupt disk or an old
 // version may leave them: the legacy state.json and the JSON of a state database row (a
-// report and a history). Whatever the bytes: no crash, and what is read is bounded.
+// report and a history), and any bytes written as a JSON string. Whatever the bytes: no
+// crash, and what is read is bounded.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,8 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
+#include "mtasts/text.hpp"
+#include "state/json_writer.hpp"
 #include "state/report_codec.hpp"
 #include "state/state_file.hpp"
 
@@ -17,6 +20,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto histories = mtasts::state::parse_histories(input, notices);
   MTASTS_FUZZ_CHECK(!histories || histories->size() <= size);
   MTASTS_FUZZ_CHECK(histories || !histories.error().empty());
+
+  // Any bytes written as a JSON string read back as a string: the same one when they were
+  // UTF-8 (the state database stores what domains publish, which need not be).
+  std::string quoted;
+  mtasts::state::append_json_string(quoted, input);
+  const auto string = nlohmann::json::parse(quoted, nullptr, false);
+  MTASTS_FUZZ_CHECK(string.is_string());
+  MTASTS_FUZZ_CHECK(!mtasts::is_valid_utf8(input) || string.get<std::string>() == input);
 
   const auto json = nlohmann::json::parse(input, nullptr, false);
   if (json.is_discarded()) return 0;
