@@ -28,14 +28,13 @@ void append_json_string(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      // Valid text is copied; otherwise each sequence is checked on its own, and a byte
-      // that starts no valid one is replaced.
+      // A whole UTF-8 sequence is copied (in valid text every one is); a byte that starts
+      // none is replaced.
       const std::size_t length = sequence_length(c);
-      if (valid ||
-          (length != 0 && i + length <= text.size() && is_valid_utf8(text.substr(i, length)))) {
-        const std::size_t n = valid ? 1 : length;
-        out.append(text.substr(i, n));
-        i += n;
+      if (length != 0 && i + length <= text.size() &&
+          (valid || is_valid_utf8(text.substr(i, length)))) {
+        out.append(text.substr(i, length));
+        i += length;
       } else {
         out += kReplacement;
         ++i;
@@ -129,13 +128,15 @@ JsonWriter& JsonWriter::value(double d) {
   return *this;
 }
 
-JsonWriter& JsonWriter::integer(std::int64_t n, bool is_unsigned, std::uint64_t u) {
+JsonWriter& JsonWriter::integer(std::int64_t n) {
   separate();
-  if (is_unsigned) {
-    fmt::format_to(std::back_inserter(out_), "{}", u);
-  } else {
-    fmt::format_to(std::back_inserter(out_), "{}", n);
-  }
+  fmt::format_to(std::back_inserter(out_), "{}", n);
+  return *this;
+}
+
+JsonWriter& JsonWriter::integer(std::uint64_t n) {
+  separate();
+  fmt::format_to(std::back_inserter(out_), "{}", n);
   return *this;
 }
 

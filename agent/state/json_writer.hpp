@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace mtasts::state {
@@ -31,8 +32,11 @@ class JsonWriter {
   JsonWriter& value(double d);  ///< the shortest text that reads back equal; null if not finite
   template <std::integral T>
   JsonWriter& value(T n) {
-    return integer(static_cast<std::int64_t>(n), std::is_unsigned_v<T>,
-                   static_cast<std::uint64_t>(n));
+    if constexpr (std::is_unsigned_v<T>) {
+      return integer(static_cast<std::uint64_t>(n));
+    } else {
+      return integer(static_cast<std::int64_t>(n));
+    }
   }
   JsonWriter& null();
 
@@ -43,7 +47,8 @@ class JsonWriter {
   }
 
  private:
-  JsonWriter& integer(std::int64_t n, bool is_unsigned, std::uint64_t u);
+  JsonWriter& integer(std::int64_t n);
+  JsonWriter& integer(std::uint64_t n);
   /// Writes the comma before a value or member that is not the first of its container.
   void separate();
 
