@@ -15,6 +15,7 @@
 #include "common/version.hpp"
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
+#include "mtasts/text.hpp"
 #include "probe/sender_outlook.hpp"
 
 namespace mtasts::metrics {
@@ -28,13 +29,29 @@ using prometheus::MetricType;
 /// line feed escaped. Label values come from DNS, policy hosts, target files and TLS-RPT
 /// reports.
 void append_label_value(std::string& out, std::string_view value) {
-  for (const char c : value) {
+  for (std::size_t i = 0; i < value.size();) {
+    const char c = value[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // Prometheus refuses the whole scrape for one label value that is not UTF-8; a name
+      // that came from outside must not blind every domain's series. (collect() gives its
+      // values through valid_utf8: both renders say the same.)
+      const std::size_t length = utf8_sequence_length(value, i);
+      if (length != 0) {
+        out.append(value.substr(i, length));
+        i += length;
+      } else {
+        out += kReplacementCharacter;
+        ++i;
+      }
+      continue;
+    }
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
       case '\n': out += "\\n"; break;
       default: out += c;
     }
+    ++i;
   }
 }
 
@@ -121,10 +138,10 @@ class Samples {
     ClientMetric metric;
     auto value_it = values.begin();
     for (std::size_t i = 0; i < names.size() && value_it != values.end(); ++i, ++value_it) {
-      metric.label.push_back({names[i], std::string(*value_it)});
+      metric.label.push_back({names[i], valid_utf8(*value_it)});
     }
     extra_labels([&metric](const std::string& name, const std::string& label) {
-      metric.label.push_back({name, label});
+      metric.label.push_back({name, valid_utf8(label)});
     });
     if (families_[index].type == MetricType::Counter) {
       metric.counter.value = value;

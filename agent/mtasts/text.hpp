@@ -38,6 +38,14 @@ std::string_view trim_wsp_right(std::string_view s) noexcept;
 
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view s) noexcept;
+/// The length of the well-formed UTF-8 sequence that starts at `s[at]` (1 for ASCII), or 0
+/// when none does. `at` must be inside `s`.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t at) noexcept;
+/// U+FFFD, which stands in for each byte that starts no well-formed sequence.
+inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+/// `s` with each such byte replaced by U+FFFD: text from outside made fit for formats that
+/// demand UTF-8 (JSON, Prometheus label values).
+std::string valid_utf8(std::string_view s);
 
 /// Lower-case hex of bytes: digests, fingerprints.
 std::string to_hex(std::span<const unsigned char> bytes);

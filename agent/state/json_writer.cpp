@@ -8,35 +8,19 @@
 #include "mtasts/text.hpp"
 
 namespace mtasts::state {
-namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-
-/// The length of the UTF-8 sequence that `lead` starts, or 0 for a byte that starts none.
-std::size_t sequence_length(unsigned char lead) {
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  const bool valid = is_valid_utf8(text);
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      // A whole UTF-8 sequence is copied (in valid text every one is); a byte that starts
-      // none is replaced.
-      const std::size_t length = sequence_length(c);
-      if (length != 0 && i + length <= text.size() &&
-          (valid || is_valid_utf8(text.substr(i, length)))) {
+      // A whole UTF-8 sequence is copied; a byte that starts none is replaced.
+      const std::size_t length = utf8_sequence_length(text, i);
+      if (length != 0) {
         out.append(text.substr(i, length));
         i += length;
       } else {
-        out += kReplacement;
+        out += kReplacementCharacter;
         ++i;
       }
       continue;

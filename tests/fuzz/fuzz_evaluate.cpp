@@ -1,7 +1,7 @@
 // libFuzzer target: evaluate() on facts generated from the fuzzer's bytes (records, a policy
 // body, fetches, up to 10 MX hosts with probes and certificates, the history of earlier
 // checks), then the store and the collector. Whatever a hostile domain serves, its findings and its
-// series stay bounded.
+// series stay bounded, and the scrape stays UTF-8.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 
 #include "fuzz_support.hpp"
 #include "metrics/collector.hpp"
+#include "mtasts/text.hpp"
 #include "probe/evaluate.hpp"
 #include "probe/sender_outlook.hpp"
 #include "state/domain_store.hpp"
@@ -201,5 +202,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   MTASTS_FUZZ_CHECK(series <= kMaxSeriesPerDomain);
+  // What the scrape serves is UTF-8 whatever bytes the facts hold: Prometheus would refuse
+  // all of it for one bad label value.
+  std::string text;
+  mtasts::metrics::render(
+      store, mtasts::metrics::AgentStats{}, [&text](std::string_view part) { text += part; }, 500);
+  MTASTS_FUZZ_CHECK(mtasts::is_valid_utf8(text));
   return 0;
 }

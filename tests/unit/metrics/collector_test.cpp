@@ -6,6 +6,7 @@
 
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
+#include "mtasts/text.hpp"
 #include "probe/evaluate.hpp"
 #include "recorded_check.hpp"
 #include "sample_report.hpp"
@@ -222,6 +223,25 @@ TEST(Collector, RenderingFamilyByFamilyGivesTheSameText) {
         "mtasts_sender_policy{domain=\"example.net\",sender=\"dane\""}) {
     EXPECT_THAT(all, HasSubstr(sample));
   }
+}
+
+TEST(Collector, LabelValuesThatAreNotUtf8AreReplaced) {
+  // Prometheus refuses a whole scrape for one label value that is not UTF-8: an MX host name
+  // or a target file's label with stray bytes must cost only those bytes, in both renders.
+  state::DomainStore store;
+  store.retain({{"example.com", {{"team", "caf\xE9"}}}});
+  auto r = support::healthy_facts();
+  r.mx.at(0).host = "m\xC3x\xFF.example.com";
+  support::record_check(store, std::move(r), 1'800'000'000);
+  const std::string all = serialize(collect(store, {}));
+  EXPECT_TRUE(is_valid_utf8(all));
+  EXPECT_THAT(all, HasSubstr("team=\"caf\xEF\xBF\xBD\""));
+  EXPECT_THAT(all, HasSubstr("mx=\"m\xEF\xBF\xBDx\xEF\xBF\xBD.example.com\""));
+  std::string streamed;
+  Collector(store, {}).Render([&streamed](std::string_view text) { streamed += text; }, 500);
+  EXPECT_TRUE(is_valid_utf8(streamed));
+  EXPECT_EQ(streamed.substr(0, streamed.find("# HELP process_")),
+            all.substr(0, all.find("# HELP process_")));
 }
 
 }  // namespace
