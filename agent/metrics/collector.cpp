@@ -29,30 +29,17 @@ using prometheus::MetricType;
 /// line feed escaped. Label values come from DNS, policy hosts, target files and TLS-RPT
 /// reports.
 void append_label_value(std::string& out, std::string_view value) {
-  for (std::size_t i = 0; i < value.size();) {
-    const char c = value[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      // Prometheus refuses the whole scrape for one label value that is not UTF-8; a name
-      // that came from outside must not blind every domain's series. (collect() gives its
-      // values through valid_utf8: both renders say the same.)
-      const std::size_t length = utf8_sequence_length(value, i);
-      if (length != 0) {
-        out.append(value.substr(i, length));
-        i += length;
-      } else {
-        out += kReplacementCharacter;
-        ++i;
-      }
-      continue;
-    }
+  // Prometheus refuses the whole scrape for one label value that is not UTF-8: a name that
+  // came from outside must not blind every domain's series. (collect() gives its values
+  // through valid_utf8: both renders say the same.)
+  append_valid_utf8(out, value, [](std::string& o, char c) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\': o += "\\\\"; break;
+      case '"': o += "\\\""; break;
+      case '\n': o += "\\n"; break;
+      default: o += c;
     }
-    ++i;
-  }
+  });
 }
 
 /// A sample value as prometheus-cpp's TextSerializer writes it (an ostream at precision 16:

@@ -82,16 +82,7 @@ std::string valid_utf8(std::string_view s) {
   if (is_valid_utf8(s)) return std::string(s);
   std::string out;
   out.reserve(s.size() + 8);
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t length = utf8_sequence_length(s, i);
-    if (length == 0) {
-      out += kReplacementCharacter;
-      ++i;
-    } else {
-      out.append(s.substr(i, length));
-      i += length;
-    }
-  }
+  append_valid_utf8(out, s, [](std::string& o, char c) { o += c; });
   return out;
 }
 

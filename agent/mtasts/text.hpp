@@ -46,6 +46,26 @@ inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 /// `s` with each such byte replaced by U+FFFD: text from outside made fit for formats that
 /// demand UTF-8 (JSON, Prometheus label values).
 std::string valid_utf8(std::string_view s);
+/// Appends `text` to `out` the same way, each ASCII byte through `ascii(out, c)` (a format's
+/// escaping), the other sequences as they are.
+template <class AsciiWriter>
+void append_valid_utf8(std::string& out, std::string_view text, AsciiWriter&& ascii) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ascii(out, text[i]);
+      ++i;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      out += kReplacementCharacter;
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+}
 
 /// Lower-case hex of bytes: digests, fingerprints.
 std::string to_hex(std::span<const unsigned char> bytes);

@@ -11,37 +11,23 @@ namespace mtasts::state {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      // A whole UTF-8 sequence is copied; a byte that starts none is replaced.
-      const std::size_t length = utf8_sequence_length(text, i);
-      if (length != 0) {
-        out.append(text.substr(i, length));
-        i += length;
-      } else {
-        out += kReplacementCharacter;
-        ++i;
-      }
-      continue;
-    }
+  append_valid_utf8(out, text, [](std::string& o, char c) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\b': o += "\\b"; break;
+      case '\f': o += "\\f"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
       default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(o), "\\u{:04x}", static_cast<unsigned char>(c));
         } else {
-          out += static_cast<char>(c);
+          o += c;
         }
     }
-    ++i;
-  }
+  });
   out += '"';
 }
 
