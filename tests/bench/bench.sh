@@ -156,6 +156,18 @@ wait $agent || true
 cp "$RUN/agent-shared.log" build-bench/results/agent-shared.log
 shared_not_ok=$(grep -c 'msg="check finished"' "$RUN/agent-shared.log" || true)
 
+# ---- the floor: OpenSSL's own client, new TLS handshakes with the lab's policy server ----
+# Most of a shared-MX check is its policy fetch's handshake (1.2 per check: dual-stack domains
+# fetch over both families). `openssl s_time -new` measures what one costs on this machine in
+# this run, the agent's figures can be read against it whatever the machine's speed that hour.
+WEB_ADDRESS=127.0.1.80  # bench_lab.sh's WEB: nginx, the policy hosts
+TIMEFORMAT='%U %S'
+handshake_cpu=$({ time $LAB exec openssl s_time -new -connect $WEB_ADDRESS:443 -time 10 \
+  > "$RUN/s_time.out" 2>&1; } 2>&1)
+handshakes=$(sed -n 's/^\([0-9]*\) connections in .*real.*/\1/p' "$RUN/s_time.out" | head -1)
+handshake_ms=$(awk -v c="$handshake_cpu" -v n="${handshakes:-0}" \
+  'BEGIN { split(c, t, " "); if (n > 0) printf "%.3f", (t[1] + t[2]) * 1000 / n; else print "-" }')
+
 # ---- report -------------------------------------------------------------------------
 agent_wall=$(value ready_seconds "$ready")
 blackbox_wall=$(value wall_seconds "$probes")
@@ -187,6 +199,8 @@ The same $N domains on two shared dual-stack MX hosts (a hosting provider), agen
 full round $(value ready_seconds "$shared_ready") s, CPU per domain check $(per "$shared_cpu") ms, peak RSS $shared_rss MB
 $shared_metrics
 checks that did not end ok: $shared_not_ok (build-bench/results/agent-shared.log)
+OpenSSL's own client, the same run: $handshake_ms ms CPU per new TLS handshake with the policy
+server ($handshakes in 10 s, openssl s_time -new); a shared-MX check cost $(ratio "$(per "$shared_cpu")" "$handshake_ms") of them
 
 budgets: CPU per domain check at most half of blackbox_exporter's, 1.0 ms with shared MX hosts;
 RSS < 100 MB; scrape < 1 s; a round within the 15m interval
