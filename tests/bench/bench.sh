@@ -166,7 +166,7 @@ wait $blackbox || true
 shared_round() {
   start_agent "$1" > /dev/null
   local ready_line cpu rss metrics
-  ready_line=$(wait_ready "$1")
+  ready_line=$(wait_ready "$1") || exit 1  # (errexit does not reach into $(...))
   cpu=$(cpu_seconds $agent)
   rss=$(peak_rss_mb $agent)
   metrics=$($LAB exec bash -c "exec 3<>/dev/tcp/$LISTEN/8461; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3" \
