@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time.hpp"
+#include "common/utf8.hpp"
 
 namespace mtasts::log {
 namespace {
@@ -32,9 +33,11 @@ std::string_view name_of(Level level) {
   return "info";
 }
 
-/// logfmt values are bare when they hold no space, quote, '=' or control character.
+/// logfmt values are bare when they hold no space, quote, '=' or control character. Either
+/// way a line is UTF-8: a byte from a domain's records that starts no UTF-8 sequence becomes
+/// U+FFFD, as in the JSON lines, so log shippers that demand UTF-8 keep the line.
 void append_logfmt_value(std::string& out, std::string_view value) {
-  bool bare = !value.empty();
+  bool bare = !value.empty() && is_valid_utf8(value);
   for (char ch : value) {
     const auto c = static_cast<unsigned char>(ch);
     if (c <= ' ' || c == '"' || c == '=' || c == 0x7f) bare = false;
@@ -44,22 +47,22 @@ void append_logfmt_value(std::string& out, std::string_view value) {
     return;
   }
   out += '"';
-  for (char ch : value) {
+  append_valid_utf8(out, value, [](std::string& o, char ch) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\u{:04x}", c);
+          o += fmt::format("\\u{:04x}", c);
         } else {
-          out += static_cast<char>(c);
+          o += ch;
         }
     }
-  }
+  });
   out += '"';
 }
 

@@ -12,10 +12,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/utf8.hpp"
 #include "common/version.hpp"
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
-#include "mtasts/text.hpp"
 #include "probe/sender_outlook.hpp"
 
 namespace mtasts::metrics {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 
+#include "common/utf8.hpp"
 #include "mtasts/mx_pattern.hpp"
 #include "mtasts/tag_value_record.hpp"
 #include "mtasts/text.hpp"

@@ -1,6 +1,6 @@
 /// @file
 /// @brief Byte-level text helpers shared by the RFC parsers: ASCII classes, case folding,
-/// UTF-8 validation, and quoting of untrusted text for messages.
+/// and quoting of untrusted text for messages.
 #pragma once
 
 #include <cstddef>
@@ -35,37 +35,6 @@ bool iends_with_ascii(std::string_view s, std::string_view suffix) noexcept;
 std::string_view trim_wsp(std::string_view s) noexcept;
 std::string_view trim_wsp_left(std::string_view s) noexcept;
 std::string_view trim_wsp_right(std::string_view s) noexcept;
-
-/// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool is_valid_utf8(std::string_view s) noexcept;
-/// The length of the well-formed UTF-8 sequence that starts at `s[at]` (1 for ASCII), or 0
-/// when none does. `at` must be inside `s`.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t at) noexcept;
-/// U+FFFD, which stands in for each byte that starts no well-formed sequence.
-inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
-/// `s` with each such byte replaced by U+FFFD: text from outside made fit for formats that
-/// demand UTF-8 (JSON, Prometheus label values).
-std::string valid_utf8(std::string_view s);
-/// Appends `text` to `out` the same way, each ASCII byte through `ascii(out, c)` (a format's
-/// escaping), the other sequences as they are.
-template <class AsciiWriter>
-void append_valid_utf8(std::string& out, std::string_view text, AsciiWriter&& ascii) {
-  for (std::size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ascii(out, text[i]);
-      ++i;
-      continue;
-    }
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) {
-      out += kReplacementCharacter;
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-    }
-  }
-}
 
 /// Lower-case hex of bytes: digests, fingerprints.
 std::string to_hex(std::span<const unsigned char> bytes);

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "mtasts/text.hpp"
+#include "common/utf8.hpp"
 
 namespace mtasts::state {
 

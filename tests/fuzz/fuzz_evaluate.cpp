@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
+#include "common/utf8.hpp"
 #include "fuzz_support.hpp"
 #include "metrics/collector.hpp"
-#include "mtasts/text.hpp"
 #include "probe/evaluate.hpp"
 #include "probe/sender_outlook.hpp"
 #include "state/domain_store.hpp"

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.hpp"
 #include "fuzz_support.hpp"
-#include "mtasts/text.hpp"
 #include "state/json_writer.hpp"
 #include "state/report_codec.hpp"
 #include "state/state_file.hpp"

@@ -22,6 +22,15 @@ TEST(Log, LogfmtQuotesWhatNeedsIt) {
       "ts=t level=error msg=x err=\"a \\\"b\\\"\\nc=d\" empty=\"\"");
 }
 
+// A domain's records may carry any bytes; a line that is not UTF-8 is dropped or mangled by
+// log shippers that demand it. Well-formed UTF-8 stays as it is, bare when it may be.
+TEST(Log, LogfmtIsUtf8) {
+  EXPECT_EQ(
+      format_line(Format::logfmt, "t", Level::warn, "x",
+                  {{"id", "1\xff"}, {"mx", "m\xc3\xbcnchen.test"}, {"cut", "a \xc3"}}),
+      "ts=t level=warn msg=x id=\"1\xef\xbf\xbd\" mx=m\xc3\xbcnchen.test cut=\"a \xef\xbf\xbd\"");
+}
+
 TEST(Log, Json) {
   const auto line = format_line(Format::json, "t", Level::info, "reloaded", {{"domains", "3"}});
   const auto json = nlohmann::json::parse(line);

@@ -4,9 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/utf8.hpp"
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
-#include "mtasts/text.hpp"
 #include "probe/evaluate.hpp"
 #include "recorded_check.hpp"
 #include "sample_report.hpp"
