@@ -3,7 +3,9 @@
 # every misbehaving server at once (silent, slowloris and endless SMTP; policy hosts that
 # hang, trickle, send endless headers or 10 MB; a name server answering garbage), with a
 # reload every minute and a scrape every 5 s. Every 5 s it records RSS, open fds, series and
-# schedule lag; at the end it prints them and draws docs/soak.svg. Flat is the goal.
+# schedule lag; at the end it prints them and draws docs/soak.svg. Flat is the goal. DANE is
+# on, with the lab's signed zone dane.test and its anchor, so libunbound's sockets, timers and
+# validation on the agent's event loop are soaked too.
 #   tests/soak/soak.sh [MINUTES=30]        (as root, on Debian 12)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,9 +32,11 @@ global:
   interval: 1m
   retry_interval: 1m
   timeout: 30s
+  dane_trust_anchor: $MTASTS_LAB_DIR/dnssec/trust-anchor.ds
 targets:
   - garbagedns.test
 CONF
+  for d in good stale bogus wrong nostarttls cname; do echo "  - $d.dane.test"; done
   for d in $domains; do echo "  - $d"; done
 } > "$DIR/agent.yml"
 echo "soak: $(grep -c '^  - ' "$DIR/agent.yml") domains for $MINUTES minutes"
