@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/file.hpp"
+#include "common/utf8.hpp"
 #include "mtasts/text.hpp"
 
 namespace mtasts::config {
@@ -41,7 +42,18 @@ void read_group(const YAML::Node& group, const std::string& path, const std::str
               "is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
           continue;
         }
-        labels[name] = entry.second.IsScalar() ? entry.second.Scalar() : "";
+        // Prometheus's own file_sd refuses these too: a label value is a string, in UTF-8.
+        if (!entry.second.IsScalar()) {
+          errors.add(entry.second, path + ".labels." + name, "must be a string");
+          continue;
+        }
+        const std::string& value = entry.second.Scalar();
+        if (!is_valid_utf8(value)) {
+          errors.add(entry.second, path + ".labels." + name,
+                     fmt::format("{} is not UTF-8, as label values must be", in_quotes(value)));
+          continue;
+        }
+        labels[name] = value;
       }
     }
   }

@@ -182,6 +182,16 @@ TEST(Config, TargetFilesInFileSdFormat) {
   const auto& e = result.error().front();
   EXPECT_THAT(e.file, HasSubstr("c.yml"));
   EXPECT_THAT(e.message, HasSubstr("already a target (at "));
+  fs::remove(dir / "targets" / "c.yml");
+
+  // Label values are strings in UTF-8, as Prometheus's file_sd has them; never quietly empty.
+  std::ofstream(dir / "targets" / "d.yml")
+      << "- targets: [four.example]\n  labels: {team: [a, b], site: \"x\xff\"}\n";
+  result = parse_config("target_files: [targets/*.yml]\n", "test.yml", dir.string());
+  ASSERT_FALSE(result.has_value());
+  ASSERT_EQ(result.error().size(), 2u);
+  EXPECT_THAT(result.error()[0].message, HasSubstr("must be a string"));
+  EXPECT_THAT(result.error()[1].message, HasSubstr("\"x\\xff\" is not UTF-8"));
   fs::remove_all(dir);
 }
 
