@@ -8,6 +8,9 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string_view>
+
+#include "common/log.hpp"
 
 namespace mtasts::dane {
 namespace {
@@ -16,6 +19,16 @@ using Callback = void (*)(int, short, void*);
 
 std::chrono::microseconds duration_of(const timeval& tv) {
   return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
+}
+
+/// Logs the exception in flight as an error. Called in a catch block of code that libunbound
+/// (C) calls, so nothing may leave it: should the log line itself fail, there is nowhere left
+/// to say so.
+void log_failure(std::string_view what) noexcept {
+  try {
+    log::error(what, {{"err", log::current_exception_message()}});
+  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  }
 }
 
 }  // namespace
@@ -132,6 +145,7 @@ int activate(Event& ev, const timeval* tv) {
     }
     if (ev.timeout) start_timer(ev, *ev.timeout);
   } catch (...) {  // out of memory: libunbound treats -1 as a failed add
+    log_failure("libunbound's event could not be watched");
     deactivate(ev);
     return -1;
   }
@@ -206,7 +220,8 @@ ub_event* new_event(ub_event_base* base, int fd, short bits, Callback callback, 
   try {
     return new Event(static_cast<UnboundEventBase::Base*>(base), fd, bits, callback, arg);
   } catch (...) {
-    return nullptr;  // libunbound reports the failed allocation
+    log_failure("libunbound's event could not be made");
+    return nullptr;  // and libunbound fails the query
   }
 }
 
